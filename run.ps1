@@ -1,0 +1,50 @@
+# ConvStream's one entry point on Windows: the twin of run.sh, same verbs, same dotnet commands.
+#   ./run.ps1 demo    the main job: run the demo pipeline on the sample clip into out/
+#   ./run.ps1 test    build and run every test (installs ffmpeg first when it is missing)
+#   ./run.ps1 bench   BenchmarkDotNet benchmarks of the engine (args pass through)
+#   ./run.ps1 build   build everything in Release and the convstream command into artifacts/convstream
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$verb = if ($args.Count -gt 0) { $args[0] } else { 'help' }
+$rest = if ($args.Count -gt 1) { $args[1..($args.Count - 1)] } else { @() }
+
+function Need-Dotnet {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+        Write-Error 'run.ps1: the .NET 10 SDK is needed: https://dotnet.microsoft.com/download'; exit 1
+    }
+}
+
+function Need-Ffmpeg {
+    if ((Get-Command ffmpeg -ErrorAction SilentlyContinue) -and (Get-Command ffprobe -ErrorAction SilentlyContinue)) { return }
+    Write-Host 'run.ps1: ffmpeg is missing; installing it with winget'
+    if (Get-Command winget -ErrorAction SilentlyContinue) {
+        winget install --id Gyan.FFmpeg -e --accept-source-agreements --accept-package-agreements
+        Write-Host 'run.ps1: open a new terminal so that ffmpeg is on PATH, then run this again'; exit 1
+    } else {
+        Write-Error 'run.ps1: install ffmpeg yourself (winget install ffmpeg) and put it on PATH'; exit 1
+    }
+}
+
+function Build-Cli { dotnet build src/ConvStream.Cli -c Release -o artifacts/convstream -v quiet -nologo; if ($LASTEXITCODE) { exit $LASTEXITCODE } }
+
+switch ($verb) {
+    'build' {
+        Need-Dotnet
+        dotnet build ConvStream.sln -c Release -nologo @rest; if ($LASTEXITCODE) { exit $LASTEXITCODE }
+        Build-Cli
+        Write-Host 'built: artifacts/convstream/convstream.exe'
+    }
+    'test' {
+        Need-Dotnet; Need-Ffmpeg
+        dotnet test ConvStream.sln -c Release -nologo @rest; exit $LASTEXITCODE
+    }
+    'bench' {
+        Need-Dotnet
+        dotnet run -c Release --project tests/ConvStream.Benchmarks -- @rest; exit $LASTEXITCODE
+    }
+    'demo' {
+        Need-Dotnet; Need-Ffmpeg; Build-Cli
+        ./artifacts/convstream/convstream.exe demo @rest; exit $LASTEXITCODE
+    }
+    default { Write-Host 'usage: ./run.ps1 demo|test|bench|build [args]'; exit 2 }
+}

@@ -1,0 +1,1 @@
+return ConvStream.Cli.CliApp.Run(args);

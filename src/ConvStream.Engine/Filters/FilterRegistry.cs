@@ -1,0 +1,28 @@
+namespace ConvStream.Engine.Filters;
+
+/// <summary>
+/// Every video filter op by name. Each op's class supplies a factory that reads its keys from a
+/// <see cref="StageSpec"/>; <see cref="Create"/> then checks no unknown key was left over.
+/// </summary>
+public static class FilterRegistry
+{
+    private static readonly Dictionary<string, Func<StageSpec, IFrameFilter>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // op name → factory; one entry per op class (see Filters/Ops/).
+    };
+
+    public static IEnumerable<string> Ops => Factories.Keys.Order();
+
+    public static bool IsKnown(string op) => Factories.ContainsKey(op);
+
+    public static IFrameFilter Create(string text, string? baseDirectory = null) => Create(StageSpec.Parse(text, baseDirectory));
+
+    public static IFrameFilter Create(StageSpec spec)
+    {
+        if (!Factories.TryGetValue(spec.Op, out var factory))
+            throw new ConvStreamException($"{spec.Context}: unknown op '{spec.Op}'; expected one of {string.Join(", ", Ops)}");
+        var filter = factory(spec);
+        spec.EnsureAllUsed();
+        return filter;
+    }
+}

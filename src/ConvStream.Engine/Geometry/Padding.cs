@@ -1,0 +1,70 @@
+namespace ConvStream.Engine.Geometry;
+
+public enum PaddingKind { Explicit, Valid, Same, Full }
+
+/// <summary>
+/// A padding request: <c>valid</c> (none), <c>same</c> (output = ceil(in/stride)), <c>full</c>
+/// (dilation·(k−1) each side: every position where kernel and input overlap), or explicit numbers
+/// that may differ before and after (asymmetric).
+/// </summary>
+public readonly record struct Padding(PaddingKind Kind, int Top, int Bottom, int Left, int Right)
+{
+    public static Padding Valid => new(PaddingKind.Valid, 0, 0, 0, 0);
+    public static Padding Same => new(PaddingKind.Same, 0, 0, 0, 0);
+    public static Padding Full => new(PaddingKind.Full, 0, 0, 0, 0);
+    public static Padding Symmetric(int ph, int pw) => new(PaddingKind.Explicit, ph, ph, pw, pw);
+    public static Padding Explicit(int top, int bottom, int left, int right) => new(PaddingKind.Explicit, top, bottom, left, right);
+    public static implicit operator Padding(int p) => Symmetric(p, p);
+
+    /// <summary>Parses valid | same | full | P | PH,PW | T,B,L,R (top, bottom, left, right).</summary>
+    public static Padding Parse(string text, string option = "--padding")
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "valid": return Valid;
+            case "same": return Same;
+            case "full": return Full;
+        }
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var v = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out v[i]))
+                throw new ConvStreamException($"{option} '{text}' is not valid, same, full, P, PH,PW or T,B,L,R");
+        return parts.Length switch
+        {
+            1 => Symmetric(v[0], v[0]),
+            2 => Symmetric(v[0], v[1]),
+            4 => Explicit(v[0], v[1], v[2], v[3]),
+            _ => throw new ConvStreamException($"{option} '{text}' is not valid, same, full, P, PH,PW or T,B,L,R"),
+        };
+    }
+
+    /// <summary>
+    /// The explicit (before, after) padding of one axis for a given input size, kernel, stride and
+    /// dilation. DESIGN §3: same's total is max((out−1)·s + d·(k−1) + 1 − in, 0), before = total/2.
+    /// </summary>
+    public (int Before, int After) Resolve(bool vertical, int input, int kernel, int stride, int dilation)
+    {
+        int span = dilation * (kernel - 1);
+        switch (Kind)
+        {
+            case PaddingKind.Valid: return (0, 0);
+            case PaddingKind.Full: return (span, span);
+            case PaddingKind.Same:
+                {
+                    int outSize = (input + stride - 1) / stride;
+                    int total = Math.Max((outSize - 1) * stride + span + 1 - input, 0);
+                    return (total / 2, total - total / 2);
+                }
+            default:
+                return vertical ? (Top, Bottom) : (Left, Right);
+        }
+    }
+
+    public override string ToString() => Kind switch
+    {
+        PaddingKind.Explicit when Top == Bottom && Left == Right => Top == Left ? $"{Top}" : $"{Top},{Left}",
+        PaddingKind.Explicit => $"{Top},{Bottom},{Left},{Right}",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+}

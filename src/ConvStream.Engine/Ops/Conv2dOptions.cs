@@ -1,0 +1,21 @@
+using ConvStream.Engine.Geometry;
+
+namespace ConvStream.Engine.Ops;
+
+/// <summary>
+/// Geometry and behaviour of a 2-D convolution, PyTorch's <c>conv2d</c> plus border modes for
+/// the padded samples, true convolution (<see cref="Flip"/>) and a fused ReLU.
+/// </summary>
+public sealed record Conv2dOptions
+{
+    public Size2 Stride { get; init; } = 1;
+    public Size2 Dilation { get; init; } = 1;
+    public Padding Padding { get; init; } = Padding.Valid;
+    /// <summary>What the padded samples hold. Zeros by default, as PyTorch's padding_mode.</summary>
+    public BorderMode Border { get; init; } = BorderMode.Zeros;
+    public int Groups { get; init; } = 1;
+    /// <summary>True convolution: the kernel rotated 180° (scipy.signal.convolve2d). Default is cross-correlation.</summary>
+    public bool Flip { get; init; }
+    /// <summary>Apply max(0, x) to the output in the same pass.</summary>
+    public bool Relu { get; init; }
+}

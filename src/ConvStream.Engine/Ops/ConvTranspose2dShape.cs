@@ -1,0 +1,42 @@
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Tensors;
+
+namespace ConvStream.Engine.Ops;
+
+/// <summary>Resolved and validated sizes of one transposed convolution.</summary>
+public readonly record struct ConvTranspose2dShape(int N, int Cin, int H, int W, int Cout, int KH, int KW, int Groups,
+    int SH, int SW, int PH, int PW, int DH, int DW, int OutH, int OutW)
+{
+    public int CinPerGroup => Cin / Groups;
+    public int CoutPerGroup => Cout / Groups;
+
+    public static ConvTranspose2dShape Resolve(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions o)
+    {
+        var (n, c, h, w) = input.Nchw("input");
+        if (weight.Rank != 4)
+            throw new ConvStreamException($"weight must be (Cin, Cout/groups, KH, KW) but has shape {weight.ShapeText}");
+        if (o.Groups <= 0) throw new ConvStreamException($"groups must be positive but is {o.Groups}");
+        if (c % o.Groups != 0) throw new ConvStreamException($"groups {o.Groups} does not divide the input's {c} channels");
+        if (weight.Dim(0) != c)
+            throw new ConvStreamException($"weight expects {weight.Dim(0)} input channels (its first dimension) but the input has {c}");
+        int cout = weight.Dim(1) * o.Groups, kh = weight.Dim(2), kw = weight.Dim(3);
+        if (kh <= 0 || kw <= 0 || cout <= 0) throw new ConvStreamException($"weight has an empty dimension {weight.ShapeText}");
+        if (h <= 0 || w <= 0 || n <= 0) throw new ConvStreamException($"input has an empty dimension (N={n}, C={c}, H={h}, W={w})");
+        var s = o.Stride; var p = o.Padding; var op = o.OutputPadding; var d = o.Dilation;
+        if (s.H <= 0 || s.W <= 0) throw new ConvStreamException($"stride must be positive but is {s}");
+        if (d.H <= 0 || d.W <= 0) throw new ConvStreamException($"dilation must be positive but is {d}");
+        if (p.H < 0 || p.W < 0) throw new ConvStreamException($"padding must not be negative but is {p}");
+        if (op.H < 0 || op.W < 0) throw new ConvStreamException($"output padding must not be negative but is {op}");
+        if ((op.H >= s.H && op.H >= d.H) || (op.W >= s.W && op.W >= d.W))
+            throw new ConvStreamException($"output padding {op} must be smaller than the stride {s} or the dilation {d}");
+        if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != cout))
+            throw new ConvStreamException($"bias must have {cout} values (one per output channel) but has shape {bias.ShapeText}");
+        int oh = ConvGeometry.TransposedOutputSize(h, kh, s.H, p.H, d.H, op.H);
+        int ow = ConvGeometry.TransposedOutputSize(w, kw, s.W, p.W, d.W, op.W);
+        if (oh <= 0 || ow <= 0)
+            throw new ConvStreamException($"padding {p} removes the whole output ({oh}x{ow}) of the transposed convolution");
+        return new ConvTranspose2dShape(n, c, h, w, cout, kh, kw, o.Groups, s.H, s.W, p.H, p.W, d.H, d.W, oh, ow);
+    }
+
+    public int[] OutputShape(int inputRank) => inputRank == 3 ? [Cout, OutH, OutW] : [N, Cout, OutH, OutW];
+}

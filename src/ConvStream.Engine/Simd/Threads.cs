@@ -1,0 +1,38 @@
+namespace ConvStream.Engine.Simd;
+
+/// <summary>
+/// How many cores the engine may use for one call. <c>CONVSTREAM_THREADS</c> sets the default;
+/// 1 means run on the calling thread. Row bands smaller than <see cref="MinWorkPerTask"/>
+/// multiply-adds are not split, because a task costs a few microseconds to schedule.
+/// </summary>
+public static class Threads
+{
+    public static int Count { get; set; } = FromEnvironment();
+
+    /// <summary>Below this much work (multiply-adds) a band is not worth a task of its own.</summary>
+    public const long MinWorkPerTask = 1L << 16;
+
+    private static int FromEnvironment()
+    {
+        string? s = Environment.GetEnvironmentVariable("CONVSTREAM_THREADS");
+        return int.TryParse(s, out int n) && n > 0 ? n : Environment.ProcessorCount;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(start, end) over [0, count) split into at most
+    /// <see cref="Count"/> contiguous ranges, each worth at least <see cref="MinWorkPerTask"/>.
+    /// </summary>
+    public static void For(int count, long workPerItem, Action<int, int> body)
+    {
+        if (count <= 0) return;
+        long total = Math.Max(1, workPerItem) * count;
+        int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(Count, count));
+        if (parts <= 1) { body(0, count); return; }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        {
+            int start = (int)((long)count * p / parts);
+            int end = (int)((long)count * (p + 1) / parts);
+            if (end > start) body(start, end);
+        });
+    }
+}
