@@ -29,18 +29,26 @@ public sealed class OpFixtureTests
                ?? throw new InvalidDataException($"{name}/case.json is empty");
     }
 
+    /// <summary>All cases run at once on first use; each theory row checks its own.</summary>
+    private static readonly Lazy<ParallelRuns<string>> Runs = new(() => new ParallelRuns<string>(CaseNames(), CommandLine));
+
+    private static string[] CommandLine(string name, TempFolder work)
+    {
+        var c = Load(name);
+        var args = new List<string> { "op", c.Op };
+        args.AddRange(c.Args);
+        foreach (var (option, file) in c.Inputs) { args.Add(option); args.Add(Path.Combine(OpsFolder, name, file)); }
+        foreach (var (option, file) in c.Outputs) { args.Add(option); args.Add(work.File(file)); }
+        return args.ToArray();
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Op_matches_pytorch_or_scipy(string name)
     {
         var c = Load(name);
-        using var work = new TempFolder();
-        var args = new List<string> { "op", c.Op };
-        args.AddRange(c.Args);
-        foreach (var (option, file) in c.Inputs) { args.Add(option); args.Add(Path.Combine(OpsFolder, name, file)); }
-        foreach (var (option, file) in c.Outputs) { args.Add(option); args.Add(work.File(file)); }
-
-        var result = ConvstreamProcess.Run(work.Path, args.ToArray());
+        var (work, result) = Runs.Value.Get(name);
+        using var _ = work;
 
         Assert.True(result.ExitCode == 0, $"{name} ({c.MadeBy}): {result}");
         Assert.Equal("", result.Stderr);

@@ -23,7 +23,7 @@ internal static class OpConv2d
 
     public static int Run(string[] argv)
     {
-        var args = new ArgReader(argv, "conv2d", "--flip", "--relu");
+        var args = new ArgReader(argv, "conv2d", OpOptions.Flags);
         if (OpOptions.ShowHelp(args, Usage)) return 0;
         var options = ReadConv2dOptions(args);
         string inputPath = args.Required("--input"), weightPath = args.Required("--weight");

@@ -30,7 +30,7 @@ internal static class OpConv2dBackward
 
     public static int Run(string[] argv)
     {
-        var args = new ArgReader(argv, "conv2d-backward", "--flip", "--relu");
+        var args = new ArgReader(argv, "conv2d-backward", OpOptions.Flags);
         if (OpOptions.ShowHelp(args, Usage)) return 0;
         var options = OpConv2d.ReadConv2dOptions(args);
         string inputPath = args.Required("--input"), weightPath = args.Required("--weight"), gradPath = args.Required("--grad-output");

@@ -28,7 +28,7 @@ internal static class OpConvTranspose2d
 
     public static int Run(string[] argv)
     {
-        var args = new ArgReader(argv, "conv-transpose2d");
+        var args = new ArgReader(argv, "conv-transpose2d", OpOptions.Flags);
         if (OpOptions.ShowHelp(args, Usage)) return 0;
         var options = new ConvTranspose2dOptions
         {

@@ -15,6 +15,12 @@ namespace ConvStream.Cli.Commands;
 /// </summary>
 internal static class OpOptions
 {
+    /// <summary>
+    /// Every flag any op has. Each op's reader knows them all, so a flag given to the wrong op is
+    /// reported as "unknown option --flip for conv-transpose2d", not as a flag missing its value.
+    /// </summary>
+    public static readonly string[] Flags = ["--flip", "--relu", "--ceil-mode", "--exclude-pad"];
+
     /// <summary>Reads a .npy tensor of any supported dtype as float32; errors name the file.</summary>
     public static Tensor ReadTensor(ArgReader args, string option) => Npy.ReadTensor(args.Required(option));
 

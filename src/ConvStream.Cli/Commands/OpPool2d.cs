@@ -16,7 +16,7 @@ internal static class OpPool2d
 
     public static int Run(string[] argv, string name, bool isMax, string usage)
     {
-        var args = isMax ? new ArgReader(argv, name, "--ceil-mode") : new ArgReader(argv, name, "--ceil-mode", "--exclude-pad");
+        var args = new ArgReader(argv, name, OpOptions.Flags);
         if (OpOptions.ShowHelp(args, usage)) return 0;
         var kernel = OpOptions.OptionalPair(args, "--kernel", 1, "kernel") ?? throw new UsageException($"{name} needs --kernel");
         var options = new Pool2dOptions
