@@ -47,9 +47,12 @@ internal static class OpCommand
         }
     }
 
-    /// <summary>The engine's pool messages already start with the op's name; say it once.</summary>
+    /// <summary>
+    /// One line, naming the op once (the engine's pool messages already start with it; a message
+    /// quoting an OS error could hold a line break).
+    /// </summary>
     private static string WithoutPrefix(string message, string name)
-        => message.StartsWith(name + ": ", StringComparison.Ordinal) ? message[(name.Length + 2)..] : message;
+        => (message.StartsWith(name + ": ", StringComparison.Ordinal) ? message[(name.Length + 2)..] : message).ReplaceLineEndings(" ");
 
     public static string Usage()
     {

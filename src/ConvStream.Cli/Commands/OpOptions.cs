@@ -136,6 +136,10 @@ internal static class OpOptions
                 temps.Add(temp);
                 Npy.Write(temp, tensor);
             }
+            // Checked again just before the renames (the folders were checked before the compute):
+            // a rename over a folder is the one failure left that would stop halfway.
+            foreach (var (path, _) in outputs)
+                if (Directory.Exists(path)) throw new ConvStreamException($"{path}: is a folder, expected a .npy file name");
             for (int i = 0; i < outputs.Count; i++)
             {
                 try { File.Move(temps[i], Path.GetFullPath(outputs[i].Path), overwrite: true); }
