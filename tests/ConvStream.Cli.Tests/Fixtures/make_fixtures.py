@@ -17,6 +17,7 @@ complex, object, truncated) for the error tests.
 
 Output is deterministic (fixed seeds); the whole folder stays well under 1 MB.
 """
+import io
 import json
 import os
 import shutil
@@ -349,9 +350,9 @@ def make_bad():
     np.save(os.path.join(BAD, "complex.npy"), x.astype(np.complex64))
     np.save(os.path.join(BAD, "object.npy"), np.array([[1, "a"], [None, 2.5]], dtype=object), allow_pickle=True)
     np.save(os.path.join(BAD, "float16.npy"), x.astype(np.float16))
-    np.save(os.path.join(BAD, "good.npy"), x)
-    with open(os.path.join(BAD, "good.npy"), "rb") as f:
-        good = f.read()
+    buffer = io.BytesIO()
+    np.save(buffer, x)
+    good = buffer.getvalue()
     with open(os.path.join(BAD, "truncated_data.npy"), "wb") as f:
         f.write(good[:-7])
     with open(os.path.join(BAD, "truncated_header.npy"), "wb") as f:
