@@ -12,7 +12,8 @@ namespace ConvStream.Engine.Io;
 /// </summary>
 public static partial class Npy
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Not "\x93NUMPY"u8: a u8 literal encodes U+0093 as two UTF-8 bytes (C2 93).
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static Tensor ReadTensor(string path) => Read(path).ToTensor();
 
