@@ -9,6 +9,12 @@ public static class FilterRegistry
     private static readonly Dictionary<string, Func<StageSpec, IFrameFilter>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         // op name → factory; one entry per op class (see Filters/Ops/).
+        ["gray"] = ConvStream.Engine.Filters.Ops.GrayFilter.Create,
+        ["magnitude"] = ConvStream.Engine.Filters.Ops.MagnitudeFilter.Create,
+        ["sobel-magnitude"] = ConvStream.Engine.Filters.Ops.SobelMagnitudeFilter.Create,
+        ["conv"] = ConvStream.Engine.Filters.Ops.ConvFilter.Create,
+        ["maxpool"] = ConvStream.Engine.Filters.Ops.MaxPoolFilter.Create,
+        ["avgpool"] = ConvStream.Engine.Filters.Ops.AvgPoolFilter.Create,
     };
 
     public static IEnumerable<string> Ops => Factories.Keys.Order();
