@@ -189,6 +189,7 @@ public sealed class KernelFile
         {
             string what = (depth - level) switch { 1 => "values", 2 => "rows", 3 => "input channels", _ => "output channels" };
             string reference = Describe(FirstPath(path), multi);
+            if (!multi && reference.StartsWith("weights ", StringComparison.Ordinal)) reference = reference["weights ".Length..]; // "row 1"
             throw new ConvStreamException(len == 0
                 ? $"{name}: {Describe(path, multi)} is empty but {reference} has {shape[level]} {what}"
                 : $"{name}: {Describe(path, multi)} has {len} {what} but {reference} has {shape[level]}");
