@@ -12,7 +12,7 @@ namespace ConvStream.Engine.Io;
 /// </summary>
 public static partial class Npy
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y']; // not "\x93NUMPY"u8: that literal encodes U+0093 as two UTF-8 bytes
 
     public static Tensor ReadTensor(string path) => Read(path).ToTensor();
 
