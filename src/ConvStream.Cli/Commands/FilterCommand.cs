@@ -29,8 +29,8 @@ public static class FilterCommand
         "              .png/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255).",
         "  --stage     OP[:key=value,...], e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\";",
         "              relative kernel files (conv:kernel=FILE) are found from the current folder.",
-        "  --repeat N  run the stages N more times after a warm-up run and print median_ms=… min_ms=… runs=N",
-        "              (the stages only: no decoding or encoding).",
+        "  --repeat N  run the stages N more times after the first and print median_ms=… min_ms=… runs=N on",
+        "              stderr (as convstream op; the stages only: no decoding or encoding).",
         "  --threads N cores the engine may use (default: CONVSTREAM_THREADS or all).",
         "  --list      print the registered ops, one per line.",
         "",
@@ -92,7 +92,7 @@ public static class FilterCommand
             }
             Array.Sort(ms);
             double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3} min_ms={ms[0]:F3} runs={repeat}"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:0.0000} min_ms={ms[0]:0.0000} runs={repeat}"));
         }
         ImageFile.Write(output, frames[^1]);
         return 0;
