@@ -21,6 +21,7 @@ public static class CliApp
     {
         // verb → (entry point, one-line summary); each verb lives in Commands/.
         ["op"] = (Commands.OpCommand.Run, Commands.OpCommand.Summary),
+        ["filter"] = (Commands.FilterCommand.Run, Commands.FilterCommand.Summary),
     };
 
     public static int Run(string[] args)
