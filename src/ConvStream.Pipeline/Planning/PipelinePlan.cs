@@ -33,7 +33,8 @@ public sealed class PipelinePlan
     /// <summary>The format a node ('source' or a stage's name) produces.</summary>
     public FrameFormat FormatOf(string node) => node == PipelineFile.SourceName ? SourceFormat : Stages.First(s => s.Name == node).Output;
 
-    public static PipelinePlan Build(PipelineDefinition definition, FrameFormat source)
+    /// <param name="extraOps">Ops of the caller's own, by name (custom filters of a library user; tests).</param>
+    public static PipelinePlan Build(PipelineDefinition definition, FrameFormat source, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
     {
         string file = definition.FileName;
         var byName = definition.Stages.ToDictionary(s => s.Name);
@@ -64,10 +65,10 @@ public sealed class PipelinePlan
         {
             string context = $"{file}: stage '{s.Name}'";
             var spec = new StageSpec(s.Op, s.Keys, definition.BaseDirectory, context);
-            if (!StageFactory.IsKnown(s.Op))
-                throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageFactory.Ops)}");
+            if (!StageFactory.IsKnown(s.Op, extraOps))
+                throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageFactory.Ops.Concat(extraOps?.Keys ?? []).Order())}");
             IFrameFilter filter;
-            try { filter = StageFactory.Create(spec); }
+            try { filter = StageFactory.Create(spec, extraOps); }
             catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message)); }
             if (filter.InputCount != s.Inputs.Count)
                 throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");

@@ -317,6 +317,19 @@ public sealed class PipelineRunner
                     break;
                 }
                 display?.Release();
+                if (_options.OutputObserver is { } observe)
+                {
+                    // A mosaic's tiles came along different paths: merge them (each stage has its own slot).
+                    var times = heads[0]!.Times;
+                    if (heads.Length > 1)
+                    {
+                        times = node.MergedTimes ??= new StageTime[times.Length];
+                        Array.Clear(times);
+                        foreach (var h in heads)
+                            for (int i = 0; i < times.Length; i++) if (h!.Times[i].IsSet) times[i] = h.Times[i];
+                    }
+                    observe(node.Plan.Name, stamp, times);
+                }
                 ReleaseAll(heads);
                 if (measured)
                 {
@@ -440,5 +453,8 @@ public sealed class PipelineRunner
         public ChannelWriter<PooledFrame>[] Consumers { get; set; } = [];
     }
 
-    private sealed record OutputNode(PlannedOutput Plan, StageMetrics Metrics, ChannelReader<PooledFrame>[] Readers, IVideoSink Sink, MosaicComposer? Composer);
+    private sealed record OutputNode(PlannedOutput Plan, StageMetrics Metrics, ChannelReader<PooledFrame>[] Readers, IVideoSink Sink, MosaicComposer? Composer)
+    {
+        public StageTime[]? MergedTimes { get; set; }
+    }
 }

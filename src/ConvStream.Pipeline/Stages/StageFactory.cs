@@ -24,18 +24,20 @@ public static class StageFactory
 
     public static IEnumerable<string> Ops => TensorOps.Keys.Concat(FilterRegistry.Ops).Distinct(StringComparer.OrdinalIgnoreCase).Order();
 
-    public static bool IsKnown(string op) => TensorOps.ContainsKey(op) || FilterRegistry.IsKnown(op);
+    public static bool IsKnown(string op, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
+        => TensorOps.ContainsKey(op) || FilterRegistry.IsKnown(op) || (extraOps?.ContainsKey(op) ?? false);
 
-    public static IFrameFilter Create(StageSpec spec)
+    /// <param name="extraOps">Ops of the caller's own (a library user's custom filters, tests), tried first.</param>
+    public static IFrameFilter Create(StageSpec spec, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
     {
-        if (TensorOps.TryGetValue(spec.Op, out var factory))
+        if ((extraOps is not null && extraOps.TryGetValue(spec.Op, out var factory)) || TensorOps.TryGetValue(spec.Op, out factory))
         {
             var filter = factory(spec);
             spec.EnsureAllUsed();
             return filter;
         }
         if (!FilterRegistry.IsKnown(spec.Op))
-            throw new ConvStreamException($"{spec.Context}: unknown op '{spec.Op}'; expected one of {string.Join(", ", Ops)}");
+            throw new ConvStreamException($"{spec.Context}: unknown op '{spec.Op}'; expected one of {string.Join(", ", Ops.Concat(extraOps?.Keys ?? []).Order())}");
         return FilterRegistry.Create(spec);
     }
 
