@@ -13,6 +13,15 @@ internal static class PackedWeights
     /// <summary>Taps per output channel: Cin/groups · KH · KW.</summary>
     public static int TapCount(Tensor weight) => weight.Dim(1) * weight.Dim(2) * weight.Dim(3);
 
+    /// <summary>The weights as they are, [Cout][Cin/groups][KH][KW], only rotated for true convolution.</summary>
+    public static void PackPlain(Tensor weight, bool flip, Span<float> packed)
+    {
+        int slice = weight.Dim(2) * weight.Dim(3);
+        var w = weight.Span;
+        for (int s = 0; s < weight.Length; s += slice)
+            for (int i = 0; i < slice; i++) packed[s + i] = w[flip ? s + slice - 1 - i : s + i];
+    }
+
     public static void Pack(Tensor weight, int groups, bool flip, Span<float> packed)
     {
         int cout = weight.Dim(0), cinG = weight.Dim(1), kh = weight.Dim(2), kw = weight.Dim(3);
