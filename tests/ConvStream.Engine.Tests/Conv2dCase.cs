@@ -53,7 +53,7 @@ public sealed record Conv2dCase(Tensor Input, Tensor Weight, Tensor? Bias, Conv2
             int h = rng.Next(1, maxH + 1), w = rng.Next(1, maxW + 1);
             int kh, kw;
             if (pointwise) { kh = kw = 1; }
-            else if (rankOne) { kh = rng.Next(4, 8); kw = rng.Next(4, 8); }
+            else if (rankOne) { kh = rng.Next(6, 10); kw = rng.Next(6, 10); } // large enough to run separable
             else if (depthwise) { kh = rng.Next(1, 8); kw = rng.Next(2, 8); } // 1×1 would be pointwise
             else if (rng.Next(8) == 0) { kh = Math.Min(h, 9); kw = Math.Min(w, 9); } // as large as the input
             else { kh = rng.Next(1, 6); kw = rng.Next(1, 6); }

@@ -134,7 +134,8 @@ public sealed class Conv2dPlan
         bool noExplicitPadding = p.Kind != Geometry.PaddingKind.Explicit || (p.Top | p.Bottom | p.Left | p.Right) == 0;
         if (KH == 1 && KW == 1 && o.Stride.H == 1 && o.Stride.W == 1 && noExplicitPadding)
             return Conv2dPath.Pointwise;
-        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW))
+        bool depthwise = CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1;
+        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW, depthwise))
         {
             var f = new float[Cout * (KH + KW)];
             var slice = new float[KH * KW];
@@ -143,12 +144,12 @@ public sealed class Conv2dPlan
                 var src = weight.Data.AsSpan(co * KH * KW, KH * KW);
                 for (int i = 0; i < slice.Length; i++) slice[i] = o.Flip ? src[slice.Length - 1 - i] : src[i];
                 if (!SeparableKernel.TryFactor(slice, KH, KW, f.AsSpan(co * KH, KH), f.AsSpan(Cout * KH + co * KW, KW)))
-                    return CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1 ? Conv2dPath.Depthwise : Conv2dPath.Direct;
+                    return depthwise ? Conv2dPath.Depthwise : Conv2dPath.Direct;
             }
             factors = f;
             return Conv2dPath.Separable;
         }
-        if (CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1) return Conv2dPath.Depthwise;
+        if (depthwise) return Conv2dPath.Depthwise;
         return Conv2dPath.Direct;
     }
 }

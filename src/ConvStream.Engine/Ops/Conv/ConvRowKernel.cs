@@ -38,17 +38,18 @@ internal static unsafe class ConvRowKernel<TVec, TOps>
         int vw = TOps.Count;
         int x = xStart;
         bool stream = false;
-        if (job.Streaming && TOps.Count > 1 && job.OutChannelStride % vw == 0 && xEnd - xStart >= 2 * vw)
+        if (TOps.Count > 1 && job.OutChannelStride % vw == 0 && xEnd - xStart >= 2 * vw)
         {
-            // Streaming stores need vector-aligned addresses: one ordinary (overlapping) vector
-            // covers the unaligned start, and every channel row shares the alignment.
+            // Vector-aligned stores (a misaligned 64-byte store writes two lines; streaming stores
+            // need alignment): one ordinary, overlapping vector covers the unaligned start, and
+            // every output row of the job shares the alignment.
             int misaligned = (int)((nint)(job.Output + x) / sizeof(float) % vw);
             if (misaligned != 0)
             {
                 Columns(job, x, wide: false);
                 x += vw - misaligned;
             }
-            stream = true;
+            stream = job.Streaming;
         }
         for (; x + Wide * vw <= xEnd; x += Wide * vw) Columns(job, x, wide: true, stream);
         for (; x + vw <= xEnd; x += vw) Columns(job, x, wide: false, stream);

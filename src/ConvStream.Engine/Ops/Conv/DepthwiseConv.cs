@@ -67,6 +67,8 @@ internal sealed unsafe class DepthwiseConv
                 image = n;
             }
             for (int r = 0; r < needed; r++) ring.Ensure(top + r);
+            if (item + 1 < end && (item + 1) % _groupsPerImage != 0)
+                for (int r = needed; r < needed + RowsPerItem; r++) ring.Prefetch(top + r);
             for (int co = 0; co < s.Cout; co++)
             {
                 int c = co / coutG;

@@ -52,15 +52,18 @@ internal static unsafe class DepthwiseRowsKernel<TVec, TOps>
         int vw = TOps.Count;
         int x = xStart;
         bool stream = false;
-        if (job.Streaming && TOps.Count > 1 && job.OutRowStride % vw == 0 && xEnd - xStart >= 2 * vw)
+        if (TOps.Count > 1 && job.OutRowStride % vw == 0 && xEnd - xStart >= 2 * vw)
         {
+            // Vector-aligned stores (a misaligned 64-byte store writes two lines; streaming stores
+            // need alignment): one ordinary, overlapping vector covers the unaligned start, and
+            // every output row of the job shares the alignment.
             int misaligned = (int)((nint)(job.Output + x) / sizeof(float) % vw);
             if (misaligned != 0)
             {
                 Block1(job, x, false);
                 x += vw - misaligned;
             }
-            stream = true;
+            stream = job.Streaming;
         }
         for (; x + 4 * vw <= xEnd; x += 4 * vw) Block4(job, x, stream);
         for (; x + vw <= xEnd; x += vw) Block1(job, x, stream);

@@ -61,6 +61,7 @@ internal sealed unsafe class DirectConv
             }
             int top = oy * s.StrideH;
             for (int ky = 0; ky < s.KH; ky++) ring.Ensure(top + ky * s.DilationH);
+            if (item + 1 < end && (item + 1) % s.OutH != 0) ring.Prefetch(top + s.StrideH + (s.KH - 1) * s.DilationH);
             for (int g = 0; g < s.Groups; g++)
             {
                 int t = 0;
