@@ -48,7 +48,7 @@ public sealed record Conv2dCase(Tensor Input, Tensor Weight, Tensor? Bias, Conv2
             bool oneChannelEach = depthwise || rankOne || rng.Next(4) == 0;
             int cinG = oneChannelEach ? 1 : rng.Next(1, maxChannels + 1);
             if (oneChannelEach) groups = rng.Next(1, 5);
-            int coutG = rng.Next(6) switch { 0 => 4, 1 => 8, 2 => 5, 3 => 1, _ => rng.Next(1, 7) };
+            int coutG = rng.Next(7) switch { 0 => 4, 1 => 8, 2 => 5, 3 => 1, 4 => rng.Next(9, 16), _ => rng.Next(1, 7) }; // every mix of 8-, 4- and 1-channel blocks
             int cin = cinG * groups, cout = coutG * groups;
             int h = rng.Next(1, maxH + 1), w = rng.Next(1, maxW + 1);
             int kh, kw;

@@ -11,7 +11,7 @@ internal readonly unsafe struct ConvRowJob(nint* taps, int tapCount, float* weig
 {
     public readonly nint* Taps = taps;
     public readonly int TapCount = tapCount;
-    /// <summary>Blocks of 4 output channels as [tap][4], then each remaining channel as [tap].</summary>
+    /// <summary>Blocks of 8 output channels as [tap][8], one of 4 as [tap][4], then single channels as [tap].</summary>
     public readonly float* Weights = weights;
     public readonly int Cout = cout;
     public readonly float* Output = output;

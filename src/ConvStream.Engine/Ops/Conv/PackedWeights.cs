@@ -5,8 +5,9 @@ namespace ConvStream.Engine.Ops.Conv;
 /// <summary>
 /// Conv weights rearranged once into the order <see cref="ConvRowKernel{TVec,TOps}"/> reads them.
 /// Taps are numbered (ci, ky, kx) within a group; the kernel is rotated 180° here for true
-/// convolution, so no hot loop knows about flipping. Per group: each block of 4 output channels as
-/// [tap][4] (the four weights one input load meets are adjacent), then each remaining channel as [tap].
+/// convolution, so no hot loop knows about flipping. Per group: each block of 8 output channels as
+/// [tap][8] (the eight weights one input load meets are adjacent), then one block of 4 if at least
+/// 4 channels remain, as [tap][4], then each remaining channel as [tap].
 /// </summary>
 internal static class PackedWeights
 {
@@ -30,14 +31,18 @@ internal static class PackedWeights
         int at = 0;
         for (int g = 0; g < groups; g++)
         {
-            int first = g * coutG, blocks = coutG / 4;
-            for (int b = 0; b < blocks; b++)
-                for (int t = 0; t < taps; t++)
-                    for (int r = 0; r < 4; r++)
-                        packed[at++] = w[Source(first + 4 * b + r, t)];
-            for (int co = first + 4 * blocks; co < first + coutG; co++)
-                for (int t = 0; t < taps; t++)
-                    packed[at++] = w[Source(co, t)];
+            int co = g * coutG, end = co + coutG;
+            for (; co + 8 <= end; co += 8) at = Block(packed, at, co, 8);
+            if (co + 4 <= end) { at = Block(packed, at, co, 4); co += 4; }
+            for (; co < end; co++) at = Block(packed, at, co, 1);
+        }
+
+        int Block(Span<float> dst, int at, int first, int size)
+        {
+            for (int t = 0; t < taps; t++)
+                for (int r = 0; r < size; r++)
+                    dst[at++] = w[Source(first + r, t)];
+            return at;
         }
 
         int Source(int co, int t)
