@@ -27,13 +27,24 @@ internal static class TransposedTaps
         if (level >= Simd.SimdLevel.V512) ix = Run512(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
         if (level >= Simd.SimdLevel.V256) ix = Run256(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
         if (level >= Simd.SimdLevel.V128) ix = Run128(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
-        for (; ix < width; ix++)
-            for (int t = 0; t < count; t++)
+        if (ix < width) RunScalar(x, xRow, plane, cinG, ix, width, weights, rows, offsets, count);
+    }
+
+    /// <summary>The columns [<paramref name="from"/>, width) one sample at a time, as row AXPYs (sequential memory).</summary>
+    private static void RunScalar(float[] x, int xRow, int plane, int cinG, int from, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count)
+    {
+        int n = width - from;
+        for (int t = 0; t < count; t++)
+        {
+            var target = rows.AsSpan(offsets[t] + from, n);
+            for (int ci = 0; ci < cinG; ci++)
             {
-                float acc = 0;
-                for (int ci = 0; ci < cinG; ci++) acc += x[xRow + ci * plane + ix] * weights[ci * Width + t];
-                rows[offsets[t] + ix] += acc;
+                float w = weights[ci * Width + t];
+                var source = x.AsSpan(xRow + ci * plane + from, n);
+                for (int i = 0; i < source.Length; i++) target[i] += source[i] * w;
             }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
