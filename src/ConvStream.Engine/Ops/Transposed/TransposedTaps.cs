@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// The inner kernel of the transposed convolution: for one input row and a block of up to
 /// <see cref="Width"/> taps (output channel, kx), sums the group's input channels in registers,
 /// <c>acc[t] = Σ_ci x[ci, iy, ix] · w[ci, t]</c>, then adds each accumulator into its phase row at
-/// <c>ix + offset[t]</c>. Every input vector is loaded once per block and feeds eight FMAs.
+/// <c>ix + offset[t]</c>. Every input vector is loaded once per block and feeds one FMA per tap.
 /// </summary>
 internal static class TransposedTaps
 {
@@ -17,7 +17,7 @@ internal static class TransposedTaps
 
     /// <param name="x">the input; <paramref name="xRow"/> indexes the row of the group's first channel.</param>
     /// <param name="plane">distance between channels (H·W).</param>
-    /// <param name="weights">cinG × 8 packed weights of this block (zero for unused taps).</param>
+    /// <param name="weights">cinG × 8 packed weights of this block (unused taps are never read).</param>
     /// <param name="rows">the phase rows; tap t adds into <c>rows[offsets[t] + ix]</c>.</param>
     /// <param name="count">taps in use (1..8).</param>
     public static void Run(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
