@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ConvStream.Engine.Geometry;
@@ -21,8 +20,8 @@ public sealed class SeparableEngine
     private readonly SeparableKernel _kernel;
     private readonly BorderMode _border;
     private readonly bool _gaussian;
-    private readonly ConcurrentBag<BandScratch> _scratch = new();
-    private readonly ConcurrentBag<BandJob> _jobs = new();
+    private readonly ObjectStack<BandScratch> _scratch = new();
+    private readonly ObjectStack<BandJob> _jobs = new();
 
     public SeparableEngine(SeparableKernel kernel, BorderMode border)
     {
@@ -47,7 +46,7 @@ public sealed class SeparableEngine
         if (destination.Width != source.Width || destination.Height != source.Height || destination.Channels != source.Channels
             || destination.Depth != _kernel.Conversion.Depth)
             throw new ConvStreamException($"separable filter output {destination.ShapeText} does not match input {source.ShapeText} at depth {_kernel.Conversion.Depth.Name()}");
-        if (!_jobs.TryTake(out var job)) job = new BandJob(this);
+        if (!_jobs.TryPop(out var job)) job = new BandJob(this);
         job.Source = source;
         job.Destination = destination;
         try
@@ -58,7 +57,7 @@ public sealed class SeparableEngine
         finally
         {
             job.Source = job.Destination = null;
-            _jobs.Add(job);
+            _jobs.Push(job);
         }
     }
 
@@ -75,7 +74,8 @@ public sealed class SeparableEngine
     private void RunBand(Frame src, Frame dst, int y0, int y1)
     {
         BandScratch? s = null;
-        while (_scratch.TryTake(out var candidate))
+        // A scratch of another frame size is dropped: formats change rarely (a new stream).
+        while (_scratch.TryPop(out var candidate))
         {
             if (candidate.Fits(src)) { s = candidate; break; }
         }
@@ -92,7 +92,7 @@ public sealed class SeparableEngine
         }
         finally
         {
-            _scratch.Add(s);
+            _scratch.Push(s);
         }
     }
 
