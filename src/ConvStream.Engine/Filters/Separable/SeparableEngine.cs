@@ -154,12 +154,9 @@ public sealed class SeparableEngine
         int c = src.Channels, left = k.AnchorX * c;
         var padded = s.Padded;
         row.CopyTo(padded.AsSpan(left));
-        var map = s.ColumnMap;
-        for (int j = 0; j < map.Length; j++)
+        // Only the border columns need the map; the interior was one copy.
+        foreach (var (at, x) in s.BorderColumns)
         {
-            int x = map[j];
-            if (x == int.MinValue) continue; // inside the row: already copied
-            int at = j * c;
             if (x < 0) padded.AsSpan(at, c).Clear();
             else row.Slice(x * c, c).CopyTo(padded.AsSpan(at, c));
         }
@@ -173,7 +170,7 @@ public sealed class SeparableEngine
     {
         private readonly int _width, _channels, _rowStride, _kh;
 
-        public BandScratch(SeparableKernel k, BorderMode border, int width, int channels)
+        public BandScratch(SeparableKernel k, BorderMode borderMode, int width, int channels)
         {
             _width = width;
             _channels = channels;
@@ -181,12 +178,13 @@ public sealed class SeparableEngine
             int length = width * channels;
             _rowStride = (length + 31) & ~31;
             Padded = new byte[(width + k.Width - 1) * channels];
-            ColumnMap = new int[width + k.Width - 1];
-            for (int j = 0; j < ColumnMap.Length; j++)
+            var border = new List<(int, int)>();
+            for (int j = 0; j < width + k.Width - 1; j++)
             {
                 int x = j - k.AnchorX;
-                ColumnMap[j] = (uint)x < (uint)width ? int.MinValue : BorderModes.Map(x, width, border);
+                if ((uint)x >= (uint)width) border.Add((j * channels, BorderModes.Map(x, width, borderMode)));
             }
+            BorderColumns = border.ToArray();
             Ring = new ushort[k.TermCount * _kh * _rowStride];
             RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
             ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
@@ -203,8 +201,8 @@ public sealed class SeparableEngine
         }
 
         public byte[] Padded { get; }
-        /// <summary>For each padded column: the source column it copies, −1 for zero, int.MinValue inside the row.</summary>
-        public int[] ColumnMap { get; }
+        /// <summary>Each padded column outside the row: its offset in the padded buffer and the source column it copies (−1 for zero).</summary>
+        public (int At, int Source)[] BorderColumns { get; }
         public ushort[] Ring { get; }
         public Tap[][] RowTaps { get; }
         /// <summary>Column taps with A/B as kernel row indices; made absolute per output row into <see cref="ColumnTaps"/>.</summary>
