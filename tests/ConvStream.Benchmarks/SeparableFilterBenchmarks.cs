@@ -11,7 +11,7 @@ namespace ConvStream.Benchmarks;
 /// Sobel3x3_dx u8c1->16S). Each call filters the same preallocated input into a preallocated
 /// output, as the OpenCV script does. Run: ./run.sh bench --filter *SeparableFilter*
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public class SeparableFilterBenchmarks
 {
     private Frame _bgr = null!, _gray = null!, _bgrOut = null!, _grayS16 = null!, _boxOut = null!;

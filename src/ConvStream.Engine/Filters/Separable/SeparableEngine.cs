@@ -123,6 +123,12 @@ public sealed class SeparableEngine
                 SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, s.ColumnTaps);
             else if (s.DirectShort)
                 SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, s.ColumnTaps, s.Bias);
+            else if (s.Division is { } division)
+            {
+                // Box average: column sums + δ in 16 bits, then the vector reciprocal division.
+                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, division.Bias);
+                SeparablePasses.DivideToBytes<V>(ref s.Sums16[0], ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
+            }
             else if (s.Narrow)
             {
                 SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, 0);
@@ -198,6 +204,8 @@ public sealed class SeparableEngine
             DirectShort = !k.UnsignedRows && conversion is { Depth: PixelDepth.S16, IsIntegerShift: true }
                           && k.SumBound + Math.Abs((long)conversion.Delta) <= 32767;
             Bias = DirectShort ? (ushort)(short)conversion!.Delta : (ushort)0;
+            // Sums ≤ 65280 plus δ ≤ 129 still fit 16 bits.
+            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 ? d : null;
         }
 
         public byte[] Padded { get; }
@@ -216,6 +224,8 @@ public sealed class SeparableEngine
         /// <summary>s16 output of <c>sum + delta</c> that cannot saturate: the column pass writes the frame directly.</summary>
         public bool DirectShort { get; }
         public ushort Bias { get; }
+        /// <summary>A normalised 8-bit box: its division runs vectorised after the column pass.</summary>
+        public BoxDivision? Division { get; }
 
         public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
 

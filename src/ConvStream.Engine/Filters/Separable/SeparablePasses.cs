@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace ConvStream.Engine.Filters.Separable;
@@ -116,6 +117,23 @@ internal static class SeparablePasses
             }
             V result = V.ShiftRight(V.Add(V.Add(high, V.ShiftRight(low, 8)), half), 8);
             V.StoreLowBytes(result, ref Unsafe.Add(ref dst, i));
+            if (i == length - n) break;
+        }
+    }
+
+    /// <summary>dst[i] = (sums[i]·m) >> shift as bytes (OpenCV's reciprocal division of box sums; results ≤ 255).</summary>
+    public static void DivideToBytes<V>(ref ushort sums, ref byte dst, int length, uint multiplier, [ConstantExpected] int shift) where V : struct, ILanes16<V>
+    {
+        int n = V.Count;
+        if (length < n)
+        {
+            if (typeof(V) != typeof(Lanes1)) DivideToBytes<Lanes1>(ref sums, ref dst, length, multiplier, shift);
+            return;
+        }
+        for (int i = 0; ; i += n)
+        {
+            if (i > length - n) i = length - n;
+            V.StoreLowBytes(V.MultiplyShift(V.Load(ref Unsafe.Add(ref sums, i)), multiplier, shift), ref Unsafe.Add(ref dst, i));
             if (i == length - n) break;
         }
     }
