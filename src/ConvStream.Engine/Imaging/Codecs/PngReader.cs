@@ -18,6 +18,9 @@ public static class PngReader
     /// <summary>Limit on decoded samples (width × height × channels): what <see cref="Frame"/> can hold.</summary>
     private const long MaxSamples = int.MaxValue - 4096;
 
+    /// <summary>Deflate's largest expansion (a 258-byte match per ~2 bits of input), rounded up.</summary>
+    private const long MaxDeflateRatio = 1032;
+
     public static bool HasSignature(ReadOnlySpan<byte> bytes) => bytes.Length >= 8 && bytes[..8].SequenceEqual(Signature);
 
     /// <summary>The header only (signature and IHDR, CRC checked), to plan before decoding pixels.</summary>
@@ -80,7 +83,9 @@ public static class PngReader
             throw new ConvStreamException($"{name}: PNG of {h.Width}x{h.Height} is too large to decode");
 
         byte[] raw = Inflate(bytes, idat, ExpectedDataLength(h), h, name);
-        var frame = new Frame(h.Width, h.Height, h.OutputChannels);
+        Frame frame;
+        try { frame = new Frame(h.Width, h.Height, h.OutputChannels); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{name}: {e.Message}"); }
         var expander = new PngPixelExpander(h, palette);
         if (!h.Interlaced)
         {
@@ -154,8 +159,12 @@ public static class PngReader
             int at = 0;
             foreach (var (start, length) in idat) { file.AsSpan(start, length).CopyTo(compressed.AsSpan(at)); at += length; }
         }
-        var raw = GC.AllocateUninitializedArray<byte>((int)expected);
         string what = $"{h.Width}x{h.Height} {(h.Interlaced ? "interlaced " : "")}{h.ColorType} at {h.BitDepth} bits";
+        // Deflate expands at most ~1032:1, so a small file cannot hold a huge image: say so before
+        // allocating what its header claims.
+        if (expected > (long)compressed.Length * MaxDeflateRatio + 1024)
+            throw new ConvStreamException($"{name}: IDAT holds {compressed.Length} compressed bytes, too few for a {what} image ({expected} bytes)");
+        var raw = GC.AllocateUninitializedArray<byte>((int)expected);
         try
         {
             using var z = new ZLibStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
