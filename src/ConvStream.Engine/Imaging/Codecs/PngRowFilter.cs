@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using ConvStream.Engine.Simd;
+using SimdConfig = ConvStream.Engine.Simd.Simd;
 
 namespace ConvStream.Engine.Imaging.Codecs;
 
@@ -43,30 +45,49 @@ public static class PngRowFilter
     /// <summary>
     /// Writes filter <paramref name="type"/> of <paramref name="raw"/> into <paramref name="filtered"/>
     /// (same length) and returns the sum of the filtered bytes read as signed: the usual "minimum sum
-    /// of absolute differences" score by which libpng picks a filter per row.
+    /// of absolute differences" score by which libpng picks a filter per row. Runs at
+    /// <see cref="SimdConfig.Level"/>; the encoder tries all five filters on every row, so this is its hot loop.
     /// </summary>
     public static long Filter(int type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, int bpp, Span<byte> filtered)
     {
+        if (prior.Length < raw.Length || filtered.Length < raw.Length)
+            throw new ArgumentException("prior and filtered rows must be as long as the raw row");
+        return SimdConfig.Level switch
+        {
+            SimdLevel.V512 => PngFilterV512.Filter(type, raw, prior, bpp, filtered),
+            SimdLevel.V256 => PngFilterV256.Filter(type, raw, prior, bpp, filtered),
+            SimdLevel.V128 => PngFilterV128.Filter(type, raw, prior, bpp, filtered),
+            _ => FilterScalar(type, raw, prior, bpp, filtered),
+        };
+    }
+
+    /// <summary>The specification of <see cref="Filter"/>: one byte at a time.</summary>
+    public static long FilterScalar(int type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, int bpp, Span<byte> filtered)
+        => FilterScalarFrom(type, raw, prior, bpp, filtered, 0);
+
+    /// <summary><see cref="FilterScalar"/> from byte <paramref name="start"/> on (the vector paths' tails).</summary>
+    internal static long FilterScalarFrom(int type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, int bpp, Span<byte> filtered, int start)
+    {
         int n = raw.Length;
         long score = 0;
-        // One loop per filter (not a switch per byte): the writer runs all five on every row.
+        // One loop per filter (not a switch per byte).
         switch (type)
         {
             case Sub:
-                for (int i = 0; i < n; i++) score += Store(filtered, i, raw[i] - (i >= bpp ? raw[i - bpp] : 0));
+                for (int i = start; i < n; i++) score += Store(filtered, i, raw[i] - (i >= bpp ? raw[i - bpp] : 0));
                 break;
             case Up:
-                for (int i = 0; i < n; i++) score += Store(filtered, i, raw[i] - prior[i]);
+                for (int i = start; i < n; i++) score += Store(filtered, i, raw[i] - prior[i]);
                 break;
             case Average:
-                for (int i = 0; i < n; i++) score += Store(filtered, i, raw[i] - (((i >= bpp ? raw[i - bpp] : 0) + prior[i]) >> 1));
+                for (int i = start; i < n; i++) score += Store(filtered, i, raw[i] - (((i >= bpp ? raw[i - bpp] : 0) + prior[i]) >> 1));
                 break;
             case Paeth:
-                for (int i = 0; i < bpp && i < n; i++) score += Store(filtered, i, raw[i] - prior[i]);
-                for (int i = bpp; i < n; i++) score += Store(filtered, i, raw[i] - Predict(raw[i - bpp], prior[i], prior[i - bpp]));
+                for (int i = start; i < n; i++)
+                    score += Store(filtered, i, raw[i] - (i >= bpp ? Predict(raw[i - bpp], prior[i], prior[i - bpp]) : prior[i]));
                 break;
             default:
-                for (int i = 0; i < n; i++) score += Store(filtered, i, raw[i]);
+                for (int i = start; i < n; i++) score += Store(filtered, i, raw[i]);
                 break;
         }
         return score;
@@ -91,7 +112,7 @@ public static class PngRowFilter
     private static void AddInPlace(Span<byte> row, ReadOnlySpan<byte> prior)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (SimdConfig.Level != SimdLevel.Scalar && Vector.IsHardwareAccelerated)
         {
             var r = MemoryMarshal.Cast<byte, Vector<byte>>(row);
             var p = MemoryMarshal.Cast<byte, Vector<byte>>(prior[..row.Length]);
