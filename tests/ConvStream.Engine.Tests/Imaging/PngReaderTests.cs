@@ -41,7 +41,7 @@ public class PngReaderTests
         AssertEqual(expected, frame, name);
 
         // The header-only probe promises exactly what the decoder delivers.
-        Assert.Equal(Filters.FrameFormat.Of(frame), ImageFile.ReadFormat(path));
+        Assert.Equal(global::ConvStream.Engine.Filters.FrameFormat.Of(frame), ImageFile.ReadFormat(path));
         AssertEqual(expected, ImageFile.Read(path), name + " via ImageFile");
     }
 
