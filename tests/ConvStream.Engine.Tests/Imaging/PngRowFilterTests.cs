@@ -5,7 +5,7 @@ using SimdConfig = ConvStream.Engine.Simd.Simd;
 namespace ConvStream.Engine.Tests.Imaging;
 
 /// <summary>The encoder's vector filters against the scalar spec at every SIMD level, and filter/unfilter round trips.</summary>
-[Collection("SimdLevel")]
+[Collection(EngineGlobalsCollection.Name)]
 public class PngRowFilterTests
 {
     private static readonly int[] Lengths = [0, 1, 2, 3, 5, 7, 15, 16, 17, 31, 33, 63, 64, 65, 100, 129, 300, 20_000];
