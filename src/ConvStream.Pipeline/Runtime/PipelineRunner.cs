@@ -1,0 +1,460 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ConvStream.Engine;
+using ConvStream.Engine.Filters;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+using ConvStream.Pipeline.Files;
+using ConvStream.Pipeline.Metrics;
+using ConvStream.Pipeline.Outputs;
+using ConvStream.Pipeline.Planning;
+using ConvStream.Pipeline.Stages;
+using ConvStream.Pipeline.Video;
+
+namespace ConvStream.Pipeline.Runtime;
+
+/// <summary>
+/// Runs a planned pipeline: one task for the source, one per stage and one per output, joined by
+/// bounded channels (one per edge of the graph). Frames come from a <see cref="FramePool"/> and are
+/// shared by reference count across branches. Offline, every queue waits and nothing is lost;
+/// live, the source's queues hold the newest frame only and drop the oldest (counted, buffer back
+/// to the pool). Nodes with several inputs (a magnitude, a mosaic) take the same frame index from
+/// each, discarding older frames that a live drop left unpaired. The end of the source, or
+/// cancellation (Ctrl+C: the source stops, everything in flight drains), completes the queues one
+/// after the other; a node that throws stops the whole pipeline, every sink is still completed,
+/// and <see cref="RunAsync"/> throws a <see cref="PipelineStageException"/> naming the node.
+/// </summary>
+public sealed class PipelineRunner
+{
+    private readonly PipelinePlan _plan;
+    private readonly IVideoSource _source;
+    private readonly RunOptions _options;
+    private readonly List<Channel<PooledFrame>> _channels = new();
+    private readonly ChannelWriter<PooledFrame>[] _sourceConsumers;
+    private readonly StageNode[] _stages;
+    private readonly OutputNode[] _outputs;
+    private readonly object _faultGate = new();
+    private (string Node, Exception Error)? _fault;
+    private volatile bool _aborted;
+    private long _framesRead;
+    private long _measureStartTimestamp, _measureStartAllocated;
+    private int _measureStartGc0, _measureStartGc1, _measureStartGc2;
+
+    /// <param name="sinks">One sink per output of the plan, by output name; the runner opens and completes them.</param>
+    public PipelineRunner(PipelinePlan plan, IVideoSource source, IReadOnlyDictionary<string, IVideoSink> sinks, RunOptions? options = null)
+    {
+        _plan = plan;
+        _source = source;
+        _options = options ?? new RunOptions();
+        var info = source.Info;
+        var f = plan.SourceFormat;
+        if (info.Width != f.Width || info.Height != f.Height || info.Channels != f.Channels)
+            throw new ConvStreamException($"{plan.Definition.FileName}: the plan expects {f.Width}x{f.Height}x{f.Channels} frames but the source gives {info.Width}x{info.Height}x{info.Channels}");
+
+        Pool = new FramePool(plan.Stages.Count);
+        SourceMetrics = new StageMetrics(PipelineFile.SourceName, "source", NodeKind.Source) { MeasureFrom = _options.WarmupFrames };
+
+        // Every producer's consumers, by producer name; each consumer input is its own channel.
+        var consumers = new Dictionary<string, List<ChannelWriter<PooledFrame>>> { [PipelineFile.SourceName] = new() };
+        foreach (var s in plan.Stages) consumers[s.Name] = new();
+
+        _stages = new StageNode[plan.Stages.Count];
+        foreach (var s in plan.Stages)
+        {
+            var m = new StageMetrics(s.Name, s.Op, NodeKind.Stage) { MeasureFrom = _options.WarmupFrames };
+            var readers = s.Definition.Inputs.Select(i => Connect(i, consumers[i], m)).ToArray();
+            _stages[s.Slot] = new StageNode(s, m, readers);
+        }
+        _outputs = new OutputNode[plan.Outputs.Count];
+        for (int o = 0; o < plan.Outputs.Count; o++)
+        {
+            var po = plan.Outputs[o];
+            if (!sinks.TryGetValue(po.Name, out var sink))
+                throw new ConvStreamException($"{plan.Definition.FileName}: output '{po.Name}' has no sink");
+            var m = new StageMetrics(po.Name, po.Definition.Kind.ToString().ToLowerInvariant(), NodeKind.Output) { MeasureFrom = _options.WarmupFrames };
+            var readers = po.Definition.Stages.Select(i => Connect(i, consumers[i], m)).ToArray();
+            var composer = po.Definition.Kind == OutputKind.Mosaic ? new MosaicComposer(po.Inputs, po.Display) : null;
+            _outputs[o] = new OutputNode(po, m, readers, sink, composer);
+        }
+        _sourceConsumers = consumers[PipelineFile.SourceName].ToArray();
+        foreach (var s in _stages) s.Consumers = consumers[s.Plan.Name].ToArray();
+        Nodes = [SourceMetrics, .. _stages.Select(s => s.Metrics), .. _outputs.Select(o => o.Metrics)];
+    }
+
+    public FramePool Pool { get; }
+    public StageMetrics SourceMetrics { get; }
+    /// <summary>Source, stages in dependency order, then outputs.</summary>
+    public IReadOnlyList<StageMetrics> Nodes { get; }
+    public long FramesRead => Interlocked.Read(ref _framesRead);
+    /// <summary>Frames every output has written (the slowest output's count).</summary>
+    public long FramesWritten => _outputs.Length == 0 ? FramesRead : _outputs.Min(o => o.Metrics.FramesOut);
+
+    private ChannelReader<PooledFrame> Connect(string producer, List<ChannelWriter<PooledFrame>> producerConsumers, StageMetrics consumer)
+    {
+        var schedule = _plan.Schedule;
+        bool dropping = producer == PipelineFile.SourceName && schedule.Drop == DropPolicy.DropOldest;
+        var options = new BoundedChannelOptions(schedule.Capacity)
+        {
+            FullMode = dropping ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+            AllowSynchronousContinuations = false,
+        };
+        var channel = dropping
+            ? Channel.CreateBounded<PooledFrame>(options, dropped =>
+            {
+                // A live queue overflowed: the oldest frame is discarded unprocessed, counted, and its buffer goes back to the pool.
+                if (consumer.Measures(dropped.Stamp.Index)) consumer.CountDropped();
+                dropped.Release();
+            })
+            : Channel.CreateBounded<PooledFrame>(options);
+        _channels.Add(channel);
+        producerConsumers.Add(channel.Writer);
+        return channel.Reader;
+    }
+
+    /// <summary>Runs until the source ends, <paramref name="cancellationToken"/> fires (then drains) or a node fails (then throws).</summary>
+    public async Task<RunSummary> RunAsync(CancellationToken cancellationToken = default)
+    {
+        int threadsBefore = Threads.Count, bandBefore = RowBands.Height;
+        Threads.Count = _plan.Schedule.Threads;
+        RowBands.Height = _plan.Schedule.BandHeight;
+        PipelineMeter.Attach(Nodes);
+        var started = Stopwatch.GetTimestamp();
+        _measureStartTimestamp = 0;
+        try
+        {
+            foreach (var o in _outputs)
+            {
+                try { await o.Sink.OpenAsync(o.Plan.Display.Width, o.Plan.Display.Height, o.Plan.Display.Channels, _source.Info, cancellationToken).ConfigureAwait(false); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    foreach (var other in _outputs) await CompleteQuietly(other.Sink).ConfigureAwait(false);
+                    throw Named($"output '{o.Plan.Name}'", e);
+                }
+            }
+            var tasks = new List<Task>();
+            foreach (var s in _stages) tasks.Add(Task.Run(() => RunStageAsync(s)));
+            foreach (var o in _outputs) tasks.Add(Task.Run(() => RunOutputAsync(o)));
+            tasks.Add(Task.Run(() => RunSourceAsync(cancellationToken)));
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            PipelineMeter.Detach(Nodes);
+            Threads.Count = threadsBefore;
+            RowBands.Height = bandBefore;
+        }
+        long ended = Stopwatch.GetTimestamp();
+        SourceMetrics.AddDropped(_source.DroppedFrames);
+        if (_fault is { } fault) throw Named(fault.Node, fault.Error);
+
+        long measuredFrom = _measureStartTimestamp != 0 ? _measureStartTimestamp : started;
+        long measuredFrames = Math.Max(0, FramesRead - _options.WarmupFrames);
+        return new RunSummary
+        {
+            Nodes = Nodes,
+            FramesRead = FramesRead,
+            MeasuredFrames = measuredFrames,
+            Elapsed = Stopwatch.GetElapsedTime(started, ended),
+            MeasuredElapsed = Stopwatch.GetElapsedTime(measuredFrom, ended),
+            Cancelled = cancellationToken.IsCancellationRequested,
+            AllocatedBytes = _measureStartTimestamp != 0 ? GC.GetTotalAllocatedBytes(true) - _measureStartAllocated : 0,
+            GcCollections = _measureStartTimestamp != 0
+                ? (GC.CollectionCount(0) - _measureStartGc0, GC.CollectionCount(1) - _measureStartGc1, GC.CollectionCount(2) - _measureStartGc2)
+                : (0, 0, 0),
+            Schedule = _plan.Schedule,
+            PoolFrames = Pool.Created,
+        };
+    }
+
+    private async Task RunSourceAsync(CancellationToken cancellationToken)
+    {
+        var format = _plan.SourceFormat;
+        try
+        {
+            while (!_aborted && !cancellationToken.IsCancellationRequested && (_options.MaxFrames is not long max || FramesRead < max))
+            {
+                if (FramesRead == _options.WarmupFrames) StartMeasuring();
+                var frame = Pool.Rent(format);
+                FrameStamp? stamp;
+                try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
+                catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
+                if (stamp is not FrameStamp st) { frame.Release(); break; }
+                frame.Stamp = st;
+                Interlocked.Increment(ref _framesRead);
+                if (SourceMetrics.Measures(st.Index)) SourceMetrics.CountOut();
+                frame.ReadyTimestamp = Stopwatch.GetTimestamp();
+                await EmitAsync(frame, _sourceConsumers).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var w in _sourceConsumers) w.TryComplete();
+        }
+    }
+
+    private void StartMeasuring()
+    {
+        _measureStartGc0 = GC.CollectionCount(0);
+        _measureStartGc1 = GC.CollectionCount(1);
+        _measureStartGc2 = GC.CollectionCount(2);
+        _measureStartAllocated = GC.GetTotalAllocatedBytes(true);
+        _measureStartTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    private async Task RunStageAsync(StageNode node)
+    {
+        var readers = node.Readers;
+        var heads = new PooledFrame?[readers.Length];
+        var frames = new Frame[readers.Length];
+        var m = node.Metrics;
+        var filter = node.Plan.Filter;
+        int slot = node.Plan.Slot;
+        var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
+        try
+        {
+            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            {
+                long start = Stopwatch.GetTimestamp();
+                long ready = 0;
+                foreach (var h in heads) ready = Math.Max(ready, h!.ReadyTimestamp);
+                var stamp = heads[0]!.Stamp;
+                bool measured = m.Measures(stamp.Index);
+                if (measured) m.CountIn();
+                if (_aborted) { ReleaseAll(heads); continue; }
+
+                var output = Pool.Rent(node.Plan.Output);
+                output.Stamp = stamp;
+                for (int i = 0; i < heads.Length; i++)
+                {
+                    output.InheritTimes(heads[i]!);
+                    frames[i] = heads[i]!.Frame;
+                }
+                try
+                {
+                    filter.Apply(frames, output.Frame);
+                }
+                catch (Exception e)
+                {
+                    output.Release();
+                    ReleaseAll(heads);
+                    Fault($"stage '{node.Plan.Name}'", e);
+                    break;
+                }
+                long end = Stopwatch.GetTimestamp();
+                ReleaseAll(heads);
+                // At least one tick each, so a stage on the path is never mistaken for one that is not.
+                output.Times[slot] = new StageTime { QueueTicks = Math.Max(1, start - ready), ComputeTicks = Math.Max(1, end - start) };
+                if (measured)
+                {
+                    long queueNs = StageMetrics.TicksToNanoseconds(start - ready), computeNs = StageMetrics.TicksToNanoseconds(end - start);
+                    m.QueueWait.Record(queueNs);
+                    m.Compute.Record(computeNs);
+                    if (PipelineMeter.ComputeMs.Enabled) PipelineMeter.ComputeMs.Record(computeNs / 1e6, tag);
+                    if (PipelineMeter.QueueMs.Enabled) PipelineMeter.QueueMs.Record(queueNs / 1e6, tag);
+                    m.CountOut();
+                }
+                output.ReadyTimestamp = end;
+                await EmitAsync(output, node.Consumers).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            Fault($"stage '{node.Plan.Name}'", e);
+        }
+        finally
+        {
+            ReleaseAll(heads);
+            foreach (var w in node.Consumers) w.TryComplete();
+            await DrainAsync(readers).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunOutputAsync(OutputNode node)
+    {
+        var readers = node.Readers;
+        var heads = new PooledFrame?[readers.Length];
+        var frames = new Frame[readers.Length];
+        var m = node.Metrics;
+        var tag = new KeyValuePair<string, object?>("output", node.Plan.Name);
+        try
+        {
+            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            {
+                var stamp = heads[0]!.Stamp;
+                bool measured = m.Measures(stamp.Index);
+                if (measured) m.CountIn();
+                if (_aborted) { ReleaseAll(heads); continue; }
+                PooledFrame? display = null;
+                Frame shown;
+                if (node.Composer is { } composer)
+                {
+                    for (int i = 0; i < heads.Length; i++) frames[i] = heads[i]!.Frame;
+                    display = Pool.Rent(node.Plan.Display);
+                    composer.Compose(frames, display.Frame);
+                    shown = display.Frame;
+                }
+                else if (DisplayConverter.NeedsConversion(heads[0]!.Frame))
+                {
+                    display = Pool.Rent(node.Plan.Display);
+                    DisplayConverter.Convert(heads[0]!.Frame, display.Frame);
+                    shown = display.Frame;
+                }
+                else shown = heads[0]!.Frame;
+
+                try
+                {
+                    await node.Sink.WriteAsync(shown, stamp, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    display?.Release();
+                    ReleaseAll(heads);
+                    Fault($"output '{node.Plan.Name}'", e);
+                    break;
+                }
+                display?.Release();
+                if (_options.OutputObserver is { } observe)
+                {
+                    // A mosaic's tiles came along different paths: merge them (each stage has its own slot).
+                    var times = heads[0]!.Times;
+                    if (heads.Length > 1)
+                    {
+                        times = node.MergedTimes ??= new StageTime[times.Length];
+                        Array.Clear(times);
+                        foreach (var h in heads)
+                            for (int i = 0; i < times.Length; i++) if (h!.Times[i].IsSet) times[i] = h.Times[i];
+                    }
+                    observe(node.Plan.Name, stamp, times);
+                }
+                ReleaseAll(heads);
+                if (measured)
+                {
+                    long ageNs = StageMetrics.TicksToNanoseconds(Stopwatch.GetTimestamp() - stamp.CaptureTimestamp);
+                    m.Age.Record(ageNs);
+                    if (PipelineMeter.AgeMs.Enabled) PipelineMeter.AgeMs.Record(ageNs / 1e6, tag);
+                    m.CountOut();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fault($"output '{node.Plan.Name}'", e);
+        }
+        finally
+        {
+            ReleaseAll(heads);
+            await DrainAsync(readers).ConfigureAwait(false);
+            try { await node.Sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception e) { Fault($"output '{node.Plan.Name}'", e); }
+        }
+    }
+
+    /// <summary>
+    /// Reads one frame from each input with the same frame index: when one input is ahead (a live
+    /// queue dropped a frame on another branch) the older frames are released. False at the end of
+    /// any input.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> ReadAlignedAsync(ChannelReader<PooledFrame>[] readers, PooledFrame?[] heads, StageMetrics m)
+    {
+        for (int i = 0; i < readers.Length; i++)
+        {
+            heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
+            if (heads[i] is null) return false;
+        }
+        if (readers.Length == 1) return true;
+        while (true)
+        {
+            long newest = long.MinValue;
+            foreach (var h in heads) newest = Math.Max(newest, h!.Stamp.Index);
+            bool aligned = true;
+            for (int i = 0; i < readers.Length; i++)
+            {
+                while (heads[i]!.Stamp.Index < newest)
+                {
+                    aligned = false;
+                    if (m.Measures(heads[i]!.Stamp.Index)) m.CountDropped();
+                    heads[i]!.Release();
+                    heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
+                    if (heads[i] is null) return false;
+                }
+            }
+            if (aligned) return true;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<PooledFrame?> ReadOneAsync(ChannelReader<PooledFrame> reader)
+    {
+        PooledFrame? frame;
+        while (!reader.TryRead(out frame))
+            if (!await reader.WaitToReadAsync().ConfigureAwait(false)) return null;
+        return frame;
+    }
+
+    /// <summary>Hands a frame to every consumer (a reference each); a consumer whose queue is closed gets none.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask EmitAsync(PooledFrame frame, ChannelWriter<PooledFrame>[] consumers)
+    {
+        if (consumers.Length == 0) { frame.Release(); return; }
+        if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
+        foreach (var w in consumers)
+        {
+            while (!w.TryWrite(frame))
+            {
+                if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { frame.Release(); break; }
+            }
+        }
+    }
+
+    private static async Task DrainAsync(ChannelReader<PooledFrame>[] readers)
+    {
+        foreach (var r in readers)
+            while (await r.WaitToReadAsync().ConfigureAwait(false))
+                while (r.TryRead(out var f)) f.Release();
+    }
+
+    private static void ReleaseAll(PooledFrame?[] heads)
+    {
+        for (int i = 0; i < heads.Length; i++)
+        {
+            heads[i]?.Release();
+            heads[i] = null;
+        }
+    }
+
+    /// <summary>Records the first failure and closes every queue so every node winds down.</summary>
+    private void Fault(string node, Exception error)
+    {
+        lock (_faultGate) _fault ??= (node, error);
+        _aborted = true;
+        foreach (var c in _channels) c.Writer.TryComplete();
+    }
+
+    private static PipelineStageException Named(string node, Exception e)
+        => e is PipelineStageException p ? p : new PipelineStageException(node,
+            e is ConvStreamException ? $"{node} failed: {e.Message}" : $"{node} failed: {e.GetType().Name}: {e.Message}", e);
+
+    private static async ValueTask CompleteQuietly(IVideoSink sink)
+    {
+        try { await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception) { /* the open failure is the error worth reporting */ }
+    }
+
+    private sealed class StageNode(PlannedStage plan, StageMetrics metrics, ChannelReader<PooledFrame>[] readers)
+    {
+        public PlannedStage Plan { get; } = plan;
+        public StageMetrics Metrics { get; } = metrics;
+        public ChannelReader<PooledFrame>[] Readers { get; } = readers;
+        public ChannelWriter<PooledFrame>[] Consumers { get; set; } = [];
+    }
+
+    private sealed record OutputNode(PlannedOutput Plan, StageMetrics Metrics, ChannelReader<PooledFrame>[] Readers, IVideoSink Sink, MosaicComposer? Composer)
+    {
+        public StageTime[]? MergedTimes { get; set; }
+    }
+}

@@ -1,0 +1,66 @@
+using ConvStream.Engine;
+using ConvStream.Engine.Filters;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Tensors;
+
+namespace ConvStream.Pipeline.Stages;
+
+/// <summary>
+/// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
+/// is copied into a planar (C,H,W) float buffer allocated once, the op runs, and its planar output
+/// is written into the stage's F32 output frame. A pipeline runs a stage on one frame at a time;
+/// the lock only guards the scratch buffer against a caller that shares the stage across threads.
+/// </summary>
+public abstract class TensorStage : IFrameFilter
+{
+    private readonly object _scratchGate = new();
+    private float[] _planes = [];
+    private Tensor? _input;
+
+    protected TensorStage(string context) => Context = context;
+
+    /// <summary>How errors name this stage ("demo.json: stage 'conv1'").</summary>
+    protected string Context { get; }
+
+    public abstract string Op { get; }
+
+    public virtual (int KH, int KW, int Stride) Footprint => (1, 1, 1);
+
+    /// <summary>Output (channels, height, width) for an input of these sizes; throws naming the stage when they do not fit.</summary>
+    protected abstract (int C, int H, int W) OutputShape(int channels, int height, int width);
+
+    /// <summary>Runs the op on a (C,H,W) tensor.</summary>
+    protected abstract Tensor Compute(Tensor input);
+
+    public abstract long MultiplyAdds(FrameFormat output);
+
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
+    {
+        if (inputs.Length != 1) throw new ConvStreamException($"{Context}: {Op} reads one input but {inputs.Length} are given");
+        var (c, h, w) = OutputShape(inputs[0].Channels, inputs[0].Height, inputs[0].Width);
+        if (h <= 0 || w <= 0)
+            throw new ConvStreamException($"{Context}: {Op} leaves no output for an input of {inputs[0].Width}x{inputs[0].Height} (output would be {w}x{h})");
+        if (c > 64) throw new ConvStreamException($"{Context}: {Op} gives {c} channels; frames hold at most 64");
+        return new FrameFormat(w, h, c, PixelDepth.F32);
+    }
+
+    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+    {
+        var frame = inputs[0];
+        lock (_scratchGate)
+        {
+            int n = frame.Channels * frame.Height * frame.Width;
+            if (_input is null || _input.Dim(0) != frame.Channels || _input.Dim(1) != frame.Height || _input.Dim(2) != frame.Width)
+            {
+                if (_planes.Length < n) _planes = GC.AllocateUninitializedArray<float>(n);
+                _input = new Tensor(_planes, frame.Channels, frame.Height, frame.Width);
+            }
+            Planar.FromFrame(frame, _planes.AsSpan(0, n));
+            var result = Compute(_input);
+            var (c, h, w) = (result.Dim(0), result.Dim(1), result.Dim(2));
+            if (c != output.Channels || h != output.Height || w != output.Width || output.Depth != PixelDepth.F32)
+                throw new ConvStreamException($"{Context}: {Op} produced ({c},{h},{w}) but the stage's output frame is {output.ShapeText}");
+            Planar.ToFrame(result.Span, output);
+        }
+    }
+}
