@@ -52,7 +52,7 @@ public static class MediaSpec
         if (spec == "null") return new NullSink();
         if (spec == "preview") return new PreviewSink(new PreviewOptions { FfmpegPath = fileOptions?.FfmpegPath });
         if (spec.StartsWith("preview:", StringComparison.Ordinal)) return new PreviewSink(new PreviewOptions { Title = spec[8..], FfmpegPath = fileOptions?.FfmpegPath });
-        if (ImageSequencePattern.IsPattern(spec)) return new ImageSequenceSink(spec, fileOptions?.FfmpegPath);
+        if (ImageSequencePattern.IsPattern(spec)) return new ImageSequenceSink(spec);
         if (Path.GetExtension(spec).Equals(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(spec);
         return new VideoFileSink(spec, fileOptions);
     }

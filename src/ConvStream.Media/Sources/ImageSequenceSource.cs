@@ -6,12 +6,21 @@ using ConvStream.Pipeline.Video;
 namespace ConvStream.Media.Sources;
 
 /// <summary>
-/// A numbered image sequence (<c>frames/frame_%05d.png</c>) read through ffmpeg's image2 demuxer,
-/// starting at the first existing index among 0..4, at a frame rate of the caller's choosing.
+/// A numbered image sequence (<c>frames/frame_%05d.png</c>) starting at the first existing index
+/// among 0..4, at a frame rate of the caller's choosing. PNG sequences are decoded natively
+/// (<see cref="PngSequenceSource"/>); other formats (JPEG, BMP, TIFF …) go through ffmpeg's image2 demuxer.
 /// </summary>
 public static class ImageSequenceSource
 {
-    public static FfmpegPipeSource Open(string pattern, int rateNumerator = 30, int rateDenominator = 1, SourceOptions? options = null)
+    public static IVideoSource Open(string pattern, int rateNumerator = 30, int rateDenominator = 1, SourceOptions? options = null)
+    {
+        options ??= new SourceOptions();
+        if (Path.GetExtension(pattern).Equals(".png", StringComparison.OrdinalIgnoreCase) && options.Scale is null)
+            return PngSequenceSource.Open(pattern, rateNumerator, rateDenominator, options.Channels);
+        return OpenWithFfmpeg(pattern, rateNumerator, rateDenominator, options);
+    }
+
+    public static FfmpegPipeSource OpenWithFfmpeg(string pattern, int rateNumerator = 30, int rateDenominator = 1, SourceOptions? options = null)
     {
         options ??= new SourceOptions();
         var seq = new ImageSequencePattern(pattern);
