@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
@@ -187,7 +186,15 @@ public sealed class PipelineRunner
                 Interlocked.Increment(ref _framesRead);
                 if (SourceMetrics.Measures(st.Index)) SourceMetrics.CountOut();
                 frame.ReadyTimestamp = Stopwatch.GetTimestamp();
-                await EmitAsync(frame, _sourceConsumers).ConfigureAwait(false);
+                var consumers = _sourceConsumers;
+                if (consumers.Length == 0) frame.Release();
+                else
+                {
+                    if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
+                    foreach (var w in consumers)
+                        while (!w.TryWrite(frame))
+                            if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { frame.Release(); break; }
+                }
             }
         }
         finally
@@ -216,8 +223,26 @@ public sealed class PipelineRunner
         var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
         try
         {
-            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            while (true)
             {
+                // One frame per input, then inputs that are behind catch up until all hold the same frame index.
+                // (Inlined rather than in helpers: an async helper that suspends allocates its state each time.)
+                bool ended = false;
+                for (int i = 0; i < readers.Length && !ended; i++)
+                {
+                    PooledFrame? next;
+                    while (!readers[i].TryRead(out next))
+                        if (!await readers[i].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                    heads[i] = next;
+                }
+                for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
+                {
+                    PooledFrame? next;
+                    while (!readers[behind].TryRead(out next))
+                        if (!await readers[behind].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                    heads[behind] = next;
+                }
+                if (ended) break;
                 long start = Stopwatch.GetTimestamp();
                 long ready = 0;
                 foreach (var h in heads) ready = Math.Max(ready, h!.ReadyTimestamp);
@@ -258,7 +283,15 @@ public sealed class PipelineRunner
                     m.CountOut();
                 }
                 output.ReadyTimestamp = end;
-                await EmitAsync(output, node.Consumers).ConfigureAwait(false);
+                var consumers = node.Consumers;
+                if (consumers.Length == 0) output.Release();
+                else
+                {
+                    if (consumers.Length > 1) output.AddRef(consumers.Length - 1);
+                    foreach (var w in consumers)
+                        while (!w.TryWrite(output))
+                            if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { output.Release(); break; }
+                }
             }
         }
         catch (Exception e)
@@ -282,8 +315,26 @@ public sealed class PipelineRunner
         var tag = new KeyValuePair<string, object?>("output", node.Plan.Name);
         try
         {
-            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            while (true)
             {
+                // One frame per input, then inputs that are behind catch up until all hold the same frame index.
+                // (Inlined rather than in helpers: an async helper that suspends allocates its state each time.)
+                bool ended = false;
+                for (int i = 0; i < readers.Length && !ended; i++)
+                {
+                    PooledFrame? next;
+                    while (!readers[i].TryRead(out next))
+                        if (!await readers[i].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                    heads[i] = next;
+                }
+                for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
+                {
+                    PooledFrame? next;
+                    while (!readers[behind].TryRead(out next))
+                        if (!await readers[behind].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                    heads[behind] = next;
+                }
+                if (ended) break;
                 var stamp = heads[0]!.Stamp;
                 bool measured = m.Measures(stamp.Index);
                 if (measured) m.CountIn();
@@ -354,61 +405,24 @@ public sealed class PipelineRunner
     }
 
     /// <summary>
-    /// Reads one frame from each input with the same frame index: when one input is ahead (a live
-    /// queue dropped a frame on another branch) the older frames are released. False at the end of
-    /// any input.
+    /// When the inputs' frames differ in index (a live queue dropped a frame on one branch), releases
+    /// the oldest one (counted as a drop here) and returns its input, which must read again; -1 when
+    /// all inputs hold the same frame index.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> ReadAlignedAsync(ChannelReader<PooledFrame>[] readers, PooledFrame?[] heads, StageMetrics m)
+    private static int ReleaseOneBehind(PooledFrame?[] heads, StageMetrics m)
     {
-        for (int i = 0; i < readers.Length; i++)
+        if (heads.Length == 1) return -1;
+        long newest = long.MinValue;
+        foreach (var h in heads) newest = Math.Max(newest, h!.Stamp.Index);
+        for (int i = 0; i < heads.Length; i++)
         {
-            heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
-            if (heads[i] is null) return false;
+            if (heads[i]!.Stamp.Index >= newest) continue;
+            if (m.Measures(heads[i]!.Stamp.Index)) m.CountDropped();
+            heads[i]!.Release();
+            heads[i] = null;
+            return i;
         }
-        if (readers.Length == 1) return true;
-        while (true)
-        {
-            long newest = long.MinValue;
-            foreach (var h in heads) newest = Math.Max(newest, h!.Stamp.Index);
-            bool aligned = true;
-            for (int i = 0; i < readers.Length; i++)
-            {
-                while (heads[i]!.Stamp.Index < newest)
-                {
-                    aligned = false;
-                    if (m.Measures(heads[i]!.Stamp.Index)) m.CountDropped();
-                    heads[i]!.Release();
-                    heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
-                    if (heads[i] is null) return false;
-                }
-            }
-            if (aligned) return true;
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<PooledFrame?> ReadOneAsync(ChannelReader<PooledFrame> reader)
-    {
-        PooledFrame? frame;
-        while (!reader.TryRead(out frame))
-            if (!await reader.WaitToReadAsync().ConfigureAwait(false)) return null;
-        return frame;
-    }
-
-    /// <summary>Hands a frame to every consumer (a reference each); a consumer whose queue is closed gets none.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask EmitAsync(PooledFrame frame, ChannelWriter<PooledFrame>[] consumers)
-    {
-        if (consumers.Length == 0) { frame.Release(); return; }
-        if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
-        foreach (var w in consumers)
-        {
-            while (!w.TryWrite(frame))
-            {
-                if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { frame.Release(); break; }
-            }
-        }
+        return -1;
     }
 
     private static async Task DrainAsync(ChannelReader<PooledFrame>[] readers)
