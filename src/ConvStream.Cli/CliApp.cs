@@ -20,6 +20,8 @@ public static class CliApp
     private static readonly SortedDictionary<string, (Func<string[], int> Run, string Summary)> Verbs = new()
     {
         // verb → (entry point, one-line summary); each verb lives in Commands/.
+        ["op"] = (Commands.OpCommand.Run, Commands.OpCommand.Summary),
+        ["filter"] = (Commands.FilterCommand.Run, Commands.FilterCommand.Summary),
     };
 
     public static int Run(string[] args)

@@ -9,6 +9,17 @@ public static class FilterRegistry
     private static readonly Dictionary<string, Func<StageSpec, IFrameFilter>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         // op name → factory; one entry per op class (see Filters/Ops/).
+        ["gaussian"] = global::ConvStream.Engine.Filters.Ops.GaussianFilter.FromSpec,
+        ["box"] = global::ConvStream.Engine.Filters.Ops.BoxFilter.FromSpec,
+        ["sobel"] = global::ConvStream.Engine.Filters.Ops.SobelFilter.FromSpec,
+        ["scharr"] = global::ConvStream.Engine.Filters.Ops.ScharrFilter.FromSpec,
+        ["laplacian"] = global::ConvStream.Engine.Filters.Ops.LaplacianFilter.FromSpec,
+        ["gray"] = global::ConvStream.Engine.Filters.Ops.GrayFilter.Create,
+        ["magnitude"] = global::ConvStream.Engine.Filters.Ops.MagnitudeFilter.Create,
+        ["sobel-magnitude"] = global::ConvStream.Engine.Filters.Ops.SobelMagnitudeFilter.Create,
+        ["conv"] = global::ConvStream.Engine.Filters.Ops.ConvFilter.Create,
+        ["maxpool"] = global::ConvStream.Engine.Filters.Ops.MaxPoolFilter.Create,
+        ["avgpool"] = global::ConvStream.Engine.Filters.Ops.AvgPoolFilter.Create,
     };
 
     public static IEnumerable<string> Ops => Factories.Keys.Order();

@@ -12,7 +12,8 @@ namespace ConvStream.Engine.Io;
 /// </summary>
 public static partial class Npy
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Spelled as bytes: in a u8 literal "\x93" is U+0093, which UTF-8 encodes as two bytes (C2 93).
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static Tensor ReadTensor(string path) => Read(path).ToTensor();
 

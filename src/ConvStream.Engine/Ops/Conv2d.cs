@@ -1,14 +1,29 @@
+using ConvStream.Engine.Ops.Conv;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops;
 
 /// <summary>
 /// 2-D convolution (cross-correlation by default) of (C,H,W) or (N,C,H,W) float32 tensors with
-/// (Cout, Cin/groups, KH, KW) weights. Chooses the fastest path itself; every path equals
-/// <see cref="Conv2dReference"/>.
+/// (Cout, Cin/groups, KH, KW) weights. Chooses the fastest path itself (<see cref="Conv2dPlan"/>);
+/// every path equals <see cref="Conv2dReference"/> to float rounding. To run the same convolution
+/// on many inputs, build a <see cref="Conv2dPlan"/> once.
 /// </summary>
 public static class Conv2d
 {
+    /// <summary>Convolves into a new tensor; nothing else is allocated but small bookkeeping.</summary>
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, Conv2dOptions options)
-        => Conv2dReference.Forward(input, weight, bias, options);
+    {
+        var plan = Conv2dPlan.Rent(weight, bias, options);
+        try { return plan.Forward(input); }
+        finally { plan.Release(); }
+    }
+
+    /// <summary>Convolves into <paramref name="output"/>, which must have exactly the output's shape.</summary>
+    public static void Forward(Tensor input, Tensor weight, Tensor? bias, Conv2dOptions options, Tensor output)
+    {
+        var plan = Conv2dPlan.Rent(weight, bias, options);
+        try { plan.Forward(input, output); }
+        finally { plan.Release(); }
+    }
 }

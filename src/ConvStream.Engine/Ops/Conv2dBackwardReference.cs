@@ -18,13 +18,17 @@ namespace ConvStream.Engine.Ops;
 public static class Conv2dBackwardReference
 {
     public static Conv2dGradients Backward(Tensor input, Tensor weight, Tensor gradOutput, Conv2dOptions o)
+        => Backward(input, weight, null, gradOutput, o);
+
+    /// <summary>The fused ReLU's gate is the forward output including the forward's bias.</summary>
+    public static Conv2dGradients Backward(Tensor input, Tensor weight, Tensor? bias, Tensor gradOutput, Conv2dOptions o)
     {
-        var s = Conv2dShape.Resolve(input, weight, null, o);
+        var s = Conv2dShape.Resolve(input, weight, bias, o);
         Conv2dBackward.CheckGradOutput(s, input.Rank, gradOutput);
         var gout = gradOutput.Data;
         if (o.Relu)
         {
-            var forward = Conv2dReference.Forward(input, weight, null, o with { Relu = false });
+            var forward = Conv2dReference.Forward(input, weight, bias, o with { Relu = false });
             gout = (float[])gout.Clone();
             for (int i = 0; i < forward.Length; i++) if (!(forward.Data[i] > 0)) gout[i] = 0;
         }

@@ -1,10 +1,36 @@
+using ConvStream.Engine.Ops.Transposed;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops;
 
-/// <summary>Transposed convolution, as PyTorch's <c>conv_transpose2d</c>.</summary>
+/// <summary>
+/// Transposed convolution, as PyTorch's <c>conv_transpose2d</c>: SIMD at <see cref="Simd.Simd.Level"/>
+/// over output-row bands on <see cref="Simd.Threads.Count"/> cores; equals
+/// <see cref="ConvTranspose2dReference"/> up to float rounding of the sums.
+/// </summary>
 public static class ConvTranspose2d
 {
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options)
-        => ConvTranspose2dReference.Forward(input, weight, bias, options);
+    {
+        var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
+        var output = Tensor.Zeros(s.OutputShape(input.Rank));
+        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s);
+        return output;
+    }
+
+    /// <summary>Writes into a preallocated <paramref name="output"/> of the exact output shape.</summary>
+    public static void Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, Tensor output)
+    {
+        var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
+        var expected = s.OutputShape(input.Rank);
+        if (!output.Shape.SequenceEqual(expected))
+            throw new ConvStreamException($"conv-transpose2d: output must have shape {Tensor.ShapeString(expected)} but has {output.ShapeText}");
+        if (ReferenceEquals(output.Data, input.Data))
+            throw new ConvStreamException("conv-transpose2d: output must not share the input's memory");
+        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s);
+    }
+
+    /// <summary>The output shape for these arguments (validates them).</summary>
+    public static int[] OutputShape(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options)
+        => ConvTranspose2dShape.Resolve(input, weight, bias, options).OutputShape(input.Rank);
 }

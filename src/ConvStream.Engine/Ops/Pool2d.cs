@@ -1,10 +1,65 @@
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Ops.Pooling;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops;
 
-/// <summary>Max and average pooling of (C,H,W) or (N,C,H,W) float32 tensors, as PyTorch's.</summary>
+/// <summary>
+/// Max and average pooling of (C,H,W) or (N,C,H,W) float32 tensors, as PyTorch's. SIMD at
+/// <see cref="Simd.Simd.Level"/> over row bands on <see cref="Simd.Threads.Count"/> cores; every
+/// path equals <see cref="Pool2dReference"/> (the average up to float rounding of the sum).
+/// The overloads taking <c>output</c> write into a preallocated tensor, so a pipeline pays for
+/// its output once.
+/// </summary>
 public static class Pool2d
 {
-    public static Tensor Max(Tensor input, Pool2dOptions options) => Pool2dReference.MaxPool(input, options);
-    public static Tensor Average(Tensor input, Pool2dOptions options) => Pool2dReference.AvgPool(input, options);
+    public static Tensor Max(Tensor input, Pool2dOptions options)
+    {
+        var s = Pool2dShape.Resolve(input, options, "max-pool2d");
+        var output = Tensor.Zeros(s.OutputShape(input.Rank));
+        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false);
+        return output;
+    }
+
+    public static void Max(Tensor input, Pool2dOptions options, Tensor output)
+    {
+        var s = Pool2dShape.Resolve(input, options, "max-pool2d");
+        CheckOutput(s, input, output, "max-pool2d");
+        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false);
+    }
+
+    public static Tensor Average(Tensor input, Pool2dOptions options)
+    {
+        var s = ResolveAverage(input, options);
+        var output = Tensor.Zeros(s.OutputShape(input.Rank));
+        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad);
+        return output;
+    }
+
+    public static void Average(Tensor input, Pool2dOptions options, Tensor output)
+    {
+        var s = ResolveAverage(input, options);
+        CheckOutput(s, input, output, "avg-pool2d");
+        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad);
+    }
+
+    /// <summary>The output shape <paramref name="options"/> gives for <paramref name="input"/> (validates both).</summary>
+    public static int[] OutputShape(Tensor input, Pool2dOptions options, bool average = false)
+        => (average ? ResolveAverage(input, options) : Pool2dShape.Resolve(input, options, "max-pool2d")).OutputShape(input.Rank);
+
+    private static Pool2dShape ResolveAverage(Tensor input, Pool2dOptions o)
+    {
+        if (o.Dilation != new Size2(1, 1))
+            throw new ConvStreamException($"avg-pool2d: dilation is not supported (PyTorch's avg_pool2d has none) but is {o.Dilation}");
+        return Pool2dShape.Resolve(input, o, "avg-pool2d");
+    }
+
+    private static void CheckOutput(Pool2dShape s, Tensor input, Tensor output, string op)
+    {
+        var expected = s.OutputShape(input.Rank);
+        if (!output.Shape.SequenceEqual(expected))
+            throw new ConvStreamException($"{op}: output must have shape {Tensor.ShapeString(expected)} but has {output.ShapeText}");
+        if (ReferenceEquals(output.Data, input.Data))
+            throw new ConvStreamException($"{op}: output must not share the input's memory");
+    }
 }

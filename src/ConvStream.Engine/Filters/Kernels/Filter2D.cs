@@ -1,0 +1,175 @@
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Kernels;
+
+/// <summary>
+/// The generic 2-D filter engine (<c>cv2.filter2D</c> for any kernel), as OpenCV's filter
+/// engine is built: each input row is converted to float once, padded left and right by the
+/// border rule, and kept in a ring of KH rows that stays in cache; an output row is then a sum
+/// of shifted padded rows (<see cref="TapAccumulator"/>), so the hot loop never sees a border.
+/// <para>
+/// A per-channel kernel on an interleaved frame treats a row as a flat array of W·C samples and
+/// puts the taps C samples apart, so BGR costs no shuffling. A multi-channel kernel (Cin → Cout)
+/// keeps its ring planar (one padded row per input channel) and accumulates each output channel
+/// over (ci, ky, kx). Row bands run on <see cref="Threads.Count"/> cores; each band fills its
+/// own ring (KH−1 rows are converted twice at band edges).
+/// </para>
+/// </summary>
+public sealed unsafe class Filter2D
+{
+    private readonly Filter2DKernel _k;
+    // Non-zero taps per output channel, in (ci, ky, kx) order: OpenCV skips zero coefficients
+    // and FMAs the rest in row-major order; doing the same keeps us bit-exact with it.
+    private readonly int[] _tapStart;
+    private readonly int[] _tapPlane, _tapKy, _tapKx;
+    private readonly float[] _tapW;
+
+    public Filter2D(Filter2DKernel kernel)
+    {
+        _k = kernel;
+        var plane = new List<int>(); var ky = new List<int>(); var kx = new List<int>(); var w = new List<float>();
+        _tapStart = new int[kernel.OutChannels + 1];
+        for (int co = 0; co < kernel.OutChannels; co++)
+        {
+            _tapStart[co] = w.Count;
+            for (int ci = 0; ci < kernel.InChannels; ci++)
+                for (int y = 0; y < kernel.KH; y++)
+                    for (int x = 0; x < kernel.KW; x++)
+                    {
+                        float v = kernel.Weight(co, ci, y, x);
+                        if (v == 0f) continue;
+                        plane.Add(ci); ky.Add(y); kx.Add(x); w.Add(v);
+                    }
+        }
+        _tapStart[kernel.OutChannels] = w.Count;
+        _tapPlane = plane.ToArray(); _tapKy = ky.ToArray(); _tapKx = kx.ToArray(); _tapW = w.ToArray();
+    }
+
+    public Filter2DKernel Kernel => _k;
+
+    /// <summary>Filters <paramref name="src"/> into <paramref name="dst"/> (same size; channels per <see cref="Filter2DKernel.OutputChannels"/>; any depth).</summary>
+    public void Apply(Frame src, Frame dst)
+    {
+        if (!_k.PerChannel && src.Channels != _k.InChannels)
+            throw new ConvStreamException($"kernel expects {_k.InChannels} input channels but the frame has {src.Channels}");
+        if (dst.Width != src.Width || dst.Height != src.Height || dst.Channels != _k.OutputChannels(src.Channels))
+            throw new ConvStreamException($"filter output {dst.ShapeText} does not match input {src.ShapeText}");
+        long work = (long)src.Width * dst.Channels * Math.Max(1, _tapW.Length / Math.Max(1, _k.OutChannels));
+        var level = Simd.Simd.Level;
+        Threads.For(src.Height, work, (y0, y1) => Band(src, dst, y0, y1, level));
+    }
+
+    private sealed class Scratch
+    {
+        public float[] Ring = [];
+        public float[] Row = [];
+        public float[] Out = [];
+        public nint[] Taps = [];
+        public int[] SlotRow = [];
+    }
+
+    [ThreadStatic] private static Scratch? t_scratch;
+
+    private static float[] Grow(float[] a, int n) => a.Length >= n ? a : GC.AllocateArray<float>(n, pinned: true);
+
+    private void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
+    {
+        int w = src.Width, h = src.Height, c = src.Channels;
+        int kh = _k.KH, kw = _k.KW, ax = _k.AnchorX, ay = _k.AnchorY;
+        bool perChannel = _k.PerChannel;
+        int planes = perChannel ? 1 : c;
+        int unit = perChannel ? c : 1;                  // samples between horizontally adjacent taps
+        int rowLen = (w + kw - 1) * unit;               // padded row, in samples
+        int slotStride = (rowLen + TapAccumulator.Slack + 15) & ~15;
+        int n = w * unit;                               // outputs per accumulated row
+
+        var s = t_scratch ??= new Scratch();
+        s.Ring = Grow(s.Ring, slotStride * kh * planes);
+        s.Row = Grow(s.Row, w * c + TapAccumulator.Slack);
+        s.Out = Grow(s.Out, dst.RowLength + TapAccumulator.Slack);
+        if (s.Taps.Length < _tapW.Length + 1) s.Taps = new nint[_tapW.Length + 1];
+        if (s.SlotRow.Length < kh) s.SlotRow = new int[kh];
+        var slotRow = s.SlotRow;
+        for (int i = 0; i < kh; i++) slotRow[i] = int.MinValue;
+
+        fixed (float* ring = s.Ring, row = s.Row, outRow = s.Out, tapW = _tapW)
+        fixed (nint* taps = s.Taps)
+        {
+            for (int y = y0; y < y1; y++)
+            {
+                // Bring rows y−ay … y−ay+KH−1 into the ring (in steady state: one new row).
+                for (int dy = 0; dy < kh; dy++)
+                {
+                    int v = y - ay + dy;
+                    int slot = ((v % kh) + kh) % kh;
+                    if (slotRow[slot] == v) continue;
+                    slotRow[slot] = v;
+                    FillSlot(src, v, ring + slot * planes * slotStride, slotStride, row, perChannel);
+                }
+
+                int cout = dst.Channels;
+                int outs = perChannel ? 1 : _k.OutChannels;
+                for (int co = 0; co < outs; co++)
+                {
+                    int t0 = _tapStart[co], t1 = _tapStart[co + 1];
+                    for (int t = t0; t < t1; t++)
+                    {
+                        int v = y - ay + _tapKy[t];
+                        int slot = ((v % kh) + kh) % kh;
+                        taps[t - t0] = (nint)(ring + (slot * planes + _tapPlane[t]) * slotStride + _tapKx[t] * unit);
+                    }
+                    float* acc = perChannel ? outRow : row;
+                    TapAccumulator.Run((float**)taps, tapW + t0, t1 - t0, _k.Bias[co], acc, n, level);
+                    if (!perChannel)
+                        for (int x = 0, i = co; x < w; x++, i += cout) outRow[i] = row[x];
+                }
+                FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y);
+            }
+        }
+    }
+
+    /// <summary>Converts source row <c>Map(v)</c> to float into a ring slot, padded by the border rule (planar for multi-channel kernels).</summary>
+    private void FillSlot(Frame src, int v, float* slot, int slotStride, float* tmp, bool perChannel)
+    {
+        int w = src.Width, c = src.Channels, kw = _k.KW, ax = _k.AnchorX;
+        int sy = BorderModes.Map(v, src.Height, _k.Border);
+        if (perChannel)
+        {
+            int rowLen = (w + kw - 1) * c;
+            if (sy < 0) { new Span<float>(slot, rowLen).Clear(); return; }
+            FrameConvert.RowToFloat(src, sy, new Span<float>(slot + ax * c, w * c));
+            for (int i = 0; i < kw - 1; i++)
+            {
+                int xo = i < ax ? i - ax : w + (i - ax);          // outside column, left then right
+                int xs = BorderModes.Map(xo, w, _k.Border);
+                float* d = slot + (xo + ax) * c;
+                for (int ch = 0; ch < c; ch++) d[ch] = xs < 0 ? 0f : slot[(xs + ax) * c + ch];
+            }
+            return;
+        }
+        int len = w + kw - 1;
+        if (sy < 0)
+        {
+            for (int p = 0; p < c; p++) new Span<float>(slot + p * slotStride, len).Clear();
+            return;
+        }
+        FrameConvert.RowToFloat(src, sy, new Span<float>(tmp, w * c));
+        for (int p = 0; p < c; p++)
+        {
+            float* d = slot + p * slotStride + ax;
+            for (int x = 0, i = p; x < w; x++, i += c) d[x] = tmp[i];
+            for (int i = 0; i < kw - 1; i++)
+            {
+                int xo = i < ax ? i - ax : w + (i - ax);
+                int xs = BorderModes.Map(xo, w, _k.Border);
+                d[xo] = xs < 0 ? 0f : d[xs];
+            }
+        }
+    }
+
+    /// <summary>Multiply-adds per output frame (non-zero taps only).</summary>
+    public long MultiplyAdds(int width, int height, int frameChannels)
+        => (long)width * height * (_k.PerChannel ? frameChannels * _tapW.Length : _tapW.Length);
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.Json;
+using ConvStream.Engine.Geometry;
+
+namespace ConvStream.Engine.Filters.Kernels;
+
+/// <summary>
+/// A kernel file (<c>filters/kernels/*.json</c>, format in <c>filters/README.md</c>):
+/// <c>{"weights": [[…],…]}</c> for one KH×KW kernel, or <c>weights[Cout][Cin][KH][KW]</c> with
+/// <c>bias[Cout]</c> for a multi-channel one; optional <c>mode</c>, <c>scale</c>, <c>bias</c>,
+/// <c>anchor</c>, <c>name</c>, <c>description</c>. Every error names the file and the place
+/// inside it ("sharpen.json: weights row 2 has 2 values but row 1 has 3").
+/// </summary>
+public sealed class KernelFile
+{
+    private static readonly string[] KnownKeys = ["weights", "mode", "scale", "bias", "anchor", "name", "description"];
+
+    private KernelFile(string name, double[] weights, int cout, int cin, int kh, int kw, bool multi,
+                       string mode, double scale, double[] bias, (int X, int Y)? anchor)
+    {
+        Name = name; Weights = weights; OutChannels = cout; InChannels = cin; KH = kh; KW = kw;
+        IsMultiChannel = multi; Mode = mode; Scale = scale; Bias = bias; Anchor = anchor;
+    }
+
+    /// <summary>The file's name as errors show it.</summary>
+    public string Name { get; }
+    /// <summary>(Cout, Cin, KH, KW) row-major; (1, 1, KH, KW) for a single 2-D kernel.</summary>
+    public double[] Weights { get; }
+    public int OutChannels { get; }
+    public int InChannels { get; }
+    public int KH { get; }
+    public int KW { get; }
+    public bool IsMultiChannel { get; }
+    /// <summary>"correlate" (the default, as filter2D) or "convolve" (kernel and anchor flipped).</summary>
+    public string Mode { get; }
+    public double Scale { get; }
+    /// <summary>One value per output channel (one for a single 2-D kernel).</summary>
+    public double[] Bias { get; }
+    /// <summary>(x, y) in the file's own (unflipped) coordinates; null = (KW/2, KH/2).</summary>
+    public (int X, int Y)? Anchor { get; }
+
+    public static KernelFile Load(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new ConvStreamException($"kernel file '{path}' not found");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ConvStreamException($"{name}: cannot read kernel file: {e.Message}", e); }
+        return Parse(text, name);
+    }
+
+    public static KernelFile Parse(string json, string name)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip }); }
+        catch (JsonException e)
+        { throw new ConvStreamException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new ConvStreamException($"{name}: expected a JSON object with \"weights\" but found {Kind(root)}");
+            foreach (var p in root.EnumerateObject())
+                if (Array.IndexOf(KnownKeys, p.Name) < 0)
+                    throw new ConvStreamException($"{name}: unknown key \"{p.Name}\"; expected {string.Join(", ", KnownKeys)}");
+            if (!root.TryGetProperty("weights", out var weights))
+                throw new ConvStreamException($"{name}: \"weights\" is missing");
+
+            var shape = ShapeOf(weights, name);
+            bool multi = shape.Length == 4;
+            int cout = multi ? shape[0] : 1, cin = multi ? shape[1] : 1, kh = shape[^2], kw = shape[^1];
+            var values = new List<double>(cout * cin * kh * kw);
+            Collect(weights, shape, 0, values, name, "weights", multi);
+
+            string mode = "correlate";
+            if (root.TryGetProperty("mode", out var m))
+            {
+                string? s = m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                mode = s?.ToLowerInvariant() switch
+                {
+                    "correlate" or "correlation" => "correlate",
+                    "convolve" or "convolution" => "convolve",
+                    _ => throw new ConvStreamException($"{name}: \"mode\" must be \"correlate\" or \"convolve\" but is {m.GetRawText()}"),
+                };
+            }
+            double scale = root.TryGetProperty("scale", out var sc) ? Number(sc, name, "\"scale\"") : 1.0;
+
+            double[] bias = new double[cout];
+            if (root.TryGetProperty("bias", out var b))
+            {
+                if (!multi)
+                {
+                    if (b.ValueKind == JsonValueKind.Array && b.GetArrayLength() == 1) b = b[0];
+                    bias[0] = Number(b, name, "\"bias\"");
+                }
+                else
+                {
+                    if (b.ValueKind != JsonValueKind.Array)
+                        throw new ConvStreamException($"{name}: \"bias\" must be an array of {cout} numbers (one per output channel) but is {Kind(b)}");
+                    if (b.GetArrayLength() != cout)
+                        throw new ConvStreamException($"{name}: \"bias\" has {b.GetArrayLength()} values but weights has {cout} output channels");
+                    for (int i = 0; i < cout; i++) bias[i] = Number(b[i], name, $"bias[{i}]");
+                }
+            }
+
+            (int, int)? anchor = null;
+            if (root.TryGetProperty("anchor", out var a))
+            {
+                if (a.ValueKind != JsonValueKind.Array || a.GetArrayLength() != 2)
+                    throw new ConvStreamException($"{name}: \"anchor\" must be [x, y] but is {a.GetRawText()}");
+                double ax = Number(a[0], name, "anchor x"), ay = Number(a[1], name, "anchor y");
+                if (ax != Math.Floor(ax) || ay != Math.Floor(ay) || ax < 0 || ax >= kw || ay < 0 || ay >= kh)
+                    throw new ConvStreamException($"{name}: \"anchor\" [{a[0].GetRawText()}, {a[1].GetRawText()}] must be whole numbers with 0 <= x < {kw} and 0 <= y < {kh}");
+                anchor = ((int)ax, (int)ay);
+            }
+            foreach (var opt in new[] { "name", "description" })
+                if (root.TryGetProperty(opt, out var t) && t.ValueKind != JsonValueKind.String)
+                    throw new ConvStreamException($"{name}: \"{opt}\" must be a string but is {Kind(t)}");
+
+            return new KernelFile(name, values.ToArray(), cout, cin, kh, kw, multi, mode, scale, bias, anchor);
+        }
+    }
+
+    /// <summary>
+    /// The runnable kernel: weights × file scale × <paramref name="scale"/>, flipped with the anchor
+    /// for <c>convolve</c>, <paramref name="delta"/> added to the bias.
+    /// </summary>
+    public Filter2DKernel ToKernel(string? mode, double scale, double delta, (int X, int Y)? anchor, BorderMode border)
+    {
+        bool convolve = (mode ?? Mode) == "convolve";
+        var (ax, ay) = anchor ?? Anchor ?? (KW / 2, KH / 2);
+        if ((uint)ax >= (uint)KW || (uint)ay >= (uint)KH)
+            throw new ConvStreamException($"{Name}: anchor ({ax};{ay}) lies outside the {KW}x{KH} kernel");
+        var w = new float[Weights.Length];
+        int plane = KH * KW;
+        for (int p = 0; p < Weights.Length; p += plane)
+            for (int ky = 0; ky < KH; ky++)
+                for (int kx = 0; kx < KW; kx++)
+                {
+                    int from = convolve ? (KH - 1 - ky) * KW + (KW - 1 - kx) : ky * KW + kx;
+                    double v = Weights[p + from] * Scale * scale;
+                    if (!double.IsFinite((float)v)) throw new ConvStreamException($"{Name}: weight {Weights[p + from]} times scale {Scale * scale} does not fit a float");
+                    w[p + ky * KW + kx] = (float)v;
+                }
+        if (convolve) { ax = KW - 1 - ax; ay = KH - 1 - ay; }
+        var bias = new float[OutChannels];
+        for (int i = 0; i < bias.Length; i++) bias[i] = (float)(Bias[i] + delta);
+        return new Filter2DKernel(w, OutChannels, InChannels, KH, KW, ax, ay, bias, perChannel: !IsMultiChannel, border);
+    }
+
+    // The shape comes from the first element at each depth; Collect then checks every other
+    // element against it, so the error can say which row disagrees with which.
+    private static int[] ShapeOf(JsonElement weights, string name)
+    {
+        var shape = new List<int>();
+        var e = weights;
+        string path = "weights";
+        while (e.ValueKind == JsonValueKind.Array)
+        {
+            if (e.GetArrayLength() == 0) throw new ConvStreamException($"{name}: {path} is empty");
+            shape.Add(e.GetArrayLength());
+            e = e[0];
+            path += "[0]";
+        }
+        if (shape.Count == 0)
+            throw new ConvStreamException($"{name}: weights must be an array of rows [[...],...] but is {Kind(weights)}");
+        if (e.ValueKind != JsonValueKind.Number)
+            throw new ConvStreamException($"{name}: {path} is {Kind(e)}, not a number");
+        if (shape.Count != 2 && shape.Count != 4)
+            throw new ConvStreamException($"{name}: weights must be nested 2 deep (KH x KW) or 4 deep (Cout x Cin x KH x KW) but is nested {shape.Count} deep");
+        return shape.ToArray();
+    }
+
+    private static void Collect(JsonElement e, int[] shape, int level, List<double> values, string name, string path, bool multi)
+    {
+        int depth = shape.Length;
+        if (level == depth)
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v))
+                throw new ConvStreamException($"{name}: {Describe(path, multi)} is {Kind(e)}, not a number");
+            values.Add(v);
+            return;
+        }
+        if (e.ValueKind != JsonValueKind.Array)
+            throw new ConvStreamException($"{name}: {Describe(path, multi)} is {Kind(e)} but should be an array like {Describe(FirstPath(path), multi)}");
+        int len = e.GetArrayLength();
+        if (len != shape[level])
+        {
+            string what = (depth - level) switch { 1 => "values", 2 => "rows", 3 => "input channels", _ => "output channels" };
+            string reference = Describe(FirstPath(path), multi);
+            if (!multi && reference.StartsWith("weights ", StringComparison.Ordinal)) reference = reference["weights ".Length..]; // "row 1"
+            throw new ConvStreamException(len == 0
+                ? $"{name}: {Describe(path, multi)} is empty but {reference} has {shape[level]} {what}"
+                : $"{name}: {Describe(path, multi)} has {len} {what} but {reference} has {shape[level]}");
+        }
+        int i = 0;
+        foreach (var child in e.EnumerateArray()) Collect(child, shape, level + 1, values, name, $"{path}[{i++}]", multi);
+    }
+
+    /// <summary>The same position with every index set to 0 (the element the shape was taken from).</summary>
+    private static string FirstPath(string path)
+    {
+        var sb = new System.Text.StringBuilder();
+        bool inIndex = false;
+        foreach (char ch in path)
+        {
+            if (ch == '[') { inIndex = true; sb.Append("[0"); continue; }
+            if (ch == ']') { inIndex = false; sb.Append(']'); continue; }
+            if (!inIndex) sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>weights[1] → "weights row 2"; weights[1][2] → "weights row 2 value 3"; 4-D keeps the channel indices.</summary>
+    private static string Describe(string path, bool multi)
+    {
+        var idx = new List<int>();
+        int pos = 0;
+        while ((pos = path.IndexOf('[', pos)) >= 0)
+        {
+            int end = path.IndexOf(']', pos);
+            idx.Add(int.Parse(path.AsSpan(pos + 1, end - pos - 1), CultureInfo.InvariantCulture));
+            pos = end;
+        }
+        int channelLevels = multi ? 2 : 0;
+        var text = "weights";
+        for (int i = 0; i < Math.Min(channelLevels, idx.Count); i++) text += $"[{idx[i]}]";
+        if (idx.Count > channelLevels) text += $" row {idx[channelLevels] + 1}";
+        if (idx.Count > channelLevels + 1) text += $" value {idx[channelLevels + 1] + 1}";
+        return text;
+    }
+
+    private static double Number(JsonElement e, string name, string what)
+    {
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || !double.IsFinite(v))
+            throw new ConvStreamException($"{name}: {what} must be a number but is {e.GetRawText()}");
+        return v;
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"the string {e.GetRawText()}",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+        JsonValueKind.Null => "null",
+        _ => e.GetRawText(),
+    };
+}

@@ -1,0 +1,63 @@
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// <c>avgpool:size=K[,stride=S]</c> on u8 frames of any channel count: the mean of each K×K
+/// window rounded half up, <c>(sum + K²/2) / K²</c>, which for 2×2 is <c>(a+b+c+d+2) >> 2</c>,
+/// bit-exact with <c>cv2.resize(INTER_AREA)</c> at half size. Windows as PyTorch's
+/// <c>avg_pool2d</c> without padding or ceil mode (a last partial window is dropped).
+/// </summary>
+public sealed class AvgPoolFilter : IFrameFilter
+{
+    public AvgPoolFilter(int size, int stride) { Size = size; Stride = stride; }
+
+    public string Op => "avgpool";
+    public int Size { get; }
+    public int Stride { get; }
+    public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
+
+    public static IFrameFilter Create(StageSpec spec)
+    {
+        var (size, stride) = PoolRows.ReadWindow(spec);
+        return new AvgPoolFilter(size, stride);
+    }
+
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
+
+    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+    {
+        var src = inputs[0];
+        int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
+        var level = Simd.Simd.Level;
+        Threads.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
+        {
+            for (int oy = y0; oy < y1; oy++)
+            {
+                var dst = output.Row<byte>(oy);
+                if (k == 2 && s == 2)
+                {
+                    var sums = PoolRows.WordScratch(src.RowLength);
+                    PoolRows.SumRows(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), sums, level);
+                    PoolRows.AvgPairs(sums, dst, c, level);
+                    continue;
+                }
+                var col = PoolRows.IntScratch(src.RowLength);
+                col.Clear();
+                for (int r = 0; r < k; r++)
+                {
+                    var row = src.RowSpan(oy * s + r);
+                    for (int i = 0; i < col.Length; i++) col[i] += row[i];
+                }
+                for (int ox = 0; ox < ow; ox++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        int sum = 0;
+                        for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) sum += col[i];
+                        dst[ox * c + ch] = (byte)((sum + n / 2) / n);
+                    }
+            }
+        });
+    }
+}

@@ -1,0 +1,52 @@
+using ConvStream.Engine.Filters.Separable;
+using ConvStream.Engine.Geometry;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// <c>gaussian:size=K,sigma=S[,sigma_y=S2][,border=B]</c>: OpenCV's <c>GaussianBlur</c> on u8
+/// frames, bit-exact (OpenCV's 8-bit fixed-point kernel and rounding). size 0 derives the size
+/// from sigma as OpenCV does (<c>round(6σ + 1) | 1</c>); sigma ≤ 0 derives sigma from the size;
+/// sigma_y ≤ 0 means sigma_y = sigma.
+/// </summary>
+public sealed class GaussianFilter : SeparableFrameFilter
+{
+    public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect)
+        : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border)
+    {
+        Size = (kw, kh);
+        Sigma = sigma;
+        SigmaY = sigmaY <= 0 ? sigma : sigmaY;
+    }
+
+    public (int Width, int Height) Size { get; }
+    public double Sigma { get; }
+    public double SigmaY { get; }
+
+    public static GaussianFilter FromSpec(StageSpec spec)
+    {
+        int size = spec.Int("size", 0);
+        double sigma = spec.Double("sigma", 0);
+        double sigmaY = spec.Double("sigma_y", 0);
+        var border = ReadBorder(spec);
+        if (size < 0 || (size > 0 && size % 2 == 0) || size > 1001)
+            throw new ConvStreamException($"{spec.Context}: key 'size' must be an odd number from 1 to 1001 (or 0 to derive it from sigma), got {size}");
+        if (size == 0 && sigma <= 0)
+            throw new ConvStreamException($"{spec.Context}: give 'size' (odd) or a positive 'sigma'");
+        if (sigma > 200 || sigmaY > 200)
+            throw new ConvStreamException($"{spec.Context}: sigma must be at most 200");
+        return new GaussianFilter(size, sigma, sigmaY, border);
+    }
+
+    private static SeparableKernel MakeKernel(int size, double sigma, double sigmaY, out int kw, out int kh)
+    {
+        if (sigmaY <= 0) sigmaY = sigma;
+        kw = size > 0 ? size : sigma > 0 ? GaussianKernel.SizeFromSigma(sigma) : 0;
+        kh = size > 0 ? size : sigmaY > 0 ? GaussianKernel.SizeFromSigma(sigmaY) : 0;
+        if (kw <= 0 || kh <= 0 || kw % 2 == 0 || kh % 2 == 0)
+            throw new ConvStreamException($"gaussian: kernel size {kw}x{kh} must be odd and positive (give size or a positive sigma)");
+        var kx = GaussianKernel.FixedPoint(kw, Math.Max(sigma, 0));
+        var ky = GaussianKernel.FixedPoint(kh, Math.Max(sigmaY, 0));
+        return new SeparableKernel(new[] { (kx, ky) }, GaussianRounding.Instance, unsignedRows: true);
+    }
+}

@@ -1,0 +1,67 @@
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// <c>magnitude[:norm=l2|l1][,depth=u8|f32]</c>: the gradient magnitude of a dx/dy pair (two
+/// inputs of the same shape, s16 or f32, any channel count). L2 is <c>cv2.magnitude</c> on
+/// float; L1 is <c>|dx| + |dy|</c>. The default u8 output is <c>cv2.convertScaleAbs</c> of
+/// that (round half to even, saturate); <c>depth=f32</c> keeps the float magnitude.
+/// </summary>
+public sealed class MagnitudeFilter : IFrameFilter
+{
+    private readonly bool _l1;
+    private readonly PixelDepth _depth;
+
+    public MagnitudeFilter(bool l1, PixelDepth depth)
+    {
+        if (depth == PixelDepth.S16) throw new ConvStreamException("stage 'magnitude': depth must be u8 or f32");
+        _l1 = l1; _depth = depth;
+    }
+
+    public string Op => "magnitude";
+    public int InputCount => 2;
+
+    public static IFrameFilter Create(StageSpec spec)
+    {
+        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
+        var depth = spec.Parse("depth", PixelDepth.U8, s => PixelDepths.Parse(s));
+        if (depth == PixelDepth.S16) throw new ConvStreamException($"{spec.Context}: key 'depth' must be u8 or f32 but is s16");
+        return new MagnitudeFilter(l1, depth);
+    }
+
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
+    {
+        if (inputs.Length != 2) throw new ConvStreamException($"stage 'magnitude': takes 2 inputs (dx, dy) but was given {inputs.Length}");
+        var a = inputs[0]; var b = inputs[1];
+        if (a.Depth == PixelDepth.U8)
+            throw new ConvStreamException($"stage 'magnitude': gradients must be s16 or f32 (e.g. sobel with depth=s16) but dx is {a}");
+        if (a != b) throw new ConvStreamException($"stage 'magnitude': dx is {a} but dy is {b}; they must match");
+        return a with { Depth = _depth };
+    }
+
+    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+    {
+        Frame dx = inputs[0], dy = inputs[1];
+        int n = dx.RowLength;
+        var level = Simd.Simd.Level;
+        bool l1 = _l1;
+        Threads.For(dx.Height, n * 4L, (y0, y1) =>
+        {
+            var buf = Scratch(3 * n);
+            var fx = buf.AsSpan(0, n); var fy = buf.AsSpan(n, n); var m = buf.AsSpan(2 * n, n);
+            for (int y = y0; y < y1; y++)
+            {
+                ReadOnlySpan<float> rx, ry;
+                if (dx.Depth == PixelDepth.F32) { rx = dx.Row<float>(y); ry = dy.Row<float>(y); }
+                else { FrameConvert.RowToFloat(dx, y, fx); FrameConvert.RowToFloat(dy, y, fy); rx = fx; ry = fy; }
+                if (output.Depth == PixelDepth.F32) MagnitudeRow.Run(rx, ry, output.Row<float>(y), l1, 1f, level);
+                else { MagnitudeRow.Run(rx, ry, m, l1, 1f, level); FrameConvert.FloatToRow(m, output, y); }
+            }
+        });
+    }
+
+    [ThreadStatic] private static float[]? t_buf;
+    private static float[] Scratch(int n) => t_buf is { } a && a.Length >= n ? a : (t_buf = new float[n]);
+}

@@ -1,0 +1,57 @@
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// <c>maxpool:size=K[,stride=S]</c> on u8 frames of any channel count (each channel pooled on its
+/// own), as PyTorch's <c>max_pool2d</c> without padding or ceil mode: out = (in − K)/S + 1, a last
+/// partial window is dropped (DESIGN §3). Stride defaults to the size.
+/// </summary>
+public sealed class MaxPoolFilter : IFrameFilter
+{
+    public MaxPoolFilter(int size, int stride) { Size = size; Stride = stride; }
+
+    public string Op => "maxpool";
+    public int Size { get; }
+    public int Stride { get; }
+    public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
+
+    public static IFrameFilter Create(StageSpec spec)
+    {
+        var (size, stride) = PoolRows.ReadWindow(spec);
+        return new MaxPoolFilter(size, stride);
+    }
+
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
+
+    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+    {
+        var src = inputs[0];
+        int c = src.Channels, k = Size, s = Stride, ow = output.Width;
+        var level = Simd.Simd.Level;
+        Threads.For(output.Height, (long)output.RowLength * k * k, (y0, y1) =>
+        {
+            var tmp = PoolRows.ByteScratch(src.RowLength);
+            for (int oy = y0; oy < y1; oy++)
+            {
+                var dst = output.Row<byte>(oy);
+                if (k == 2 && s == 2)
+                {
+                    PoolRows.MaxRows(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), tmp, level);
+                    PoolRows.MaxPairs(tmp, dst, c, level);
+                    continue;
+                }
+                src.RowSpan(oy * s).CopyTo(tmp);
+                for (int r = 1; r < k; r++) PoolRows.MaxRows(tmp, src.RowSpan(oy * s + r), tmp, level);
+                for (int ox = 0; ox < ow; ox++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        byte m = 0;
+                        for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) m = Math.Max(m, tmp[i]);
+                        dst[ox * c + ch] = m;
+                    }
+            }
+        });
+    }
+}

@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// Row kernels of the u8 pools. A window is reduced vertically first (whole rows, plain vector
+/// max/add), then horizontally: for the common 2×2 stride-2 window the horizontal pairs of an
+/// interleaved row (samples C apart) are gathered with one byte/word permute per vector
+/// (<c>vpermb</c>/<c>vpermw</c> at Vector512, <c>pshufb</c> at Vector128/256), so BGR needs no
+/// deinterleaving. Every kernel ends in a scalar loop that is the specification.
+/// </summary>
+internal static class PoolRows
+{
+    public static (int Size, int Stride) ReadWindow(StageSpec spec)
+    {
+        int size = spec.Int("size", 2);
+        if (size < 1) throw new ConvStreamException($"{spec.Context}: key 'size' must be at least 1 but is {size}");
+        int stride = spec.Int("stride", size);
+        if (stride < 1) throw new ConvStreamException($"{spec.Context}: key 'stride' must be at least 1 but is {stride}");
+        return (size, stride);
+    }
+
+    public static FrameFormat OutputFormat(string op, FrameFormat f, int size, int stride)
+    {
+        if (f.Depth != Imaging.PixelDepth.U8)
+            throw new ConvStreamException($"stage '{op}': expects a u8 frame but got {f}");
+        if (f.Width < size || f.Height < size)
+            throw new ConvStreamException($"stage '{op}': frame {f.Width}x{f.Height} is smaller than the {size}x{size} window");
+        return f with { Width = (f.Width - size) / stride + 1, Height = (f.Height - size) / stride + 1 };
+    }
+
+    [ThreadStatic] private static byte[]? t_bytes;
+    [ThreadStatic] private static ushort[]? t_words;
+    [ThreadStatic] private static int[]? t_ints;
+    public static Span<byte> ByteScratch(int n) => (t_bytes is { } a && a.Length >= n ? a : t_bytes = new byte[n]).AsSpan(0, n);
+    public static Span<ushort> WordScratch(int n) => (t_words is { } a && a.Length >= n ? a : t_words = new ushort[n]).AsSpan(0, n);
+    public static Span<int> IntScratch(int n) => (t_ints is { } a && a.Length >= n ? a : t_ints = new int[n]).AsSpan(0, n);
+
+    public static void MaxRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, SimdLevel level)
+    {
+        int n = dst.Length, x = 0;
+        ref byte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), pd = ref MemoryMarshal.GetReference(dst);
+        if (level >= SimdLevel.V512)
+            for (; x + 64 <= n; x += 64) Vector512.Max(Vector512.LoadUnsafe(ref pa, (nuint)x), Vector512.LoadUnsafe(ref pb, (nuint)x)).StoreUnsafe(ref pd, (nuint)x);
+        if (level >= SimdLevel.V256)
+            for (; x + 32 <= n; x += 32) Vector256.Max(Vector256.LoadUnsafe(ref pa, (nuint)x), Vector256.LoadUnsafe(ref pb, (nuint)x)).StoreUnsafe(ref pd, (nuint)x);
+        if (level >= SimdLevel.V128)
+            for (; x + 16 <= n; x += 16) Vector128.Max(Vector128.LoadUnsafe(ref pa, (nuint)x), Vector128.LoadUnsafe(ref pb, (nuint)x)).StoreUnsafe(ref pd, (nuint)x);
+        for (; x < n; x++) Unsafe.Add(ref pd, x) = Math.Max(Unsafe.Add(ref pa, x), Unsafe.Add(ref pb, x));
+    }
+
+    public static void SumRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<ushort> dst, SimdLevel level)
+    {
+        int n = dst.Length, x = 0;
+        ref byte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b);
+        ref ushort pd = ref MemoryMarshal.GetReference(dst);
+        if (level >= SimdLevel.V512 && Avx512BW.IsSupported)
+            for (; x + 32 <= n; x += 32)
+                (Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref pa, (nuint)x)) + Avx512BW.ConvertToVector512UInt16(Vector256.LoadUnsafe(ref pb, (nuint)x))).StoreUnsafe(ref pd, (nuint)x);
+        if (level >= SimdLevel.V128)
+            for (; x + 16 <= n; x += 16)
+            {
+                var va = Vector128.LoadUnsafe(ref pa, (nuint)x); var vb = Vector128.LoadUnsafe(ref pb, (nuint)x);
+                (Vector128.WidenLower(va) + Vector128.WidenLower(vb)).StoreUnsafe(ref pd, (nuint)x);
+                (Vector128.WidenUpper(va) + Vector128.WidenUpper(vb)).StoreUnsafe(ref pd, (nuint)(x + 8));
+            }
+        for (; x < n; x++) Unsafe.Add(ref pd, x) = (ushort)(Unsafe.Add(ref pa, x) + Unsafe.Add(ref pb, x));
+    }
+
+    /// <summary>Indices of the first and second sample of each horizontal pair in a block of <paramref name="lanes"/> elements.</summary>
+    private static (byte[] First, byte[] Second, int InPerBlock) PairIndices(int channels, int lanes)
+    {
+        int inBlock = lanes / (2 * channels) * 2 * channels;
+        var a = new byte[lanes]; var b = new byte[lanes];
+        for (int j = 0; j < inBlock / 2; j++)
+        {
+            a[j] = (byte)(j / channels * 2 * channels + j % channels);
+            b[j] = (byte)(a[j] + channels);
+        }
+        return (a, b, inBlock);
+    }
+
+    // Permute tables per channel count, built once (the hot loops must not allocate).
+    private static readonly (Vector512<byte>, Vector512<byte>, int)[] Bytes512 = Tables(32, c =>
+    {
+        var (a, b, n) = PairIndices(c, 64);
+        return (Vector512.Create((ReadOnlySpan<byte>)a), Vector512.Create((ReadOnlySpan<byte>)b), n);
+    });
+    private static readonly (Vector128<byte>, Vector128<byte>, int)[] Bytes128 = Tables(8, c =>
+    {
+        var (a, b, n) = PairIndices(c, 16);
+        return (Vector128.Create((ReadOnlySpan<byte>)a), Vector128.Create((ReadOnlySpan<byte>)b), n);
+    });
+    private static readonly (Vector512<ushort>, Vector512<ushort>, int)[] Words512 = Tables(16, c =>
+    {
+        var (a, b, n) = PairIndices(c, 32);
+        return (Vector512.Create(Array.ConvertAll(a, x => (ushort)x)), Vector512.Create(Array.ConvertAll(b, x => (ushort)x)), n);
+    });
+    private static readonly (Vector128<byte>, Vector128<byte>, int)[] Words128 = Tables(4, c =>
+    {
+        var (a, b, n) = PairIndices(c, 8);
+        return (WordShuffle(a), WordShuffle(b), n);
+    });
+
+    private static T[] Tables<T>(int maxChannels, Func<int, T> make)
+    {
+        var t = new T[maxChannels + 1];
+        for (int c = 1; c <= maxChannels; c++) t[c] = make(c);
+        return t;
+    }
+
+    /// <summary>out[xo·C+c] = max(v[2xo·C+c], v[(2xo+1)·C+c]) for the whole output row.</summary>
+    public static void MaxPairs(ReadOnlySpan<byte> v, Span<byte> dst, int channels, SimdLevel level)
+    {
+        int n = dst.Length, o = 0, i = 0;
+        ref byte pv = ref MemoryMarshal.GetReference(v); ref byte pd = ref MemoryMarshal.GetReference(dst);
+        if (level >= SimdLevel.V512 && Avx512Vbmi.IsSupported && channels <= 32)
+        {
+            var (ia, ib, inBlock) = Bytes512[channels];
+            // Each step writes a full vector of which inBlock/2 bytes are valid; the next step
+            // overwrites the rest, and the last full store must stay inside the row.
+            for (; o + 64 <= n && i + 64 <= v.Length; o += inBlock / 2, i += inBlock)
+            {
+                var s = Vector512.LoadUnsafe(ref pv, (nuint)i);
+                Vector512.Max(Avx512Vbmi.PermuteVar64x8(s, ia), Avx512Vbmi.PermuteVar64x8(s, ib)).StoreUnsafe(ref pd, (nuint)o);
+            }
+        }
+        else if (level >= SimdLevel.V128 && Ssse3.IsSupported && channels <= 8)
+        {
+            var (ia, ib, inBlock) = Bytes128[channels];
+            for (; o + 16 <= n && i + 16 <= v.Length; o += inBlock / 2, i += inBlock)
+            {
+                var s = Vector128.LoadUnsafe(ref pv, (nuint)i);
+                Vector128.Max(Ssse3.Shuffle(s, ia), Ssse3.Shuffle(s, ib)).StoreUnsafe(ref pd, (nuint)o);
+            }
+        }
+        for (; o < n; o++)
+        {
+            int k = o / channels * 2 * channels + o % channels;
+            Unsafe.Add(ref pd, o) = Math.Max(Unsafe.Add(ref pv, k), Unsafe.Add(ref pv, k + channels));
+        }
+    }
+
+    /// <summary>out[xo·C+c] = (s[2xo·C+c] + s[(2xo+1)·C+c] + 2) >> 2, where s holds vertical pair sums.</summary>
+    public static void AvgPairs(ReadOnlySpan<ushort> s, Span<byte> dst, int channels, SimdLevel level)
+    {
+        int n = dst.Length, o = 0, i = 0;
+        ref ushort ps = ref MemoryMarshal.GetReference(s); ref byte pd = ref MemoryMarshal.GetReference(dst);
+        if (level >= SimdLevel.V512 && Avx512BW.IsSupported && channels <= 16)
+        {
+            var (ia, ib, inBlock) = Words512[channels];
+            var two = Vector512.Create((ushort)2);
+            for (; o + 32 <= n && i + 32 <= s.Length; o += inBlock / 2, i += inBlock)
+            {
+                var v = Vector512.LoadUnsafe(ref ps, (nuint)i);
+                var sum = (Avx512BW.PermuteVar32x16(v, ia) + Avx512BW.PermuteVar32x16(v, ib) + two) >>> 2;
+                Avx512BW.ConvertToVector256Byte(sum).StoreUnsafe(ref pd, (nuint)o);
+            }
+        }
+        else if (level >= SimdLevel.V128 && Ssse3.IsSupported && channels <= 4)
+        {
+            var (ia, ib, inBlock) = Words128[channels];
+            var two = Vector128.Create((ushort)2);
+            for (; o + 8 <= n && i + 8 <= s.Length; o += inBlock / 2, i += inBlock)
+            {
+                var v = Vector128.LoadUnsafe(ref ps, (nuint)i).AsByte();
+                var sum = (Ssse3.Shuffle(v, ia).AsUInt16() + Ssse3.Shuffle(v, ib).AsUInt16() + two) >>> 2;
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref pd, o), Sse2.PackUnsignedSaturate(sum.AsInt16(), sum.AsInt16()).AsUInt64().ToScalar());
+            }
+        }
+        for (; o < n; o++)
+        {
+            int k = o / channels * 2 * channels + o % channels;
+            Unsafe.Add(ref pd, o) = (byte)((Unsafe.Add(ref ps, k) + Unsafe.Add(ref ps, k + channels) + 2) >> 2);
+        }
+    }
+
+    private static Vector128<byte> WordShuffle(byte[] words)
+    {
+        var b = new byte[16];
+        for (int j = 0; j < 8; j++) { b[2 * j] = (byte)(2 * words[j]); b[2 * j + 1] = (byte)(2 * words[j] + 1); }
+        return Vector128.Create((ReadOnlySpan<byte>)b);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Runtime.Intrinsics;
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Ops;
+
+/// <summary>
+/// <c>sobel-magnitude[:norm=l2|l1][,size=3][,scale=S][,border=B]</c>: BGR (or gray) u8 → gray →
+/// 3×3 Sobel dx and dy → magnitude × S → u8, fused in one pass over memory. It equals OpenCV's
+/// chain <c>cvtColor(BGR2GRAY)</c> → <c>Sobel(CV_16S)</c> dx, dy → <c>magnitude</c> on float
+/// (or |dx|+|dy| for L1) → <c>convertScaleAbs(alpha=S)</c>, bit for bit.
+/// <para>
+/// Each source row is converted to gray once, into a ring of three padded float rows (border
+/// resolved there) that stays in L1; an output row is then three short passes over cache-resident
+/// rows (dx/dy, magnitude, saturate). Gray values are integers, so dx, dy and dx²+dy² are exact
+/// in float and only the square root rounds, exactly as OpenCV's float magnitude does.
+/// </para>
+/// </summary>
+public sealed class SobelMagnitudeFilter : IFrameFilter
+{
+    private readonly bool _l1;
+    private readonly float _scale;
+    private readonly BorderMode _border;
+
+    public SobelMagnitudeFilter(bool l1, float scale, BorderMode border) { _l1 = l1; _scale = scale; _border = border; }
+
+    public string Op => "sobel-magnitude";
+    public (int KH, int KW, int Stride) Footprint => (3, 3, 1);
+    public long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * 12;
+
+    public static IFrameFilter Create(StageSpec spec)
+    {
+        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
+        int size = spec.Int("size", 3);
+        if (size != 3) throw new ConvStreamException($"{spec.Context}: key 'size' must be 3 (the fused stage is the 3x3 Sobel) but is {size}");
+        double scale = spec.Double("scale", 1.0);
+        var border = spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
+        return new SobelMagnitudeFilter(l1, (float)scale, border);
+    }
+
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
+    {
+        var f = inputs[0];
+        if (f.Depth != PixelDepth.U8 || f.Channels is not (1 or 3))
+            throw new ConvStreamException($"stage 'sobel-magnitude': expects a u8 BGR or gray frame but got {f}");
+        return f with { Channels = 1 };
+    }
+
+    private sealed class Scratch { public float[] Ring = [], Work = []; public byte[] Gray = []; }
+    [ThreadStatic] private static Scratch? t_scratch;
+
+    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+    {
+        var src = inputs[0];
+        var level = Simd.Simd.Level;
+        Threads.For(src.Height, src.Width * 16L, (y0, y1) => Band(src, output, y0, y1, level));
+    }
+
+    private unsafe void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
+    {
+        int w = src.Width, h = src.Height;
+        int stride = (w + 2 + 64 + 15) & ~15;           // padded row + one vector of slack for over-reads
+        var s = t_scratch ??= new Scratch();
+        if (s.Ring.Length < 3 * stride) s.Ring = GC.AllocateArray<float>(3 * stride, pinned: true);
+        if (s.Work.Length < 3 * stride) s.Work = GC.AllocateArray<float>(3 * stride, pinned: true);
+        if (s.Gray.Length < w) s.Gray = new byte[w];
+        Span<int> slotRow = stackalloc int[3];
+        slotRow.Fill(int.MinValue);
+        fixed (float* ring = s.Ring, work = s.Work)
+        {
+            float* dx = work, dy = work + stride, mag = work + 2 * stride;
+            for (int y = y0; y < y1; y++)
+            {
+                for (int k = -1; k <= 1; k++)
+                {
+                    int v = y + k, slot = ((v % 3) + 3) % 3;
+                    if (slotRow[slot] == v) continue;
+                    slotRow[slot] = v;
+                    FillSlot(src, v, ring + slot * stride, s.Gray, level);
+                }
+                float* r0 = ring + (((y - 1) % 3 + 3) % 3) * stride;
+                float* r1 = ring + (y % 3) * stride;
+                float* r2 = ring + ((y + 1) % 3) * stride;
+                SobelRows(r0, r1, r2, dx, dy, w, level);
+                MagnitudeRow.Run(new ReadOnlySpan<float>(dx, w), new ReadOnlySpan<float>(dy, w), new Span<float>(mag, w), _l1, _scale, level);
+                FrameConvertRows.FloatToU8(new ReadOnlySpan<float>(mag, w), dst.Row<byte>(y));
+            }
+        }
+    }
+
+    private unsafe void FillSlot(Frame src, int v, float* slot, byte[] gray, SimdLevel level)
+    {
+        int w = src.Width;
+        int sy = BorderModes.Map(v, src.Height, _border);
+        if (sy < 0) { new Span<float>(slot, w + 2).Clear(); return; }
+        ReadOnlySpan<byte> g;
+        if (src.Channels == 3) { GrayRow.BgrToGray(src.RowSpan(sy), gray.AsSpan(0, w), level); g = gray.AsSpan(0, w); }
+        else g = src.RowSpan(sy);
+        FrameConvertRows.U8ToFloat(g, new Span<float>(slot + 1, w));
+        int l = BorderModes.Map(-1, w, _border), r = BorderModes.Map(w, w, _border);
+        slot[0] = l < 0 ? 0f : slot[1 + l];
+        slot[w + 1] = r < 0 ? 0f : slot[1 + r];
+    }
+
+    /// <summary>3×3 Sobel on padded rows (index x is the left neighbour of output x): dx = [-1 0 1]·[1 2 1]ᵀ, dy its transpose.</summary>
+    internal static unsafe void SobelRows(float* r0, float* r1, float* r2, float* dx, float* dy, int n, SimdLevel level)
+    {
+        int x = 0;
+        if (level >= SimdLevel.V512)
+            for (; x < n; x += 16)   // may run past n into the slack; dx/dy have room
+            {
+                var a0 = Vector512.Load(r0 + x); var b0 = Vector512.Load(r0 + x + 1); var c0 = Vector512.Load(r0 + x + 2);
+                var a1 = Vector512.Load(r1 + x); var c1 = Vector512.Load(r1 + x + 2);
+                var a2 = Vector512.Load(r2 + x); var b2 = Vector512.Load(r2 + x + 1); var c2 = Vector512.Load(r2 + x + 2);
+                var d1 = c1 - a1;
+                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
+                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
+            }
+        else if (level >= SimdLevel.V256)
+            for (; x < n; x += 8)
+            {
+                var a0 = Vector256.Load(r0 + x); var b0 = Vector256.Load(r0 + x + 1); var c0 = Vector256.Load(r0 + x + 2);
+                var a1 = Vector256.Load(r1 + x); var c1 = Vector256.Load(r1 + x + 2);
+                var a2 = Vector256.Load(r2 + x); var b2 = Vector256.Load(r2 + x + 1); var c2 = Vector256.Load(r2 + x + 2);
+                var d1 = c1 - a1;
+                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
+                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
+            }
+        else if (level >= SimdLevel.V128)
+            for (; x < n; x += 4)
+            {
+                var a0 = Vector128.Load(r0 + x); var b0 = Vector128.Load(r0 + x + 1); var c0 = Vector128.Load(r0 + x + 2);
+                var a1 = Vector128.Load(r1 + x); var c1 = Vector128.Load(r1 + x + 2);
+                var a2 = Vector128.Load(r2 + x); var b2 = Vector128.Load(r2 + x + 1); var c2 = Vector128.Load(r2 + x + 2);
+                var d1 = c1 - a1;
+                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
+                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
+            }
+        else
+            for (; x < n; x++)
+            {
+                dx[x] = (r0[x + 2] - r0[x]) + 2 * (r1[x + 2] - r1[x]) + (r2[x + 2] - r2[x]);
+                dy[x] = (r2[x] + 2 * r2[x + 1] + r2[x + 2]) - (r0[x] + 2 * r0[x + 1] + r0[x + 2]);
+            }
+    }
+}

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
+
+namespace ConvStream.Engine.Filters.Separable;
+
+/// <summary>
+/// Runs a <see cref="SeparableKernel"/> over 8-bit frames, as OpenCV's filter engine does: each
+/// source row is border-padded once into a row buffer, filtered along x into a ring of
+/// <c>KH</c> 16-bit rows that stays in cache, and every output row is one column pass over the
+/// ring. Rows are split into bands across <see cref="Threads.Count"/> cores; a band recomputes
+/// the few ring rows it shares with its neighbour, so the result is the same for any split.
+/// Scratch (row buffer, ring, sums) is pooled per engine: <see cref="Apply"/> allocates nothing
+/// in steady state and may run concurrently on different frames.
+/// </summary>
+public sealed class SeparableEngine
+{
+    private readonly SeparableKernel _kernel;
+    private readonly BorderMode _border;
+    private readonly bool _gaussian;
+    private readonly ConcurrentBag<BandScratch> _scratch = new();
+    private readonly ConcurrentBag<BandJob> _jobs = new();
+
+    public SeparableEngine(SeparableKernel kernel, BorderMode border)
+    {
+        _kernel = kernel;
+        _border = border;
+        if (kernel.RowBound > (kernel.UnsignedRows ? 65535 : 32767))
+            throw new ArgumentException("row sums of this kernel do not fit 16 bits", nameof(kernel));
+        _gaussian = kernel.Conversion is GaussianRounding;
+        if (_gaussian && (kernel.TermCount != 1 || kernel.Rows[0].Sum() != 256 || kernel.Columns[0].Sum() != 256
+                          || kernel.Rows[0].Any(k => k < 0) || kernel.Columns[0].Any(k => k < 0)))
+            throw new ArgumentException("the Gaussian path needs one non-negative term with taps summing to 256", nameof(kernel));
+    }
+
+    public SeparableKernel Kernel => _kernel;
+    public BorderMode Border => _border;
+
+    /// <summary>Filters <paramref name="source"/> (u8) into <paramref name="destination"/> (same size and channels, the conversion's depth).</summary>
+    public void Apply(Frame source, Frame destination)
+    {
+        if (source.Depth != PixelDepth.U8)
+            throw new ConvStreamException($"separable filter input must be u8, not {source.Depth.Name()}");
+        if (destination.Width != source.Width || destination.Height != source.Height || destination.Channels != source.Channels
+            || destination.Depth != _kernel.Conversion.Depth)
+            throw new ConvStreamException($"separable filter output {destination.ShapeText} does not match input {source.ShapeText} at depth {_kernel.Conversion.Depth.Name()}");
+        if (!_jobs.TryTake(out var job)) job = new BandJob(this);
+        job.Source = source;
+        job.Destination = destination;
+        try
+        {
+            long workPerRow = (long)source.RowLength * (_kernel.Width + _kernel.Height) * _kernel.TermCount;
+            Threads.For(source.Height, workPerRow, job.Body);
+        }
+        finally
+        {
+            job.Source = job.Destination = null;
+            _jobs.Add(job);
+        }
+    }
+
+    /// <summary>Per-call state with a delegate made once, so a call allocates no closure.</summary>
+    private sealed class BandJob
+    {
+        private readonly SeparableEngine _engine;
+        public Frame? Source, Destination;
+        public readonly Action<int, int> Body;
+        public BandJob(SeparableEngine engine) { _engine = engine; Body = Run; }
+        private void Run(int y0, int y1) => _engine.RunBand(Source!, Destination!, y0, y1);
+    }
+
+    private void RunBand(Frame src, Frame dst, int y0, int y1)
+    {
+        BandScratch? s = null;
+        while (_scratch.TryTake(out var candidate))
+        {
+            if (candidate.Fits(src)) { s = candidate; break; }
+        }
+        s ??= new BandScratch(_kernel, _border, src.Width, src.Channels);
+        try
+        {
+            switch (Simd.Simd.Level)
+            {
+                case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
+                case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;
+                case SimdLevel.V128: RunBand<Lanes128>(src, dst, y0, y1, s); break;
+                default: RunBand<Lanes1>(src, dst, y0, y1, s); break;
+            }
+        }
+        finally
+        {
+            _scratch.Add(s);
+        }
+    }
+
+    private void RunBand<V>(Frame src, Frame dst, int y0, int y1, BandScratch s) where V : struct, ILanes16<V>
+    {
+        var k = _kernel;
+        int kh = k.Height, length = src.RowLength, height = src.Height;
+        int next = y0 - k.AnchorY;
+        for (int y = y0; y < y1; y++)
+        {
+            int top = y - k.AnchorY;
+            for (; next <= top + kh - 1; next++) FilterRow<V>(src, next, height, s);
+
+            // Point the column taps at the ring rows holding top .. top+kh−1 of every term.
+            int n = 0;
+            for (int t = 0; t < k.TermCount; t++)
+                foreach (var tap in s.ColumnTemplates[t])
+                {
+                    var live = tap;
+                    live.A = s.RingOffset(t, top + tap.A);
+                    live.B = s.RingOffset(t, top + tap.B);
+                    s.ColumnTaps[n++] = live;
+                }
+            ref ushort ring = ref MemoryMarshal.GetArrayDataReference(s.Ring);
+            var outRow = dst.RowSpan(y);
+
+            if (_gaussian)
+                SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, s.ColumnTaps);
+            else if (s.DirectShort)
+                SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, s.ColumnTaps, s.Bias);
+            else if (s.Narrow)
+            {
+                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, 0);
+                var wide = s.Sums32.AsSpan(0, length);
+                if (k.UnsignedRows) for (int i = 0; i < length; i++) wide[i] = s.Sums16[i];
+                else for (int i = 0; i < length; i++) wide[i] = (short)s.Sums16[i];
+                k.Conversion.Convert(wide, outRow);
+            }
+            else
+            {
+                SeparablePasses.ColumnWide(s.Ring, s.Sums32, length, s.ColumnTaps, k.UnsignedRows);
+                k.Conversion.Convert(s.Sums32.AsSpan(0, length), outRow);
+            }
+        }
+    }
+
+    /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into the ring.</summary>
+    private void FilterRow<V>(Frame src, int v, int height, BandScratch s) where V : struct, ILanes16<V>
+    {
+        var k = _kernel;
+        int length = src.RowLength;
+        int m = BorderModes.Map(v, height, _border);
+        if (m < 0)
+        {
+            for (int t = 0; t < k.TermCount; t++) s.Ring.AsSpan(s.RingOffset(t, v), length).Clear();
+            return;
+        }
+        var row = src.RowSpan(m);
+        int c = src.Channels, left = k.AnchorX * c;
+        var padded = s.Padded;
+        row.CopyTo(padded.AsSpan(left));
+        var map = s.ColumnMap;
+        for (int j = 0; j < map.Length; j++)
+        {
+            int x = map[j];
+            if (x == int.MinValue) continue; // inside the row: already copied
+            int at = j * c;
+            if (x < 0) padded.AsSpan(at, c).Clear();
+            else row.Slice(x * c, c).CopyTo(padded.AsSpan(at, c));
+        }
+        ref byte p = ref MemoryMarshal.GetArrayDataReference(padded);
+        for (int t = 0; t < k.TermCount; t++)
+            SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, v)], length, s.RowTaps[t]);
+    }
+
+    /// <summary>One band's buffers, sized for one frame format.</summary>
+    private sealed class BandScratch
+    {
+        private readonly int _width, _channels, _rowStride, _kh;
+
+        public BandScratch(SeparableKernel k, BorderMode border, int width, int channels)
+        {
+            _width = width;
+            _channels = channels;
+            _kh = k.Height;
+            int length = width * channels;
+            _rowStride = (length + 31) & ~31;
+            Padded = new byte[(width + k.Width - 1) * channels];
+            ColumnMap = new int[width + k.Width - 1];
+            for (int j = 0; j < ColumnMap.Length; j++)
+            {
+                int x = j - k.AnchorX;
+                ColumnMap[j] = (uint)x < (uint)width ? int.MinValue : BorderModes.Map(x, width, border);
+            }
+            Ring = new ushort[k.TermCount * _kh * _rowStride];
+            RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
+            ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
+            ColumnTaps = new Tap[ColumnTemplates.Sum(a => a.Length)];
+            Sums16 = new ushort[Math.Max(length, 1)];
+            Sums32 = new int[Math.Max(length, 1)];
+
+            var conversion = k.Conversion as ScaledConversion;
+            long limit = k.UnsignedRows ? 65535 : 32767;
+            Narrow = k.SumBound <= limit;
+            DirectShort = !k.UnsignedRows && conversion is { Depth: PixelDepth.S16, IsIntegerShift: true }
+                          && k.SumBound + Math.Abs((long)conversion.Delta) <= 32767;
+            Bias = DirectShort ? (ushort)(short)conversion!.Delta : (ushort)0;
+        }
+
+        public byte[] Padded { get; }
+        /// <summary>For each padded column: the source column it copies, −1 for zero, int.MinValue inside the row.</summary>
+        public int[] ColumnMap { get; }
+        public ushort[] Ring { get; }
+        public Tap[][] RowTaps { get; }
+        /// <summary>Column taps with A/B as kernel row indices; made absolute per output row into <see cref="ColumnTaps"/>.</summary>
+        public Tap[][] ColumnTemplates { get; }
+        /// <summary>The live column taps of the current output row (every row has the same count).</summary>
+        public Tap[] ColumnTaps { get; }
+        public ushort[] Sums16 { get; }
+        public int[] Sums32 { get; }
+        /// <summary>Every sum fits 16 bits, so the column pass may wrap.</summary>
+        public bool Narrow { get; }
+        /// <summary>s16 output of <c>sum + delta</c> that cannot saturate: the column pass writes the frame directly.</summary>
+        public bool DirectShort { get; }
+        public ushort Bias { get; }
+
+        public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
+
+        /// <summary>Where virtual row <paramref name="v"/> of term <paramref name="term"/> lives in the ring.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int RingOffset(int term, int v) => (term * _kh + (int)((uint)(v + (_kh << 20)) % (uint)_kh)) * _rowStride;
+    }
+}

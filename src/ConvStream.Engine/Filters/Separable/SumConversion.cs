@@ -1,0 +1,106 @@
+using ConvStream.Engine.Imaging;
+
+namespace ConvStream.Engine.Filters.Separable;
+
+/// <summary>
+/// How a filter's exact integer sums become output samples, with OpenCV's rounding. This is part
+/// of the specification: the scalar reference and every engine path call it.
+/// </summary>
+public abstract class SumConversion
+{
+    public abstract PixelDepth Depth { get; }
+
+    /// <summary>One sample from one sum, written at <paramref name="index"/> of <paramref name="row"/>.</summary>
+    public abstract void ConvertOne(long sum, Span<byte> row, int index);
+
+    /// <summary>A row of sums into a row of output samples (a loop over <see cref="ConvertOne"/> by default).</summary>
+    public virtual void Convert(ReadOnlySpan<int> sums, Span<byte> row)
+    {
+        for (int i = 0; i < sums.Length; i++) ConvertOne(sums[i], row, i);
+    }
+}
+
+/// <summary>
+/// OpenCV's 8-bit Gaussian: sums carry 16 fraction bits (8 from each pass's taps), rounded half
+/// up: <c>(s + 2^15) >> 16</c>.
+/// </summary>
+public sealed class GaussianRounding : SumConversion
+{
+    public static readonly GaussianRounding Instance = new();
+    public override PixelDepth Depth => PixelDepth.U8;
+    public override void ConvertOne(long sum, Span<byte> row, int index)
+        => row[index] = (byte)Math.Clamp((sum + (1 << 15)) >> 16, 0, 255);
+}
+
+/// <summary>
+/// OpenCV's normalised 8-bit box filter for kernels of at most 256 pixels, whose sums fit 16 bits:
+/// division by the area as a multiply by a 23-bit reciprocal, <c>(s + δ)·m >> 23</c>, with OpenCV's
+/// choice of m and δ (this rounds halves up, where a plain rint would round them to even).
+/// </summary>
+public sealed class BoxDivision : SumConversion
+{
+    private const int Shift = 23;
+    private readonly long _multiplier;
+    private readonly long _bias;
+
+    public BoxDivision(int area)
+    {
+        if (area is < 2 or > 256) throw new ArgumentOutOfRangeException(nameof(area), "box division needs an area of 2..256");
+        Area = area;
+        double exact = (double)(1 << Shift) / area;
+        long m = (long)Math.Floor(exact);
+        long bias = area / 2;
+        if (exact - m < 0.5) bias++;
+        else m++;
+        _multiplier = m;
+        _bias = bias;
+    }
+
+    public int Area { get; }
+    public override PixelDepth Depth => PixelDepth.U8;
+    public override void ConvertOne(long sum, Span<byte> row, int index)
+        => row[index] = (byte)Math.Clamp((sum + _bias) * _multiplier >> Shift, 0, 255);
+}
+
+/// <summary>
+/// <c>sum·scale + delta</c> evaluated in single precision as OpenCV's float paths do, then rounded
+/// half to even and saturated for u8/s16, or stored as is for f32. With scale 1 and an integer
+/// delta this is exact: <c>saturate(sum + delta)</c>.
+/// </summary>
+public sealed class ScaledConversion : SumConversion
+{
+    private readonly float _scale;
+    private readonly float _delta;
+
+    public ScaledConversion(PixelDepth depth, double scale, double delta)
+    {
+        Depth = depth;
+        Scale = scale;
+        Delta = delta;
+        _scale = (float)scale;
+        _delta = (float)delta;
+    }
+
+    public override PixelDepth Depth { get; }
+    public double Scale { get; }
+    public double Delta { get; }
+    /// <summary>True when the output is exactly <c>saturate(sum + delta)</c> with an integer delta.</summary>
+    public bool IsIntegerShift => Scale == 1 && Delta == Math.Round(Delta) && Math.Abs(Delta) < 1 << 20;
+
+    public override void ConvertOne(long sum, Span<byte> row, int index)
+    {
+        float v = _scale == 1 ? (float)sum + _delta : (float)sum * _scale + _delta;
+        switch (Depth)
+        {
+            case PixelDepth.U8:
+                row[index] = (byte)Math.Clamp(MathF.Round(v), 0f, 255f);
+                break;
+            case PixelDepth.S16:
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(row)[index] = (short)Math.Clamp(MathF.Round(v), -32768f, 32767f);
+                break;
+            default:
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row)[index] = v;
+                break;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.InteropServices;
+using ConvStream.Engine.Tensors;
+
+namespace ConvStream.Engine.Imaging;
+
+/// <summary>
+/// Conversions between interleaved frames (u8/s16/f32, H×W×C) and between frames and planar
+/// float tensors (C,H,W), always into a preallocated destination so a pipeline pays for memory
+/// once. Integer destinations are saturated with OpenCV's rounding (<see cref="FrameConvertRows.SaturateU8"/>).
+/// </summary>
+public static class FrameConvert
+{
+    [ThreadStatic] private static float[]? t_row;
+
+    private static float[] RowScratch(int n)
+    {
+        var a = t_row;
+        if (a is null || a.Length < n) t_row = a = new float[Math.Max(n, 1024)];
+        return a;
+    }
+
+    /// <summary>Row <paramref name="y"/> of any depth as floats (exact for u8 and s16).</summary>
+    public static void RowToFloat(Frame src, int y, Span<float> dst)
+    {
+        switch (src.Depth)
+        {
+            case PixelDepth.U8: FrameConvertRows.U8ToFloat(src.Row<byte>(y), dst); break;
+            case PixelDepth.S16: FrameConvertRows.S16ToFloat(src.Row<short>(y), dst); break;
+            default: src.Row<float>(y).CopyTo(dst); break;
+        }
+    }
+
+    /// <summary>Stores a float row into row <paramref name="y"/> of <paramref name="dst"/>, saturating to its depth.</summary>
+    public static void FloatToRow(ReadOnlySpan<float> src, Frame dst, int y)
+    {
+        switch (dst.Depth)
+        {
+            case PixelDepth.U8: FrameConvertRows.FloatToU8(src, dst.Row<byte>(y)); break;
+            case PixelDepth.S16: FrameConvertRows.FloatToS16(src, dst.Row<short>(y)); break;
+            default: src[..dst.RowLength].CopyTo(dst.Row<float>(y)); break;
+        }
+    }
+
+    /// <summary>Copies <paramref name="src"/> into <paramref name="dst"/> of the same size and channels, changing depth (u8 ↔ s16 ↔ f32).</summary>
+    public static void ConvertDepth(Frame src, Frame dst)
+    {
+        if (src.Width != dst.Width || src.Height != dst.Height || src.Channels != dst.Channels)
+            throw new ConvStreamException($"cannot convert frame {src.ShapeText} into {dst.ShapeText}: sizes or channels differ");
+        if (src.Depth == dst.Depth) { src.CopyTo(dst); return; }
+        int n = src.RowLength;
+        Simd.Threads.For(src.Height, n, (y0, y1) =>
+        {
+            var tmp = RowScratch(n).AsSpan(0, n);
+            for (int y = y0; y < y1; y++)
+            {
+                RowToFloat(src, y, tmp);
+                FloatToRow(tmp, dst, y);
+            }
+        });
+    }
+
+    /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size.</summary>
+    public static void ToTensor(Frame src, Tensor dst)
+    {
+        if (dst.Rank != 3 || dst.Dim(0) != src.Channels || dst.Dim(1) != src.Height || dst.Dim(2) != src.Width)
+            throw new ConvStreamException($"tensor {dst.ShapeText} does not match frame {src.ShapeText}; expected ({src.Channels},{src.Height},{src.Width})");
+        int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
+        float[] data = dst.Data;
+        Simd.Threads.For(h, n, (y0, y1) =>
+        {
+            var tmp = RowScratch(n).AsSpan(0, n);
+            for (int y = y0; y < y1; y++)
+            {
+                if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w)); continue; }
+                RowToFloat(src, y, tmp);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    var plane = data.AsSpan((ch * h + y) * w, w);
+                    for (int x = 0, i = ch; x < w; x++, i += c) plane[x] = tmp[i];
+                }
+            }
+        });
+    }
+
+    /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth.</summary>
+    public static void FromTensor(Tensor src, Frame dst)
+    {
+        if (src.Rank != 3 || src.Dim(0) != dst.Channels || src.Dim(1) != dst.Height || src.Dim(2) != dst.Width)
+            throw new ConvStreamException($"tensor {src.ShapeText} does not match frame {dst.ShapeText}; expected ({dst.Channels},{dst.Height},{dst.Width})");
+        int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
+        float[] data = src.Data;
+        Simd.Threads.For(h, n, (y0, y1) =>
+        {
+            var tmp = RowScratch(n).AsSpan(0, n);
+            for (int y = y0; y < y1; y++)
+            {
+                if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y); continue; }
+                for (int ch = 0; ch < c; ch++)
+                {
+                    var plane = data.AsSpan((ch * h + y) * w, w);
+                    for (int x = 0, i = ch; x < w; x++, i += c) tmp[i] = plane[x];
+                }
+                FloatToRow(tmp, dst, y);
+            }
+        });
+    }
+
+    /// <summary>A new (C,H,W) tensor of the frame (allocates; for tools and tests, not per frame).</summary>
+    public static Tensor ToTensor(Frame src)
+    {
+        var t = Tensor.Zeros(src.Channels, src.Height, src.Width);
+        ToTensor(src, t);
+        return t;
+    }
+
+    /// <summary>Reads a frame's samples as floats, packed (H·W·C), for tests and tools.</summary>
+    public static float[] ToPackedFloats(Frame src)
+    {
+        var a = new float[src.RowLength * src.Height];
+        for (int y = 0; y < src.Height; y++) RowToFloat(src, y, a.AsSpan(y * src.RowLength, src.RowLength));
+        return a;
+    }
+
+    /// <summary>A frame from packed samples of its depth's type (byte, short or float).</summary>
+    public static Frame FromPacked<T>(ReadOnlySpan<T> packed, int width, int height, int channels) where T : unmanaged
+    {
+        var depth = typeof(T) == typeof(byte) ? PixelDepth.U8 : typeof(T) == typeof(short) ? PixelDepth.S16
+                  : typeof(T) == typeof(float) ? PixelDepth.F32
+                  : throw new ConvStreamException($"frames hold byte, short or float samples, not {typeof(T).Name}");
+        var f = new Frame(width, height, channels, depth);
+        f.CopyFromPacked(MemoryMarshal.AsBytes(packed));
+        return f;
+    }
+}

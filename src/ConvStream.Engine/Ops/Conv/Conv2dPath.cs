@@ -1,0 +1,12 @@
+namespace ConvStream.Engine.Ops.Conv;
+
+/// <summary>Which implementation a <see cref="Conv2dPlan"/> runs; chosen by the plan, never by callers.</summary>
+public enum Conv2dPath
+{
+    /// <summary>Any geometry: resolved input rows, register-blocked taps (<see cref="DirectConv"/>).</summary>
+    Direct,
+    /// <summary>1×1, stride 1, no padding: a matrix product over the pixels (<see cref="PointwiseConv"/>).</summary>
+    Pointwise,
+    /// <summary>Every kernel slice is rank 1 and large enough: row pass then column pass (<see cref="SeparableConv"/>).</summary>
+    Separable,
+}

@@ -1,0 +1,149 @@
+using System.Buffers;
+using ConvStream.Engine.Simd;
+using ConvStream.Engine.Tensors;
+
+namespace ConvStream.Engine.Ops.Conv;
+
+/// <summary>
+/// A conv2d prepared once for many calls (a pipeline stage runs the same convolution on every
+/// frame): the weights are copied, rotated for true convolution and packed for the kernels, the
+/// path is chosen, and each <see cref="Forward(Tensor, Tensor)"/> then allocates nothing but what
+/// the caller asks for. Later changes to the weight or bias tensors do not affect the plan.
+/// Thread-safe: several threads may run the same plan at once.
+/// </summary>
+public sealed class Conv2dPlan
+{
+    private readonly float[] _packed;     // PackedWeights layout, or [Cout][KH] u then [Cout][KW] v when separable
+    private readonly float[]? _bias;
+    private readonly bool _rented;
+    private bool _released;
+
+    public Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options) : this(weight, bias, options, rented: false) { }
+
+    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, bool rented)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(options);
+        if (weight.Rank != 4)
+            throw new ConvStreamException($"weight must be (Cout, Cin/groups, KH, KW) but has shape {weight.ShapeText}");
+        if (options.Groups <= 0) throw new ConvStreamException($"groups must be positive but is {options.Groups}");
+        Options = options;
+        Cout = weight.Dim(0); CinPerGroup = weight.Dim(1); KH = weight.Dim(2); KW = weight.Dim(3);
+        if (Cout <= 0 || CinPerGroup <= 0 || KH <= 0 || KW <= 0)
+            throw new ConvStreamException($"weight has an empty dimension {weight.ShapeText}");
+        if (Cout % options.Groups != 0)
+            throw new ConvStreamException($"groups {options.Groups} does not divide the weight's {Cout} output channels");
+        if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != Cout))
+            throw new ConvStreamException($"bias must have {Cout} values (one per output channel) but has shape {bias.ShapeText}");
+        _bias = bias?.Span.ToArray();
+        _rented = rented;
+
+        Path = Choose(weight, options, out float[]? factors);
+        int size = factors?.Length ?? weight.Length;
+        _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
+        if (factors is not null) factors.CopyTo(_packed, 0);
+        else PackedWeights.Pack(weight, options.Groups, options.Flip, _packed);
+    }
+
+    /// <summary>For one call: packed weights come from the shared pool and go back in <see cref="Release"/>.</summary>
+    internal static Conv2dPlan Rent(Tensor weight, Tensor? bias, Conv2dOptions options) => new(weight, bias, options, rented: true);
+
+    internal void Release()
+    {
+        if (_rented && !_released) ArrayPool<float>.Shared.Return(_packed);
+        _released = true;
+    }
+
+    public Conv2dOptions Options { get; }
+    public int Cout { get; }
+    public int CinPerGroup { get; }
+    public int KH { get; }
+    public int KW { get; }
+    /// <summary>The implementation this plan runs (for tests and diagnostics).</summary>
+    public Conv2dPath Path { get; }
+
+    /// <summary>Validates <paramref name="input"/> against the plan and sizes the call.</summary>
+    public Conv2dShape Shape(Tensor input)
+    {
+        var (n, c, h, w) = input.Nchw("input");
+        // The bias was checked against the weight when the plan was made.
+        return Conv2dShape.Resolve(n, c, h, w, Cout, CinPerGroup, KH, KW, null, Options);
+    }
+
+    /// <summary>Convolves <paramref name="input"/> into a new tensor (the only allocation).</summary>
+    public Tensor Forward(Tensor input)
+    {
+        var s = Shape(input);
+        var output = Tensor.Zeros(s.OutputShape(input.Rank));
+        Run(s, input, output);
+        return output;
+    }
+
+    /// <summary>Convolves <paramref name="input"/> into <paramref name="output"/>, which must have exactly the output's shape.</summary>
+    public void Forward(Tensor input, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var s = Shape(input);
+        var expected = s.OutputShape(input.Rank);
+        if (!output.Shape.SequenceEqual(expected))
+            throw new ConvStreamException($"conv2d output must have shape {Tensor.ShapeString(expected)} for input {input.ShapeText} but has shape {output.ShapeText}");
+        if (ReferenceEquals(output.Data, input.Data))
+            throw new ConvStreamException("conv2d output must not share memory with the input");
+        Run(s, input, output);
+    }
+
+    private unsafe void Run(in Conv2dShape s, Tensor input, Tensor output)
+    {
+        if (_released) throw new InvalidOperationException("this conv2d plan has been released");
+        var level = Simd.Simd.Level;
+        bool relu = Options.Relu;
+        fixed (float* x = input.Data)
+        fixed (float* w = _packed)
+        fixed (float* b = _bias)
+        fixed (float* y = output.Data)
+        {
+            switch (Path)
+            {
+                case Conv2dPath.Pointwise when PointwiseConv.Applies(s):
+                    PointwiseConv.Run(s, relu, level, x, w, b, y);
+                    break;
+                case Conv2dPath.Separable:
+                    SeparableConv.Run(s, Options.Border, relu, level, x, w, w + Cout * KH, b, y);
+                    break;
+                default:
+                    DirectConv.Run(s, Options.Border, relu, level, x, w, b, y);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pointwise for 1×1 kernels at stride 1 without padding (valid, same and full all pad 0 then);
+    /// separable when each output reads one input channel, the kernel is big enough to gain, and
+    /// every slice factors; direct otherwise (depthwise included: its blocks of one output channel
+    /// are the kernel's 1×4 shape).
+    /// </summary>
+    private Conv2dPath Choose(Tensor weight, Conv2dOptions o, out float[]? factors)
+    {
+        factors = null;
+        var p = o.Padding;
+        bool noExplicitPadding = p.Kind != Geometry.PaddingKind.Explicit || (p.Top | p.Bottom | p.Left | p.Right) == 0;
+        if (KH == 1 && KW == 1 && o.Stride.H == 1 && o.Stride.W == 1 && noExplicitPadding)
+            return Conv2dPath.Pointwise;
+        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW))
+        {
+            var f = new float[Cout * (KH + KW)];
+            var slice = new float[KH * KW];
+            for (int co = 0; co < Cout; co++)
+            {
+                var src = weight.Data.AsSpan(co * KH * KW, KH * KW);
+                for (int i = 0; i < slice.Length; i++) slice[i] = o.Flip ? src[slice.Length - 1 - i] : src[i];
+                if (!SeparableKernel.TryFactor(slice, KH, KW, f.AsSpan(co * KH, KH), f.AsSpan(Cout * KH + co * KW, KW)))
+                    return Conv2dPath.Direct;
+            }
+            factors = f;
+            return Conv2dPath.Separable;
+        }
+        return Conv2dPath.Direct;
+    }
+}

@@ -1,0 +1,72 @@
+using ConvStream.Engine.Geometry;
+
+namespace ConvStream.Engine.Ops.Conv;
+
+/// <summary>
+/// The resolved (padded) input rows a band of output rows needs, for every input channel, kept in
+/// a ring of <see cref="Slots"/> rows per channel: as output rows advance, each input row is
+/// resolved once (borders in both directions settled by the border mode) and reused by every
+/// output row whose window covers it. Padded row pr lives in slot pr mod Slots; with Slots equal
+/// to the dilated kernel height the rows of one output window never collide.
+/// </summary>
+internal unsafe struct PaddedRowRing
+{
+    private readonly PaddedRowLayout _layout;
+    private readonly int _channels, _height, _padTop, _slots;
+    private readonly nint _planeStride;
+    private readonly BorderMode _border;
+    private readonly float* _storage;   // channels × slots × layout.Length
+    private readonly nint* _rows;       // channels × slots: where each slot's row is read from
+    private readonly int* _tags;        // slots: which padded row each slot holds
+    private float* _image;              // the current image's channel 0 plane
+
+    /// <summary>Floats of scratch <see cref="PaddedRowRing"/> needs (pointer and tag tables included).</summary>
+    public static long ScratchFloats(PaddedRowLayout layout, int channels, int slots)
+        => (layout.InPlace ? layout.Length : (long)channels * slots * layout.Length) + channels * slots * 2L + slots + 48;
+
+    public PaddedRowRing(PaddedRowLayout layout, int channels, int height, int padTop, BorderMode border, int slots, float* scratch)
+    {
+        _layout = layout; _channels = channels; _height = height; _padTop = padTop; _border = border; _slots = slots;
+        _planeStride = (nint)height * layout.Width;
+        _rows = (nint*)(((nint)scratch + 7) & ~(nint)7);
+        _tags = (int*)(_rows + channels * slots);
+        _storage = Memory.PinnedScratch.Align64((float*)(_tags + slots));
+        _image = null;
+    }
+
+    public int Slots => _slots;
+
+    /// <summary>Starts on a new image (batch element): forgets every resolved row.</summary>
+    public void Reset(float* image)
+    {
+        _image = image;
+        for (int i = 0; i < _slots; i++) _tags[i] = -1;
+    }
+
+    /// <summary>Makes padded row <paramref name="paddedRow"/> of every channel available.</summary>
+    public void Ensure(int paddedRow)
+    {
+        int slot = paddedRow % _slots;
+        if (_tags[slot] == paddedRow) return;
+        int iy = BorderModes.Map(paddedRow - _padTop, _height, _border);
+        int length = _layout.Length;
+        for (int c = 0; c < _channels; c++)
+        {
+            float* src = iy < 0 ? null : _image + c * _planeStride + (nint)iy * _layout.Width;
+            float* dst = _storage + ((nint)c * _slots + slot) * length;
+            if (_layout.InPlace && src != null) _rows[c * _slots + slot] = (nint)src;
+            else
+            {
+                // In-place layouts keep no storage of their own, except for zero rows: those
+                // share one zeroed row (slot 0's storage is never used for anything else then).
+                if (_layout.InPlace) dst = _storage;
+                _layout.Fill(src, dst);
+                _rows[c * _slots + slot] = (nint)dst;
+            }
+        }
+        _tags[slot] = paddedRow;
+    }
+
+    /// <summary>The resolved padded row <paramref name="paddedRow"/> of <paramref name="channel"/>; call <see cref="Ensure"/> first.</summary>
+    public float* Row(int channel, int paddedRow) => (float*)_rows[channel * _slots + paddedRow % _slots];
+}

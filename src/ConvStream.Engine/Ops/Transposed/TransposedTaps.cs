@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ConvStream.Engine.Ops.Transposed;
+
+/// <summary>
+/// The inner kernel of the transposed convolution: for one input row and a block of up to
+/// <see cref="Width"/> taps (output channel, kx), sums the group's input channels in registers,
+/// <c>acc[t] = Σ_ci x[ci, iy, ix] · w[ci, t]</c>, then adds each accumulator into its phase row at
+/// <c>ix + offset[t]</c>. Every input vector is loaded once per block and feeds eight FMAs.
+/// </summary>
+internal static class TransposedTaps
+{
+    /// <summary>Taps per block: eight accumulators plus the input fit the 16 registers of AVX2.</summary>
+    public const int Width = 8;
+
+    /// <param name="x">the input; <paramref name="xRow"/> indexes the row of the group's first channel.</param>
+    /// <param name="plane">distance between channels (H·W).</param>
+    /// <param name="weights">cinG × 8 packed weights of this block (zero for unused taps).</param>
+    /// <param name="rows">the phase rows; tap t adds into <c>rows[offsets[t] + ix]</c>.</param>
+    /// <param name="count">taps in use (1..8).</param>
+    public static void Run(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count, Simd.SimdLevel level)
+    {
+        int ix = 0;
+        if (level >= Simd.SimdLevel.V512) ix = Run512(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
+        if (level >= Simd.SimdLevel.V256) ix = Run256(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
+        if (level >= Simd.SimdLevel.V128) ix = Run128(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
+        for (; ix < width; ix++)
+            for (int t = 0; t < count; t++)
+            {
+                float acc = 0;
+                for (int ci = 0; ci < cinG; ci++) acc += x[xRow + ci * plane + ix] * weights[ci * Width + t];
+                rows[offsets[t] + ix] += acc;
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add512(ref float rows, int at, Vector512<float> v)
+        => (Vector512.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add256(ref float rows, int at, Vector256<float> v)
+        => (Vector256.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add128(ref float rows, int at, Vector128<float> v)
+        => (Vector128.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
+
+    private static int Run512(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    {
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(weights);
+        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        for (; ix <= width - 16; ix += 16)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            nuint xo = (nuint)(xRow + ix);
+            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
+            {
+                var v = Vector512.LoadUnsafe(ref xr, xo);
+                ref float w = ref Unsafe.Add(ref wr, ci * Width);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(w), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 1)), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 2)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 3)), a3);
+                a4 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 4)), a4);
+                a5 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 5)), a5);
+                a6 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 6)), a6);
+                a7 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 7)), a7);
+            }
+            Add512(ref rr, offsets[0] + ix, a0);
+            if (count > 1) Add512(ref rr, offsets[1] + ix, a1);
+            if (count > 2) Add512(ref rr, offsets[2] + ix, a2);
+            if (count > 3) Add512(ref rr, offsets[3] + ix, a3);
+            if (count > 4) Add512(ref rr, offsets[4] + ix, a4);
+            if (count > 5) Add512(ref rr, offsets[5] + ix, a5);
+            if (count > 6) Add512(ref rr, offsets[6] + ix, a6);
+            if (count > 7) Add512(ref rr, offsets[7] + ix, a7);
+        }
+        return ix;
+    }
+
+    private static int Run256(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    {
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(weights);
+        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        for (; ix <= width - 8; ix += 8)
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            nuint xo = (nuint)(xRow + ix);
+            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, xo);
+                ref float w = ref Unsafe.Add(ref wr, ci * Width);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.Create(w), a0);
+                a1 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 1)), a1);
+                a2 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 2)), a2);
+                a3 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 3)), a3);
+                a4 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 4)), a4);
+                a5 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 5)), a5);
+                a6 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 6)), a6);
+                a7 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 7)), a7);
+            }
+            Add256(ref rr, offsets[0] + ix, a0);
+            if (count > 1) Add256(ref rr, offsets[1] + ix, a1);
+            if (count > 2) Add256(ref rr, offsets[2] + ix, a2);
+            if (count > 3) Add256(ref rr, offsets[3] + ix, a3);
+            if (count > 4) Add256(ref rr, offsets[4] + ix, a4);
+            if (count > 5) Add256(ref rr, offsets[5] + ix, a5);
+            if (count > 6) Add256(ref rr, offsets[6] + ix, a6);
+            if (count > 7) Add256(ref rr, offsets[7] + ix, a7);
+        }
+        return ix;
+    }
+
+    private static int Run128(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    {
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(weights);
+        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        for (; ix <= width - 4; ix += 4)
+        {
+            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            nuint xo = (nuint)(xRow + ix);
+            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
+            {
+                var v = Vector128.LoadUnsafe(ref xr, xo);
+                ref float w = ref Unsafe.Add(ref wr, ci * Width);
+                a0 = Vector128.FusedMultiplyAdd(v, Vector128.Create(w), a0);
+                a1 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 1)), a1);
+                a2 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 2)), a2);
+                a3 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 3)), a3);
+                a4 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 4)), a4);
+                a5 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 5)), a5);
+                a6 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 6)), a6);
+                a7 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 7)), a7);
+            }
+            Add128(ref rr, offsets[0] + ix, a0);
+            if (count > 1) Add128(ref rr, offsets[1] + ix, a1);
+            if (count > 2) Add128(ref rr, offsets[2] + ix, a2);
+            if (count > 3) Add128(ref rr, offsets[3] + ix, a3);
+            if (count > 4) Add128(ref rr, offsets[4] + ix, a4);
+            if (count > 5) Add128(ref rr, offsets[5] + ix, a5);
+            if (count > 6) Add128(ref rr, offsets[6] + ix, a6);
+            if (count > 7) Add128(ref rr, offsets[7] + ix, a7);
+        }
+        return ix;
+    }
+}

@@ -1,0 +1,51 @@
+namespace ConvStream.Media.Ffmpeg;
+
+/// <summary>
+/// The last lines a child process wrote to stderr. ffmpeg blocks when its stderr pipe fills up, so
+/// stderr is drained continuously; only a small ring of lines is kept, for error messages.
+/// </summary>
+public sealed class StderrTail
+{
+    private readonly string[] _ring;
+    private int _next;
+    private int _count;
+    private long _total;
+
+    public StderrTail(int capacity = 20) => _ring = new string[capacity];
+
+    public int Capacity => _ring.Length;
+
+    /// <summary>Lines seen in total, including those that fell out of the ring.</summary>
+    public long TotalLines { get { lock (_ring) return _total; } }
+
+    public void Add(string line)
+    {
+        lock (_ring)
+        {
+            _ring[_next] = line;
+            _next = (_next + 1) % _ring.Length;
+            if (_count < _ring.Length) _count++;
+            _total++;
+        }
+    }
+
+    /// <summary>The kept lines, oldest first.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        lock (_ring)
+        {
+            var lines = new string[_count];
+            int start = (_next - _count + _ring.Length) % _ring.Length;
+            for (int i = 0; i < _count; i++) lines[i] = _ring[(start + i) % _ring.Length];
+            return lines;
+        }
+    }
+
+    /// <summary>The last <paramref name="count"/> non-empty lines joined on one line, for a one-line error.</summary>
+    public string Quote(int count = 3)
+    {
+        var lines = Lines().Where(l => l.Trim().Length > 0).ToArray();
+        if (lines.Length == 0) return "(ffmpeg printed nothing)";
+        return string.Join(" | ", lines.Skip(Math.Max(0, lines.Length - count)).Select(l => l.Trim()));
+    }
+}

@@ -1,0 +1,126 @@
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Ops;
+using ConvStream.Engine.Ops.Conv;
+using ConvStream.Engine.Simd;
+using ConvStream.Engine.Tensors;
+
+namespace ConvStream.Engine.Tests;
+
+/// <summary>
+/// Every conv2d fast path against <see cref="Conv2dReference"/> (tolerance: <see cref="Conv2dAssert"/>)
+/// on seeded random geometries, at every supported SIMD level with 1 and 2 threads; and the
+/// thread count never changes a single bit of the result.
+/// </summary>
+[Collection("SimdLevel")]
+public class Conv2dFastPathTests
+{
+    private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null)
+    {
+        var expected = Conv2dReference.Forward(c.Input, c.Weight, c.Bias, c.Options);
+        if (path is not null) Assert.Equal(path, new Conv2dPlan(c.Weight, c.Bias, c.Options).Path);
+        Tensor? firstAtLevel = null;
+        foreach (var (level, threads) in Conv2dSettings.All())
+        {
+            var actual = Conv2dSettings.With(level, threads, () => Conv2d.Forward(c.Input, c.Weight, c.Bias, c.Options));
+            string context = $"{name} at {level} with {threads} thread(s)";
+            Conv2dAssert.Close(c, expected, actual, context);
+            if (threads == 1) firstAtLevel = actual;
+            else Conv2dAssert.Identical(firstAtLevel!, actual, context + " vs 1 thread");
+        }
+    }
+
+    [Fact]
+    public void RandomGeometries_MatchTheReference()
+    {
+        var rng = new Random(20261122);
+        for (int i = 0; i < 300; i++)
+            CheckEverywhere(Conv2dCase.Generate(rng), $"case {i}");
+    }
+
+    [Fact]
+    public void EveryOutputWidthTail_MatchesTheReference()
+    {
+        // Output widths 1..70 at stride 1, valid padding, 3×3: every tail of 4-, 8- and 16-lane vectors and of 4-vector blocks.
+        var rng = new Random(7);
+        for (int w = 3; w <= 72; w++)
+        {
+            var c = new Conv2dCase(Conv2dCase.Random(rng, 2, 3, w), Conv2dCase.Random(rng, 5, 2, 3, 3), Conv2dCase.Random(rng, 5),
+                new Conv2dOptions());
+            CheckEverywhere(c, $"width {w - 2}", Conv2dPath.Direct);
+        }
+    }
+
+    [Fact]
+    public void RankOneKernels_RunSeparable_AndMatchTheReference()
+    {
+        var rng = new Random(11);
+        for (int i = 0; i < 80; i++)
+            CheckEverywhere(Conv2dCase.Generate(rng, maxH: 12, rankOne: true), $"rank-1 case {i}", Conv2dPath.Separable);
+    }
+
+    [Fact]
+    public void NearlyRankOneKernel_RunsDirect()
+    {
+        var rng = new Random(12);
+        var w = Conv2dCase.RankOne(rng, 3, 5, 5);
+        w[7] += 1e-3f;
+        var c = new Conv2dCase(Conv2dCase.Random(rng, 3, 9, 20), w, null, new Conv2dOptions { Groups = 3, Padding = Padding.Same, Border = BorderMode.Reflect });
+        CheckEverywhere(c, "rank-1 plus 1e-3", Conv2dPath.Direct);
+    }
+
+    [Fact]
+    public void PointwiseKernels_RunAsAProduct_AndMatchTheReference()
+    {
+        var rng = new Random(13);
+        for (int i = 0; i < 80; i++)
+            CheckEverywhere(Conv2dCase.Generate(rng, maxH: 20, maxChannels: 6, pointwise: true), $"1x1 case {i}", Conv2dPath.Pointwise);
+    }
+
+    [Fact]
+    public void PaddedOrStridedOneByOne_RunsDirect()
+    {
+        var rng = new Random(14);
+        var c = new Conv2dCase(Conv2dCase.Random(rng, 3, 7, 33), Conv2dCase.Random(rng, 6, 3, 1, 1), Conv2dCase.Random(rng, 6),
+            new Conv2dOptions { Padding = Padding.Explicit(1, 0, 2, 1), Border = BorderMode.Symmetric });
+        CheckEverywhere(c, "padded 1x1", Conv2dPath.Direct);
+        CheckEverywhere(c with { Options = new Conv2dOptions { Stride = new Size2(2, 3) } }, "strided 1x1", Conv2dPath.Direct);
+    }
+
+    [Fact]
+    public void ImagesLargeEnoughToSplit_GiveTheSameBitsOnOneAndTwoThreads()
+    {
+        // Big enough that Threads.For really makes two bands (checked), so band edges and the
+        // per-band ring of rows are exercised; the benchmark's four convolutions at a small size.
+        var rng = new Random(15);
+        var cases = new[]
+        {
+            new Conv2dCase(Conv2dCase.Random(rng, 3, 37, 150), Conv2dCase.Random(rng, 16, 3, 3, 3), Conv2dCase.Random(rng, 16), new Conv2dOptions { Padding = 1 }),
+            new Conv2dCase(Conv2dCase.Random(rng, 16, 23, 101), Conv2dCase.Random(rng, 16, 16, 3, 3), Conv2dCase.Random(rng, 16), new Conv2dOptions { Padding = 1, Relu = true }),
+            new Conv2dCase(Conv2dCase.Random(rng, 3, 41, 133), Conv2dCase.Random(rng, 3, 1, 5, 5), Conv2dCase.Random(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 }),
+            new Conv2dCase(Conv2dCase.Random(rng, 3, 67, 211), Conv2dCase.Random(rng, 16, 3, 1, 1), Conv2dCase.Random(rng, 16), new Conv2dOptions()),
+            new Conv2dCase(Conv2dCase.Random(rng, 2, 4, 45, 160), Conv2dCase.RankOne(rng, 8, 7, 7), null, new Conv2dOptions { Padding = Padding.Same, Groups = 4, Border = BorderMode.Circular, Stride = new Size2(2, 1) }),
+            new Conv2dCase(Conv2dCase.Random(rng, 2, 4, 30, 90), Conv2dCase.Random(rng, 6, 2, 3, 5), null, new Conv2dOptions { Padding = Padding.Full, Groups = 2, Border = BorderMode.Reflect, Stride = new Size2(1, 2), Dilation = new Size2(2, 1), Flip = true }),
+        };
+        for (int i = 0; i < cases.Length; i++)
+        {
+            var s = Conv2dShape.Resolve(cases[i].Input, cases[i].Weight, cases[i].Bias, cases[i].Options);
+            Assert.True(s.MultiplyAdds >= 2 * Threads.MinWorkPerTask, $"case {i} is too small to be split");
+            CheckEverywhere(cases[i], $"large case {i}");
+        }
+    }
+
+    [Fact]
+    public void SeedsExample_CorrelationIsMinus8_ConvolutionIsPlus8()
+    {
+        var image = new Tensor(Enumerable.Range(1, 16).Select(v => (float)v).ToArray(), 1, 4, 4);
+        var kernel = new Tensor([1, 1, -1, -1], 1, 1, 2, 2);
+        foreach (var (level, threads) in Conv2dSettings.All())
+        {
+            var corr = Conv2dSettings.With(level, threads, () => Conv2d.Forward(image, kernel, null, new Conv2dOptions()));
+            var conv = Conv2dSettings.With(level, threads, () => Conv2d.Forward(image, kernel, null, new Conv2dOptions { Flip = true }));
+            Assert.Equal([1, 3, 3], corr.Shape.ToArray());
+            Assert.All(corr.Span.ToArray(), v => Assert.Equal(-8f, v));
+            Assert.All(conv.Span.ToArray(), v => Assert.Equal(8f, v));
+        }
+    }
+}
