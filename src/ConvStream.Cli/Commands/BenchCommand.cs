@@ -32,7 +32,8 @@ public static class BenchCommand
         "  PIPELINE    a pipeline file: its stages and schedule (its source and outputs are replaced).",
         "  --stage     instead of a file: a chain of stages, each reading the previous one (repeatable).",
         "  --size      frame size (default 1920x1080); --frames measured frames (default 300);",
-        "  --warmup    frames run first and not measured (default 30); --threads cores per stage",
+        "  --warmup    frames run first and not measured (default 100: JIT tiers and the frame pool's growth",
+        "              settle); --threads cores per stage",
         "              (default: the schedule's, else all).",
         "  --json      write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame,",
         "              gc_collections, size, threads}; --markdown the same as a table.");
@@ -44,7 +45,7 @@ public static class BenchCommand
         string? file = a.OptionalPositional();
         var stages = a.All("--stage");
         var size = ParseSize(a.Optional("--size") ?? "1920x1080");
-        int frames = a.Int("--frames", 300), warmup = a.Int("--warmup", 30);
+        int frames = a.Int("--frames", 300), warmup = a.Int("--warmup", 100);
         int? threads = a.Optional("--threads") is string t ? (int)RunCommand.PositiveLong("--threads", t) : null;
         string? json = a.Optional("--json"), markdown = a.Optional("--markdown");
         a.EnsureAllUsed();

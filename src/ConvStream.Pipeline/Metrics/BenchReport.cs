@@ -48,7 +48,7 @@ public static class BenchReport
         sb.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"{s.MeasuredFrames} frames of {size}, {threads} thread(s): **{s.FramesPerSecond:F1} frames/s**, {s.AllocatedBytesPerFrame:F0} bytes allocated per frame, {s.GcCollections.Gen0}/{s.GcCollections.Gen1}/{s.GcCollections.Gen2} GC collections (gen 0/1/2), {s.Dropped} dropped.");
+            $"{s.MeasuredFrames} frames of {size}, {threads} thread(s): **{s.FramesPerSecond:F1} frames/s**, {s.AllocatedBytesPerFrame:F0} bytes allocated per frame, {s.GcCollections.Gen0}/{s.GcCollections.Gen1}/{s.GcCollections.Gen2} GC collections (gen 0/1/2), {s.Dropped} dropped, {s.PoolFrames} pooled frames.");
         sb.AppendLine();
         sb.AppendLine("| stage | op | compute p50 | p95 | p99 | max | queue p50 | p95 | p99 | max | frames/s alone | drops |");
         sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

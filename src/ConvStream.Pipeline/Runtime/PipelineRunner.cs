@@ -14,7 +14,8 @@ using ConvStream.Pipeline.Video;
 namespace ConvStream.Pipeline.Runtime;
 
 /// <summary>
-/// Runs a planned pipeline: one task for the source, one per stage and one per output, joined by
+/// Runs a planned pipeline: one long-running thread for the source, one per stage and one per
+/// output (<see cref="NodeThread"/>), joined by
 /// bounded channels (one per edge of the graph). Frames come from a <see cref="FramePool"/> and are
 /// shared by reference count across branches. Offline, every queue waits and nothing is lost;
 /// live, the source's queues hold the newest frame only and drop the oldest (counted, buffer back
@@ -134,9 +135,9 @@ public sealed class PipelineRunner
                 }
             }
             var tasks = new List<Task>();
-            foreach (var s in _stages) tasks.Add(Task.Run(() => RunStageAsync(s)));
-            foreach (var o in _outputs) tasks.Add(Task.Run(() => RunOutputAsync(o)));
-            tasks.Add(Task.Run(() => RunSourceAsync(cancellationToken)));
+            foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
+            foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
+            tasks.Add(NodeThread.Run("source", () => RunSourceAsync(cancellationToken)));
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
         finally
@@ -178,7 +179,7 @@ public sealed class PipelineRunner
                 if (FramesRead == _options.WarmupFrames) StartMeasuring();
                 var frame = Pool.Rent(format);
                 FrameStamp? stamp;
-                try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken).ConfigureAwait(false); }
+                try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken); }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
                 catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
                 if (stamp is not FrameStamp st) { frame.Release(); break; }
@@ -193,7 +194,7 @@ public sealed class PipelineRunner
                     if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
                     foreach (var w in consumers)
                         while (!w.TryWrite(frame))
-                            if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { frame.Release(); break; }
+                            if (!await w.WaitToWriteAsync()) { frame.Release(); break; }
                 }
             }
         }
@@ -232,14 +233,14 @@ public sealed class PipelineRunner
                 {
                     PooledFrame? next;
                     while (!readers[i].TryRead(out next))
-                        if (!await readers[i].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                        if (!await readers[i].WaitToReadAsync()) { ended = true; break; }
                     heads[i] = next;
                 }
                 for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
                 {
                     PooledFrame? next;
                     while (!readers[behind].TryRead(out next))
-                        if (!await readers[behind].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                        if (!await readers[behind].WaitToReadAsync()) { ended = true; break; }
                     heads[behind] = next;
                 }
                 if (ended) break;
@@ -290,7 +291,7 @@ public sealed class PipelineRunner
                     if (consumers.Length > 1) output.AddRef(consumers.Length - 1);
                     foreach (var w in consumers)
                         while (!w.TryWrite(output))
-                            if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { output.Release(); break; }
+                            if (!await w.WaitToWriteAsync()) { output.Release(); break; }
                 }
             }
         }
@@ -302,7 +303,7 @@ public sealed class PipelineRunner
         {
             ReleaseAll(heads);
             foreach (var w in node.Consumers) w.TryComplete();
-            await DrainAsync(readers).ConfigureAwait(false);
+            await DrainAsync(readers);
         }
     }
 
@@ -324,14 +325,14 @@ public sealed class PipelineRunner
                 {
                     PooledFrame? next;
                     while (!readers[i].TryRead(out next))
-                        if (!await readers[i].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                        if (!await readers[i].WaitToReadAsync()) { ended = true; break; }
                     heads[i] = next;
                 }
                 for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
                 {
                     PooledFrame? next;
                     while (!readers[behind].TryRead(out next))
-                        if (!await readers[behind].WaitToReadAsync().ConfigureAwait(false)) { ended = true; break; }
+                        if (!await readers[behind].WaitToReadAsync()) { ended = true; break; }
                     heads[behind] = next;
                 }
                 if (ended) break;
@@ -358,7 +359,7 @@ public sealed class PipelineRunner
 
                 try
                 {
-                    await node.Sink.WriteAsync(shown, stamp, CancellationToken.None).ConfigureAwait(false);
+                    await node.Sink.WriteAsync(shown, stamp, CancellationToken.None);
                 }
                 catch (Exception e)
                 {
@@ -398,8 +399,8 @@ public sealed class PipelineRunner
         finally
         {
             ReleaseAll(heads);
-            await DrainAsync(readers).ConfigureAwait(false);
-            try { await node.Sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+            await DrainAsync(readers);
+            try { await node.Sink.CompleteAsync(CancellationToken.None); }
             catch (Exception e) { Fault($"output '{node.Plan.Name}'", e); }
         }
     }
@@ -428,7 +429,7 @@ public sealed class PipelineRunner
     private static async Task DrainAsync(ChannelReader<PooledFrame>[] readers)
     {
         foreach (var r in readers)
-            while (await r.WaitToReadAsync().ConfigureAwait(false))
+            while (await r.WaitToReadAsync())
                 while (r.TryRead(out var f)) f.Release();
     }
 
@@ -455,7 +456,7 @@ public sealed class PipelineRunner
 
     private static async ValueTask CompleteQuietly(IVideoSink sink)
     {
-        try { await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+        try { await sink.CompleteAsync(CancellationToken.None); }
         catch (Exception) { /* the open failure is the error worth reporting */ }
     }
 
