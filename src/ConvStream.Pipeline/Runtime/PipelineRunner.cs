@@ -134,6 +134,7 @@ public sealed class PipelineRunner
                     throw Named($"output '{o.Plan.Name}'", e);
                 }
             }
+            ReserveFrames();
             var tasks = new List<Task>();
             foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
             foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
@@ -167,6 +168,24 @@ public sealed class PipelineRunner
             Schedule = _plan.Schedule,
             PoolFrames = Pool.Created,
         };
+    }
+
+    /// <summary>
+    /// Allocates, before the first frame, the frames a steady run keeps in flight: per producer a
+    /// full queue plus the one being computed and the one being read; per converting output its
+    /// display frame. Growing the pool later would page-fault fresh memory (~20 ms per 1080p frame)
+    /// in the middle of a run; the pool still grows if a schedule needs more.
+    /// </summary>
+    private void ReserveFrames()
+    {
+        var need = new Dictionary<FrameFormat, int>();
+        void Add(FrameFormat f, int n) => need[f] = need.GetValueOrDefault(f) + n;
+        int perProducer = _plan.Schedule.Capacity + 2;
+        Add(_plan.SourceFormat, perProducer);
+        foreach (var s in _plan.Stages) Add(s.Output, perProducer);
+        foreach (var o in _outputs)
+            if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
+        foreach (var (format, count) in need) Pool.Reserve(format, count);
     }
 
     private async Task RunSourceAsync(CancellationToken cancellationToken)
