@@ -75,13 +75,13 @@ internal static class RunMedia
     public static IVideoSink CreateSink(PlannedOutput output, string outputDirectory)
     {
         var o = output.Definition;
-        if (o.Kind == OutputKind.Null) return new NullSink();
+        if (o.Kind == OutputKind.Null) return new ConvStream.Pipeline.Outputs.NullSink();
         if (IsWindow(o))
             throw new ConvStreamException($"output '{o.Name}': a preview window needs ffplay support from ConvStream.Media, which this build does not have; run without --preview");
         string path = Path.Combine(outputDirectory, o.Path!);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        if (o.Kind == OutputKind.Images) return new ImageSequenceSink(path);
+        if (o.Kind == OutputKind.Images) return new ConvStream.Media.Sinks.ImageSequenceSink(path);
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
         return new VideoFileSink(path);
     }
