@@ -11,7 +11,7 @@ namespace ConvStream.Engine.Tests;
 /// on seeded random geometries, at every supported SIMD level with 1 and 2 threads; and the
 /// thread count never changes a single bit of the result.
 /// </summary>
-[Collection("SimdLevel")]
+[Collection(EngineGlobalsCollection.Name)]
 public class Conv2dFastPathTests
 {
     private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null)
