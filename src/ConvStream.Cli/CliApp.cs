@@ -22,6 +22,7 @@ public static class CliApp
         // verb → (entry point, one-line summary); each verb lives in Commands/.
         ["op"] = (Commands.OpCommand.Run, Commands.OpCommand.Summary),
         ["filter"] = (Commands.FilterCommand.Run, Commands.FilterCommand.Summary),
+        ["devices"] = (Commands.DevicesCommand.Run, Commands.DevicesCommand.Summary),
         ["run"] = (Commands.RunCommand.Run, Commands.RunCommand.Summary),
         ["describe"] = (Commands.DescribeCommand.Run, Commands.DescribeCommand.Summary),
         ["bench"] = (Commands.BenchCommand.Run, Commands.BenchCommand.Summary),

@@ -48,9 +48,13 @@ internal static class MediaTestKit
 
     /// <summary>Every frame of a file decoded by ffmpeg itself to packed bgr24 (the reference our reader must match).</summary>
     public static List<byte[]> DecodeWithFfmpeg(string path, int width, int height, string pixFmt = "bgr24", int bytesPerPixel = 3, params string[] inputArgs)
+        => DecodeWithFilter(path, width, height, null, pixFmt, bytesPerPixel, inputArgs);
+
+    public static List<byte[]> DecodeWithFilter(string path, int width, int height, string? filter, string pixFmt = "bgr24", int bytesPerPixel = 3, params string[] inputArgs)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-hide_banner", "-loglevel", "error", .. inputArgs, "-i", path, "-f", "rawvideo", "-pix_fmt", pixFmt, "-"]) info.ArgumentList.Add(a);
+        string[] vf = filter is null ? [] : ["-vf", filter];
+        foreach (var a in (string[])["-hide_banner", "-loglevel", "error", .. inputArgs, "-i", path, .. vf, "-f", "rawvideo", "-pix_fmt", pixFmt, "-"]) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         _ = p.StandardError.ReadToEndAsync();
         var ms = new MemoryStream();

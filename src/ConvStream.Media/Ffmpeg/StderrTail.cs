@@ -10,6 +10,7 @@ public sealed class StderrTail
     private int _next;
     private int _count;
     private long _total;
+    private long _chars;
 
     public StderrTail(int capacity = 20) => _ring = new string[capacity];
 
@@ -17,6 +18,9 @@ public sealed class StderrTail
 
     /// <summary>Lines seen in total, including those that fell out of the ring.</summary>
     public long TotalLines { get { lock (_ring) return _total; } }
+
+    /// <summary>Characters seen in total (the volume ffmpeg pushed through the pipe).</summary>
+    public long TotalChars { get { lock (_ring) return _chars; } }
 
     public void Add(string line)
     {
@@ -26,6 +30,7 @@ public sealed class StderrTail
             _next = (_next + 1) % _ring.Length;
             if (_count < _ring.Length) _count++;
             _total++;
+            _chars += line.Length + 1;
         }
     }
 

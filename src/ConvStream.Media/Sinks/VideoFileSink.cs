@@ -143,7 +143,11 @@ public sealed class VideoFileSink : IVideoSink
         string tail = child.Stderr.Quote();
         child.Dispose();
         // Frames that reached the encoder are kept even when it failed at the end: better a short file than none.
-        if (FramesWritten > 0 && File.Exists(_output.Temporary))
+        // After a failure the file is kept only if it can still be read (frames written before the
+        // failure); an encoder that never got going leaves nothing behind.
+        bool keep = FramesWritten > 0 && File.Exists(_output.Temporary)
+            && (exitCode == 0 || Readable(_output.Temporary));
+        if (keep)
         {
             if (exitCode == 0 && _audioMapped) TrimAudioToVideo();
             _output.Commit();
@@ -154,6 +158,12 @@ public sealed class VideoFileSink : IVideoSink
         if (exitCode != 0 && _failure is null)
             throw new ConvStreamException($"{Description}: the encoder failed (exit code {exitCode}) after {FramesWritten} frames: {tail}");
         return ValueTask.CompletedTask;
+    }
+
+    private bool Readable(string path)
+    {
+        try { return new FileInfo(path).Length > 0 && MediaProbe.Probe(path, _options.FfmpegPath).Info.Width > 0; }
+        catch (ConvStreamException) { return false; }
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public class PnmTests
         var expected = Npy.Read(Fixture("pnm", file.Replace('.', '_') + ".npy"));
         var frame = ImageFile.Read(path);
         AssertEqual(expected, frame, file);
-        Assert.Equal(Filters.FrameFormat.Of(frame), ImageFile.ReadFormat(path));
+        Assert.Equal(global::ConvStream.Engine.Filters.FrameFormat.Of(frame), ImageFile.ReadFormat(path));
     }
 
     [Theory]

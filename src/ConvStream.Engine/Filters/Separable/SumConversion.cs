@@ -39,7 +39,7 @@ public sealed class GaussianRounding : SumConversion
 /// </summary>
 public sealed class BoxDivision : SumConversion
 {
-    private const int Shift = 23;
+    public const int Shift = 23;
     private readonly long _multiplier;
     private readonly long _bias;
 
@@ -57,6 +57,10 @@ public sealed class BoxDivision : SumConversion
     }
 
     public int Area { get; }
+    /// <summary>m in <c>(s + δ)·m >> 23</c>.</summary>
+    public uint Multiplier => (uint)_multiplier;
+    /// <summary>δ in <c>(s + δ)·m >> 23</c>.</summary>
+    public ushort Bias => (ushort)_bias;
     public override PixelDepth Depth => PixelDepth.U8;
     public override void ConvertOne(long sum, Span<byte> row, int index)
         => row[index] = (byte)Math.Clamp((sum + _bias) * _multiplier >> Shift, 0, 255);

@@ -1,0 +1,57 @@
+using ConvStream.Engine;
+using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Imaging.Codecs;
+using ConvStream.Media.Sources;
+using ConvStream.Pipeline.Video;
+
+namespace ConvStream.Media.Sinks;
+
+/// <summary>
+/// Writes each frame as a PNG (lossless, BGR or gray) with the engine's native encoder, named by a
+/// printf pattern with one integer field, starting at 0: <c>out/frame_%05d.png</c> →
+/// out/frame_00000.png, out/frame_00001.png … Each file is written atomically (temp name, rename).
+/// </summary>
+public sealed class ImageSequenceSink : IVideoSink
+{
+    private readonly ImageSequencePattern _pattern;
+    private int _width, _height, _channels;
+    private bool _opened;
+
+    public ImageSequenceSink(string pattern)
+    {
+        _pattern = new ImageSequencePattern(pattern);
+        string ext = Path.GetExtension(pattern).ToLowerInvariant();
+        if (ext != ".png") throw new ConvStreamException($"{pattern}: image sequences are written as .png");
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(pattern));
+        if (dir is not null && !Directory.Exists(dir)) throw new ConvStreamException($"{pattern}: output folder {dir} does not exist");
+        Description = pattern;
+    }
+
+    public string Description { get; }
+    public long FramesWritten { get; private set; }
+
+    public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
+    {
+        PngWriter.CheckWritable(channels, PixelDepth.U8, Description);
+        _width = width; _height = height; _channels = channels;
+        _opened = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask WriteAsync(Frame frame, FrameStamp stamp, CancellationToken cancellationToken)
+    {
+        if (!_opened) throw new InvalidOperationException($"{Description}: WriteAsync before OpenAsync");
+        if (frame.Width != _width || frame.Height != _height || frame.Channels != _channels || frame.Depth != PixelDepth.U8)
+            throw new ConvStreamException($"{Description}: frame {frame.ShapeText} does not match the opened {_width}x{_height}x{_channels} u8 stream");
+        PngWriter.Write(PathOf(FramesWritten), frame);
+        FramesWritten++;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The file frame <paramref name="index"/> goes to.</summary>
+    public string PathOf(long index) => _pattern.PathOf(index);
+
+    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
