@@ -24,7 +24,7 @@ public sealed class SeparableEngineTests
         "gaussian:size=5,sigma=0", "gaussian:size=9,sigma=1.5", "gaussian:size=3,sigma=0.6,border=zeros",
         "gaussian:size=7,sigma=2,sigma_y=0.8,border=circular", "gaussian:size=0,sigma=1.7,border=symmetric",
         "gaussian:size=13,sigma=0,border=replicate",
-        "box:size=3", "box:size=4,border=zeros", "box:size=9,border=circular", "box:size=17,border=symmetric",
+        "box:size=3", "box:size=4,border=zeros", "box:size=9,border=circular", "box:size=17,border=symmetric", "box:size=13,border=replicate",
         "box:size=5,normalize=false", "box:size=5,normalize=false,depth=s16", "box:size=6,depth=f32,border=replicate",
         "sobel:dx=1,dy=0", "sobel:dx=0,dy=1,border=zeros", "sobel:dx=1,dy=1,size=5,border=circular",
         "sobel:dx=1,dy=0,size=7", "sobel:dx=2,dy=0,size=1,border=symmetric", "sobel:dx=1,dy=0,depth=u8,delta=100",
