@@ -40,7 +40,7 @@ internal sealed class ChildProcess : IDisposable
             catch (IOException) { }
             catch (ObjectDisposedException) { }
         })
-        { IsBackground = true, Name = $"stderr of {Path.GetFileName(process.StartInfo.FileName)} {process.Id}" };
+        { IsBackground = true, Name = $"stderr of {what} {process.Id}" };
         _stderrThread.Start();
     }
 
@@ -65,7 +65,12 @@ internal sealed class ChildProcess : IDisposable
         bool redirectStdin, bool redirectStdout, IReadOnlyDictionary<string, string>? environment = null, int stderrLines = 20)
     {
         InstallExitHook();
-        var info = new ProcessStartInfo(executable)
+        // A terminal's Ctrl+C signals the whole foreground process group. ffmpeg dies on SIGINT,
+        // so an encoder would stop before ConvStream has drained its frames (the file loses its last
+        // frames and the run fails with "the encoder stopped"). ConvStream stops its children itself
+        // (stdin closed, then killed), so they run in their own session, out of the terminal's reach.
+        string? setsid = OperatingSystem.IsWindows() ? null : Setsid.Value;
+        var info = new ProcessStartInfo(setsid ?? executable)
         {
             UseShellExecute = false,
             CreateNoWindow = true,
@@ -74,6 +79,9 @@ internal sealed class ChildProcess : IDisposable
             RedirectStandardError = true,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        // setsid execs the program in place (no fork: our child is never a group leader), so the
+        // process id stays ffmpeg's own.
+        if (setsid is not null) info.ArgumentList.Add(executable);
         foreach (string a in arguments) info.ArgumentList.Add(a);
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
@@ -139,6 +147,9 @@ internal sealed class ChildProcess : IDisposable
         Running.TryRemove(Id, out _);
         _process.Dispose();
     }
+
+    /// <summary>util-linux's setsid when installed (Linux); macOS has none, and its children then share our group.</summary>
+    private static readonly Lazy<string?> Setsid = new(() => new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists));
 
     private static void InstallExitHook()
     {

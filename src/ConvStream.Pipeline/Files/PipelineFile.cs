@@ -186,9 +186,9 @@ public static class PipelineFile
                 "null" => OutputKind.Null,
                 _ => throw new ConvStreamException($"{where}: unknown output kind '{kindText}'; expected one of {string.Join(", ", OutputKinds)}"),
             };
+            // No output reads options of its own: a misspelt key must not pass silently.
+            CheckKeys(e, OutputKeys, where);
             var opts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var p in e.EnumerateObject())
-                if (!OutputKeys.Contains(p.Name)) opts[p.Name] = Scalar(p.Value, $"{where}: key '{p.Name}'");
             IReadOnlyList<string> from;
             bool hasStage = e.TryGetProperty("stage", out var st), hasStages = e.TryGetProperty("stages", out var sts);
             if (hasStage && hasStages) throw new ConvStreamException($"{where}: give 'stage' or 'stages', not both");
