@@ -57,6 +57,7 @@ internal static class PipelineMedia
     {
         string dir = Path.Combine(Path.GetTempPath(), "convstream-cli-tests", "clip-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } };
         string clip = Path.Combine(dir, "clip.mp4");
         Tool("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=10", "-f", "lavfi", "-i", "sine",
             "-t", "1", "-shortest", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-y", clip);

@@ -47,6 +47,12 @@ public class RunErrorTests
         ["missing-source"] = ($$"""{ "source": "missing.mp4", "stages": [ { "name": "a", "op": "gray", "input": "source" } ], {{Output}} }""",
             ["missing.mp4", "not found"]),
         ["missing-pipeline"] = (null, ["p.json", "not found"]),
+        ["corrupt-source"] = ($$"""{ "source": "junk.mp4", "stages": [ { "name": "a", "op": "gray", "input": "source" } ], {{Output}} }""",
+            ["junk.mp4", "cannot read"]),
+        ["feature-map-to-file"] = ($$"""{ "source": "clip.mp4", "stages": [ { "name": "a", "op": "conv2d", "input": "source", "weights": {{Gray3Kernel}} } ], {{Output}} }""",
+            ["p.json", "output 'a.mp4'", "8 channels", "mosaic"]),
+        ["video-extension"] = ("""{ "source": "clip.mp4", "stages": [ { "name": "a", "op": "gray", "input": "source" } ], "outputs": [ { "kind": "file", "stage": "a", "path": "a.xyz" } ] }""",
+            ["a.xyz", "extension", ".mp4"]),
         ["malformed-json"] = ("{\n  \"source\": \"clip.mp4\",\n  \"stages\": [\n    { \"name\": \"a\" \"op\": \"gray\" }\n  ]\n}\n",
             ["p.json", "line 4"]),
     };
@@ -54,6 +60,7 @@ public class RunErrorTests
     private static readonly ParallelRuns<string> Runs = new(Cases.Keys, (key, work) =>
     {
         File.Copy(PipelineMedia.Clip, work.File("clip.mp4"));
+        if (key == "corrupt-source") File.WriteAllText(work.File("junk.mp4"), "not a video");
         if (Cases[key].Json is string json) File.WriteAllText(work.File("p.json"), json);
         return ["run", "p.json", "--output", "out"];
     });
@@ -71,7 +78,11 @@ public class RunErrorTests
         Assert.StartsWith("convstream run: ", line);
         foreach (var word in Cases[name].Expect) Assert.True(line.Contains(word, StringComparison.Ordinal), $"'{word}' missing from: {line}");
         Assert.DoesNotContain("   at ", r.Stderr); // no stack trace
-        Assert.False(Directory.Exists(work.File("out")), $"the output folder was created: {string.Join(", ", work.Files())}");
-        Assert.Equal(Cases[name].Json is null ? ["clip.mp4"] : ["clip.mp4", "p.json"], work.Files());
+        // The output's extension is checked by the media layer once the folder is made: that folder
+        // stays, empty. Every other case is caught before anything is created.
+        if (name == "video-extension") Assert.Empty(Directory.GetFileSystemEntries(work.File("out"), "*", SearchOption.AllDirectories));
+        else Assert.False(Directory.Exists(work.File("out")), $"the output folder was created: {string.Join(", ", work.Files())}");
+        string[] inputs = Cases[name].Json is null ? ["clip.mp4"] : name == "corrupt-source" ? ["clip.mp4", "junk.mp4", "p.json"] : ["clip.mp4", "p.json"];
+        Assert.Equal(inputs.Append("out").Where(f => f != "out" || name == "video-extension").Order(StringComparer.Ordinal), work.Files());
     }
 }
