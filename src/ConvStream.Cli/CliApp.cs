@@ -23,6 +23,10 @@ public static class CliApp
         ["op"] = (Commands.OpCommand.Run, Commands.OpCommand.Summary),
         ["filter"] = (Commands.FilterCommand.Run, Commands.FilterCommand.Summary),
         ["devices"] = (Commands.DevicesCommand.Run, Commands.DevicesCommand.Summary),
+        ["run"] = (Commands.RunCommand.Run, Commands.RunCommand.Summary),
+        ["describe"] = (Commands.DescribeCommand.Run, Commands.DescribeCommand.Summary),
+        ["bench"] = (Commands.BenchCommand.Run, Commands.BenchCommand.Summary),
+        ["demo"] = (Commands.DemoCommand.Run, Commands.DemoCommand.Summary),
     };
 
     public static int Run(string[] args)

@@ -84,6 +84,7 @@ public sealed class OpErrorTests
         // Files.
         ["missing file"] = new(BadInput, Replace(Conv, "--input", "X.npy"), "X.npy: file not found"),
         ["missing bias file"] = new(BadInput, With(Conv, "--bias", "nothere.npy"), "nothere.npy: file not found"),
+        ["input is a folder"] = new(BadInput, Replace(Conv, "--input", "."), "--input .: is a folder, expected a .npy file"),
         ["truncated data"] = new(BadInput, Replace(Conv, "--input", Bad("truncated_data.npy")), "truncated_data.npy: truncated .npy data"),
         ["truncated header"] = new(BadInput, Replace(Conv, "--input", Bad("truncated_header.npy")), "truncated_header.npy: truncated .npy header"),
         ["not a .npy file"] = new(BadInput, Replace(Conv, "--input", Bad("not_npy.npy")), "not_npy.npy: not a .npy file"),

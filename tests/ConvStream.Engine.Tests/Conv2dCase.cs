@@ -37,26 +37,28 @@ public sealed record Conv2dCase(Tensor Input, Tensor Weight, Tensor? Bias, Conv2
     /// <summary>
     /// A random valid geometry: sizes from 1×1, output widths across every vector tail, kernels up
     /// to the padded input, every padding kind and border, strides, dilations, groups (depthwise
-    /// and channel multipliers included), batches, bias, ReLU and flip.
+    /// and channel multipliers included), batches, bias, ReLU and flip. <paramref name="depthwise"/>:
+    /// one input channel per output, vertical stride and dilation 1 (the row-blocked path).
     /// </summary>
-    public static Conv2dCase Generate(Random rng, int maxH = 9, int maxW = 70, int maxChannels = 3, bool rankOne = false, bool pointwise = false)
+    public static Conv2dCase Generate(Random rng, int maxH = 9, int maxW = 70, int maxChannels = 3, bool rankOne = false, bool pointwise = false, bool depthwise = false)
     {
         while (true)
         {
             int groups = rng.Next(4) switch { 0 => 1, 1 => 2, 2 => 3, _ => 1 };
-            bool depthwise = rankOne || rng.Next(4) == 0;
-            int cinG = depthwise ? 1 : rng.Next(1, maxChannels + 1);
-            if (depthwise) groups = rng.Next(1, 5);
-            int coutG = rng.Next(6) switch { 0 => 4, 1 => 8, 2 => 5, 3 => 1, _ => rng.Next(1, 7) };
+            bool oneChannelEach = depthwise || rankOne || rng.Next(4) == 0;
+            int cinG = oneChannelEach ? 1 : rng.Next(1, maxChannels + 1);
+            if (oneChannelEach) groups = rng.Next(1, 5);
+            int coutG = rng.Next(7) switch { 0 => 4, 1 => 8, 2 => 5, 3 => 1, 4 => rng.Next(9, 16), _ => rng.Next(1, 7) }; // every mix of 8-, 4- and 1-channel blocks
             int cin = cinG * groups, cout = coutG * groups;
             int h = rng.Next(1, maxH + 1), w = rng.Next(1, maxW + 1);
             int kh, kw;
             if (pointwise) { kh = kw = 1; }
-            else if (rankOne) { kh = rng.Next(4, 8); kw = rng.Next(4, 8); }
+            else if (rankOne) { kh = rng.Next(6, 10); kw = rng.Next(6, 10); } // large enough to run separable
+            else if (depthwise) { kh = rng.Next(1, 8); kw = rng.Next(2, 8); } // 1×1 would be pointwise
             else if (rng.Next(8) == 0) { kh = Math.Min(h, 9); kw = Math.Min(w, 9); } // as large as the input
             else { kh = rng.Next(1, 6); kw = rng.Next(1, 6); }
-            var stride = pointwise ? new Size2(1, 1) : new Size2(rng.Next(3) == 0 ? rng.Next(2, 4) : 1, rng.Next(3) == 0 ? rng.Next(2, 4) : 1);
-            var dilation = pointwise ? new Size2(1, 1) : new Size2(rng.Next(4) == 0 ? rng.Next(2, 4) : 1, rng.Next(4) == 0 ? rng.Next(2, 4) : 1);
+            var stride = pointwise ? new Size2(1, 1) : new Size2(rng.Next(3) == 0 && !depthwise ? rng.Next(2, 4) : 1, rng.Next(3) == 0 ? rng.Next(2, 4) : 1);
+            var dilation = pointwise ? new Size2(1, 1) : new Size2(rng.Next(4) == 0 && !depthwise ? rng.Next(2, 4) : 1, rng.Next(4) == 0 ? rng.Next(2, 4) : 1);
             Padding padding = (pointwise ? rng.Next(4) : rng.Next(6)) switch
             {
                 0 => Padding.Valid,

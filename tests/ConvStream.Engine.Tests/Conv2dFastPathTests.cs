@@ -59,13 +59,42 @@ public class Conv2dFastPathTests
     }
 
     [Fact]
-    public void NearlyRankOneKernel_RunsDirect()
+    public void DepthwiseKernels_RunFourRowsAtATime_AndMatchTheReference()
+    {
+        // Heights up to 14 so every remainder of the 4-row groups occurs; channel multipliers included.
+        var rng = new Random(16);
+        for (int i = 0; i < 100; i++)
+            CheckEverywhere(Conv2dCase.Generate(rng, maxH: 14, depthwise: true), $"depthwise case {i}", Conv2dPath.Depthwise);
+    }
+
+    [Fact]
+    public void DepthwiseWithVerticalStrideOrDilation_RunsDirect()
+    {
+        var rng = new Random(17);
+        var w = Conv2dCase.Random(rng, 6, 1, 3, 3);
+        var x = Conv2dCase.Random(rng, 3, 11, 40);
+        CheckEverywhere(new Conv2dCase(x, w, null, new Conv2dOptions { Groups = 3, Stride = new Size2(2, 1), Padding = Padding.Same }), "depthwise stride 2,1", Conv2dPath.Direct);
+        CheckEverywhere(new Conv2dCase(x, w, null, new Conv2dOptions { Groups = 3, Dilation = new Size2(2, 1), Padding = 1, Border = BorderMode.Reflect }), "depthwise dilation 2,1", Conv2dPath.Direct);
+    }
+
+    [Fact]
+    public void SmallRankOneKernel_WithVerticalStride_RunsSeparable()
+    {
+        // Without the row-blocked depthwise path to compete with, 4×4 already runs separable.
+        var rng = new Random(18);
+        var c = new Conv2dCase(Conv2dCase.Random(rng, 2, 13, 37), Conv2dCase.RankOne(rng, 4, 4, 4), Conv2dCase.Random(rng, 4),
+            new Conv2dOptions { Groups = 2, Stride = new Size2(2, 1), Padding = Padding.Same, Border = BorderMode.Symmetric, Flip = true, Relu = true });
+        CheckEverywhere(c, "rank-1 4x4 stride 2,1", Conv2dPath.Separable);
+    }
+
+    [Fact]
+    public void NearlyRankOneKernel_IsNotSeparable()
     {
         var rng = new Random(12);
-        var w = Conv2dCase.RankOne(rng, 3, 5, 5);
-        w[7] += 1e-3f;
+        var w = Conv2dCase.RankOne(rng, 3, 7, 7);
+        w[9] += 1e-3f;
         var c = new Conv2dCase(Conv2dCase.Random(rng, 3, 9, 20), w, null, new Conv2dOptions { Groups = 3, Padding = Padding.Same, Border = BorderMode.Reflect });
-        CheckEverywhere(c, "rank-1 plus 1e-3", Conv2dPath.Direct);
+        CheckEverywhere(c, "rank-1 plus 1e-3", Conv2dPath.Depthwise);
     }
 
     [Fact]

@@ -73,7 +73,8 @@ public class Conv2dOutputTests
         {
             (Conv2dCase.Random(Rng, 16, 16, 3, 3), new Conv2dOptions { Padding = 1, Border = Geometry.BorderMode.Reflect }),
             (Conv2dCase.Random(Rng, 16, 16, 1, 1), new Conv2dOptions()),
-            (Conv2dCase.RankOne(Rng, 16, 5, 5), new Conv2dOptions { Padding = 2, Groups = 16 }),
+            (Conv2dCase.RankOne(Rng, 16, 7, 7), new Conv2dOptions { Padding = 3, Groups = 16 }),
+            (Conv2dCase.Random(Rng, 16, 1, 5, 5), new Conv2dOptions { Padding = 2, Groups = 16 }),
         })
         {
             var plan = new Conv2dPlan(weight, null, options);

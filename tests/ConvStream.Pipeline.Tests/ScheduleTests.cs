@@ -74,9 +74,10 @@ public class ScheduleTests
             var expected = src.Select(v => (byte)Math.Min(255, Math.Min(255, v + 3) + v)).ToArray();
             Assert.Equal(expected, pixels);
         }
-        // Latency stays bounded by a few stage periods instead of growing with the run (200 frames at 20 ms would be 4 s).
+        // Latency stays bounded by a few stage periods (~60 ms here; generous for loaded CI machines) instead of
+        // growing with the run: without drops the last of 200 frames at 20 ms each would be ~3 s old.
         var age = summary.Nodes.Single(n => n.Name == "sum" && n.Kind == Metrics.NodeKind.Output).Age;
-        Assert.True(age.PercentileMs(0.99) < 250, $"p99 age {age.PercentileMs(0.99)} ms");
+        Assert.True(age.PercentileMs(0.99) < 1000, $"p99 age {age.PercentileMs(0.99)} ms");
         Assert.True(runner.Pool.AllReturned);
     }
 

@@ -32,9 +32,9 @@ internal static class OpConv2d
         int repeat = OpOptions.Repeat(args);
         args.EnsureAllUsed();
 
-        var input = Npy.ReadTensor(inputPath);
-        var weight = Npy.ReadTensor(weightPath);
-        var bias = biasPath is null ? null : Npy.ReadTensor(biasPath);
+        var input = OpOptions.Read("--input", inputPath);
+        var weight = OpOptions.Read("--weight", weightPath);
+        var bias = biasPath is null ? null : OpOptions.Read("--bias", biasPath);
         var result = OpOptions.Run(repeat, () => Conv2d.Forward(input, weight, bias, options));
         Npy.Write(output, result);
         return 0;

@@ -43,9 +43,9 @@ internal static class OpConv2dBackward
         if (fulls.Distinct().Count() != 3)
             throw new UsageException("--grad-input, --grad-weight and --grad-bias must be three different files");
 
-        var input = Npy.ReadTensor(inputPath);
-        var weight = Npy.ReadTensor(weightPath);
-        var gradOutput = Npy.ReadTensor(gradPath);
+        var input = OpOptions.Read("--input", inputPath);
+        var weight = OpOptions.Read("--weight", weightPath);
+        var gradOutput = OpOptions.Read("--grad-output", gradPath);
         var grads = OpOptions.Run(repeat, () => Conv2dBackward.Backward(input, weight, gradOutput, options));
         OpOptions.WriteAll([(gi, grads.GradInput), (gw, grads.GradWeight), (gb, grads.GradBias)]);
         return 0;

@@ -22,10 +22,12 @@ internal static class OpOptions
     public static readonly string[] Flags = ["--flip", "--relu", "--ceil-mode", "--exclude-pad"];
 
     /// <summary>Reads a .npy tensor of any supported dtype as float32; errors name the file.</summary>
-    public static Tensor ReadTensor(ArgReader args, string option) => Npy.ReadTensor(args.Required(option));
-
-    public static Tensor? ReadOptionalTensor(ArgReader args, string option)
-        => args.Optional(option) is { } path ? Npy.ReadTensor(path) : null;
+    public static Tensor Read(string option, string path)
+    {
+        // The OS reports reading a folder as "access denied", which would send the user hunting for permissions.
+        if (Directory.Exists(path)) throw new ConvStreamException($"{option} {path}: is a folder, expected a .npy file");
+        return Npy.ReadTensor(path);
+    }
 
     /// <summary>A per-axis integer option (N or H,W) that must be at least <paramref name="minimum"/>.</summary>
     public static Size2 Pair(ArgReader args, string option, Size2 fallback, int minimum, string what)

@@ -33,7 +33,7 @@ internal static class OpPool2d
         int repeat = OpOptions.Repeat(args);
         args.EnsureAllUsed();
 
-        var input = Npy.ReadTensor(inputPath);
+        var input = OpOptions.Read("--input", inputPath);
         Func<Tensor> op = isMax ? () => Pool2d.Max(input, options) : () => Pool2d.Average(input, options);
         var result = OpOptions.Run(repeat, op);
         Npy.Write(output, result);

@@ -22,9 +22,8 @@ public static class ConvTranspose2d
     public static void Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, Tensor output)
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
-        var expected = s.OutputShape(input.Rank);
-        if (!output.Shape.SequenceEqual(expected))
-            throw new ConvStreamException($"conv-transpose2d: output must have shape {Tensor.ShapeString(expected)} but has {output.ShapeText}");
+        if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
+            throw new ConvStreamException($"conv-transpose2d: output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
             throw new ConvStreamException("conv-transpose2d: output must not share the input's memory");
         TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s);

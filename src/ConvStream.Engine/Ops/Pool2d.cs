@@ -56,10 +56,18 @@ public static class Pool2d
 
     private static void CheckOutput(Pool2dShape s, Tensor input, Tensor output, string op)
     {
-        var expected = s.OutputShape(input.Rank);
-        if (!output.Shape.SequenceEqual(expected))
-            throw new ConvStreamException($"{op}: output must have shape {Tensor.ShapeString(expected)} but has {output.ShapeText}");
+        if (!OutputShapeIs(output, input.Rank, s.N, s.C, s.OutH, s.OutW))
+            throw new ConvStreamException($"{op}: output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
             throw new ConvStreamException($"{op}: output must not share the input's memory");
+    }
+
+    /// <summary>Whether <paramref name="output"/> is (C,H,W) or (N,C,H,W) as the input's rank says, without allocating.</summary>
+    internal static bool OutputShapeIs(Tensor output, int rank, int n, int c, int h, int w)
+    {
+        var shape = output.Shape;
+        return rank == 3
+            ? shape.Length == 3 && shape[0] == c && shape[1] == h && shape[2] == w
+            : shape.Length == 4 && shape[0] == n && shape[1] == c && shape[2] == h && shape[3] == w;
     }
 }

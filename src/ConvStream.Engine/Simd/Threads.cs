@@ -28,6 +28,13 @@ public static class Threads
         long total = Math.Max(1, workPerItem) * count;
         int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(Count, count));
         if (parts <= 1) { body(0, count); return; }
+        Split(count, parts, body);
+    }
+
+    // Separate so the lambda's captured state (a heap object the compiler creates at the start of
+    // the capturing method) is only allocated when the work is really split.
+    private static void Split(int count, int parts, Action<int, int> body)
+    {
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
         {
             int start = (int)((long)count * p / parts);

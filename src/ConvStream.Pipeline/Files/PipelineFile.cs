@@ -317,7 +317,9 @@ public static class PipelineFile
 
     private static string FirstSentence(string message)
     {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        // System.Text.Json appends " LineNumber: … | BytePositionInLine: …" or " Path: …"; the position is already in our message.
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 

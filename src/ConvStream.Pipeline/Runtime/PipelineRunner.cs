@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
@@ -15,7 +14,8 @@ using ConvStream.Pipeline.Video;
 namespace ConvStream.Pipeline.Runtime;
 
 /// <summary>
-/// Runs a planned pipeline: one task for the source, one per stage and one per output, joined by
+/// Runs a planned pipeline: one long-running thread for the source, one per stage and one per
+/// output (<see cref="NodeThread"/>), joined by
 /// bounded channels (one per edge of the graph). Frames come from a <see cref="FramePool"/> and are
 /// shared by reference count across branches. Offline, every queue waits and nothing is lost;
 /// live, the source's queues hold the newest frame only and drop the oldest (counted, buffer back
@@ -134,10 +134,11 @@ public sealed class PipelineRunner
                     throw Named($"output '{o.Plan.Name}'", e);
                 }
             }
+            ReserveFrames();
             var tasks = new List<Task>();
-            foreach (var s in _stages) tasks.Add(Task.Run(() => RunStageAsync(s)));
-            foreach (var o in _outputs) tasks.Add(Task.Run(() => RunOutputAsync(o)));
-            tasks.Add(Task.Run(() => RunSourceAsync(cancellationToken)));
+            foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
+            foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
+            tasks.Add(NodeThread.Run("source", () => RunSourceAsync(cancellationToken)));
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
         finally
@@ -169,6 +170,24 @@ public sealed class PipelineRunner
         };
     }
 
+    /// <summary>
+    /// Allocates, before the first frame, the frames a steady run keeps in flight: per producer a
+    /// full queue plus the one being computed and the one being read; per converting output its
+    /// display frame. Growing the pool later would page-fault fresh memory (~20 ms per 1080p frame)
+    /// in the middle of a run; the pool still grows if a schedule needs more.
+    /// </summary>
+    private void ReserveFrames()
+    {
+        var need = new Dictionary<FrameFormat, int>();
+        void Add(FrameFormat f, int n) => need[f] = need.GetValueOrDefault(f) + n;
+        int perProducer = _plan.Schedule.Capacity + 2;
+        Add(_plan.SourceFormat, perProducer);
+        foreach (var s in _plan.Stages) Add(s.Output, perProducer);
+        foreach (var o in _outputs)
+            if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
+        foreach (var (format, count) in need) Pool.Reserve(format, count);
+    }
+
     private async Task RunSourceAsync(CancellationToken cancellationToken)
     {
         var format = _plan.SourceFormat;
@@ -179,7 +198,7 @@ public sealed class PipelineRunner
                 if (FramesRead == _options.WarmupFrames) StartMeasuring();
                 var frame = Pool.Rent(format);
                 FrameStamp? stamp;
-                try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken).ConfigureAwait(false); }
+                try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken); }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
                 catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
                 if (stamp is not FrameStamp st) { frame.Release(); break; }
@@ -187,7 +206,15 @@ public sealed class PipelineRunner
                 Interlocked.Increment(ref _framesRead);
                 if (SourceMetrics.Measures(st.Index)) SourceMetrics.CountOut();
                 frame.ReadyTimestamp = Stopwatch.GetTimestamp();
-                await EmitAsync(frame, _sourceConsumers).ConfigureAwait(false);
+                var consumers = _sourceConsumers;
+                if (consumers.Length == 0) frame.Release();
+                else
+                {
+                    if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
+                    foreach (var w in consumers)
+                        while (!w.TryWrite(frame))
+                            if (!await w.WaitToWriteAsync()) { frame.Release(); break; }
+                }
             }
         }
         finally
@@ -216,8 +243,26 @@ public sealed class PipelineRunner
         var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
         try
         {
-            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            while (true)
             {
+                // One frame per input, then inputs that are behind catch up until all hold the same frame index.
+                // (Inlined rather than in helpers: an async helper that suspends allocates its state each time.)
+                bool ended = false;
+                for (int i = 0; i < readers.Length && !ended; i++)
+                {
+                    PooledFrame? next;
+                    while (!readers[i].TryRead(out next))
+                        if (!await readers[i].WaitToReadAsync()) { ended = true; break; }
+                    heads[i] = next;
+                }
+                for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
+                {
+                    PooledFrame? next;
+                    while (!readers[behind].TryRead(out next))
+                        if (!await readers[behind].WaitToReadAsync()) { ended = true; break; }
+                    heads[behind] = next;
+                }
+                if (ended) break;
                 long start = Stopwatch.GetTimestamp();
                 long ready = 0;
                 foreach (var h in heads) ready = Math.Max(ready, h!.ReadyTimestamp);
@@ -258,7 +303,15 @@ public sealed class PipelineRunner
                     m.CountOut();
                 }
                 output.ReadyTimestamp = end;
-                await EmitAsync(output, node.Consumers).ConfigureAwait(false);
+                var consumers = node.Consumers;
+                if (consumers.Length == 0) output.Release();
+                else
+                {
+                    if (consumers.Length > 1) output.AddRef(consumers.Length - 1);
+                    foreach (var w in consumers)
+                        while (!w.TryWrite(output))
+                            if (!await w.WaitToWriteAsync()) { output.Release(); break; }
+                }
             }
         }
         catch (Exception e)
@@ -269,7 +322,7 @@ public sealed class PipelineRunner
         {
             ReleaseAll(heads);
             foreach (var w in node.Consumers) w.TryComplete();
-            await DrainAsync(readers).ConfigureAwait(false);
+            await DrainAsync(readers);
         }
     }
 
@@ -282,8 +335,26 @@ public sealed class PipelineRunner
         var tag = new KeyValuePair<string, object?>("output", node.Plan.Name);
         try
         {
-            while (await ReadAlignedAsync(readers, heads, m).ConfigureAwait(false))
+            while (true)
             {
+                // One frame per input, then inputs that are behind catch up until all hold the same frame index.
+                // (Inlined rather than in helpers: an async helper that suspends allocates its state each time.)
+                bool ended = false;
+                for (int i = 0; i < readers.Length && !ended; i++)
+                {
+                    PooledFrame? next;
+                    while (!readers[i].TryRead(out next))
+                        if (!await readers[i].WaitToReadAsync()) { ended = true; break; }
+                    heads[i] = next;
+                }
+                for (int behind; !ended && (behind = ReleaseOneBehind(heads, m)) >= 0;)
+                {
+                    PooledFrame? next;
+                    while (!readers[behind].TryRead(out next))
+                        if (!await readers[behind].WaitToReadAsync()) { ended = true; break; }
+                    heads[behind] = next;
+                }
+                if (ended) break;
                 var stamp = heads[0]!.Stamp;
                 bool measured = m.Measures(stamp.Index);
                 if (measured) m.CountIn();
@@ -307,7 +378,7 @@ public sealed class PipelineRunner
 
                 try
                 {
-                    await node.Sink.WriteAsync(shown, stamp, CancellationToken.None).ConfigureAwait(false);
+                    await node.Sink.WriteAsync(shown, stamp, CancellationToken.None);
                 }
                 catch (Exception e)
                 {
@@ -347,74 +418,37 @@ public sealed class PipelineRunner
         finally
         {
             ReleaseAll(heads);
-            await DrainAsync(readers).ConfigureAwait(false);
-            try { await node.Sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+            await DrainAsync(readers);
+            try { await node.Sink.CompleteAsync(CancellationToken.None); }
             catch (Exception e) { Fault($"output '{node.Plan.Name}'", e); }
         }
     }
 
     /// <summary>
-    /// Reads one frame from each input with the same frame index: when one input is ahead (a live
-    /// queue dropped a frame on another branch) the older frames are released. False at the end of
-    /// any input.
+    /// When the inputs' frames differ in index (a live queue dropped a frame on one branch), releases
+    /// the oldest one (counted as a drop here) and returns its input, which must read again; -1 when
+    /// all inputs hold the same frame index.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> ReadAlignedAsync(ChannelReader<PooledFrame>[] readers, PooledFrame?[] heads, StageMetrics m)
+    private static int ReleaseOneBehind(PooledFrame?[] heads, StageMetrics m)
     {
-        for (int i = 0; i < readers.Length; i++)
+        if (heads.Length == 1) return -1;
+        long newest = long.MinValue;
+        foreach (var h in heads) newest = Math.Max(newest, h!.Stamp.Index);
+        for (int i = 0; i < heads.Length; i++)
         {
-            heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
-            if (heads[i] is null) return false;
+            if (heads[i]!.Stamp.Index >= newest) continue;
+            if (m.Measures(heads[i]!.Stamp.Index)) m.CountDropped();
+            heads[i]!.Release();
+            heads[i] = null;
+            return i;
         }
-        if (readers.Length == 1) return true;
-        while (true)
-        {
-            long newest = long.MinValue;
-            foreach (var h in heads) newest = Math.Max(newest, h!.Stamp.Index);
-            bool aligned = true;
-            for (int i = 0; i < readers.Length; i++)
-            {
-                while (heads[i]!.Stamp.Index < newest)
-                {
-                    aligned = false;
-                    if (m.Measures(heads[i]!.Stamp.Index)) m.CountDropped();
-                    heads[i]!.Release();
-                    heads[i] = await ReadOneAsync(readers[i]).ConfigureAwait(false);
-                    if (heads[i] is null) return false;
-                }
-            }
-            if (aligned) return true;
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<PooledFrame?> ReadOneAsync(ChannelReader<PooledFrame> reader)
-    {
-        PooledFrame? frame;
-        while (!reader.TryRead(out frame))
-            if (!await reader.WaitToReadAsync().ConfigureAwait(false)) return null;
-        return frame;
-    }
-
-    /// <summary>Hands a frame to every consumer (a reference each); a consumer whose queue is closed gets none.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask EmitAsync(PooledFrame frame, ChannelWriter<PooledFrame>[] consumers)
-    {
-        if (consumers.Length == 0) { frame.Release(); return; }
-        if (consumers.Length > 1) frame.AddRef(consumers.Length - 1);
-        foreach (var w in consumers)
-        {
-            while (!w.TryWrite(frame))
-            {
-                if (!await w.WaitToWriteAsync().ConfigureAwait(false)) { frame.Release(); break; }
-            }
-        }
+        return -1;
     }
 
     private static async Task DrainAsync(ChannelReader<PooledFrame>[] readers)
     {
         foreach (var r in readers)
-            while (await r.WaitToReadAsync().ConfigureAwait(false))
+            while (await r.WaitToReadAsync())
                 while (r.TryRead(out var f)) f.Release();
     }
 
@@ -441,7 +475,7 @@ public sealed class PipelineRunner
 
     private static async ValueTask CompleteQuietly(IVideoSink sink)
     {
-        try { await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+        try { await sink.CompleteAsync(CancellationToken.None); }
         catch (Exception) { /* the open failure is the error worth reporting */ }
     }
 

@@ -62,5 +62,5 @@ public sealed class Conv2dStage : TensorStage
     public override long MultiplyAdds(FrameFormat output)
         => (long)output.Width * output.Height * output.Channels * _weights.Dim(1) * _weights.Dim(2) * _weights.Dim(3);
 
-    protected override Tensor Compute(Tensor input) => Conv2d.Forward(input, _weights, _bias, _options);
+    protected override void Compute(Tensor input, Tensor output) => Conv2d.Forward(input, _weights, _bias, _options, output);
 }

@@ -62,5 +62,5 @@ public sealed class ConvTranspose2dStage : TensorStage
         return inputPixels * _weights.Dim(0) * _weights.Dim(1) * _weights.Dim(2) * _weights.Dim(3);
     }
 
-    protected override Tensor Compute(Tensor input) => ConvTranspose2d.Forward(input, _weights, _bias, _options);
+    protected override void Compute(Tensor input, Tensor output) => ConvTranspose2d.Forward(input, _weights, _bias, _options, output);
 }

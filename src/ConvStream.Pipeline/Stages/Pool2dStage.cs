@@ -50,5 +50,9 @@ public sealed class Pool2dStage : TensorStage
 
     public override long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * output.Channels * _options.Kernel.H * _options.Kernel.W;
 
-    protected override Tensor Compute(Tensor input) => _max ? Pool2d.Max(input, _options) : Pool2d.Average(input, _options);
+    protected override void Compute(Tensor input, Tensor output)
+    {
+        if (_max) Pool2d.Max(input, _options, output);
+        else Pool2d.Average(input, _options, output);
+    }
 }

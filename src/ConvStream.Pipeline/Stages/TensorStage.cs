@@ -7,15 +7,15 @@ namespace ConvStream.Pipeline.Stages;
 
 /// <summary>
 /// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
-/// is copied into a planar (C,H,W) float buffer allocated once, the op runs, and its planar output
-/// is written into the stage's F32 output frame. A pipeline runs a stage on one frame at a time;
+/// is copied into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
+/// allocated once, which is then written into the stage's F32 output frame. A pipeline runs a stage on one frame at a time;
 /// the lock only guards the scratch buffer against a caller that shares the stage across threads.
 /// </summary>
 public abstract class TensorStage : IFrameFilter
 {
     private readonly object _scratchGate = new();
     private float[] _planes = [];
-    private Tensor? _input;
+    private Tensor? _input, _output;
 
     protected TensorStage(string context) => Context = context;
 
@@ -29,8 +29,8 @@ public abstract class TensorStage : IFrameFilter
     /// <summary>Output (channels, height, width) for an input of these sizes; throws naming the stage when they do not fit.</summary>
     protected abstract (int C, int H, int W) OutputShape(int channels, int height, int width);
 
-    /// <summary>Runs the op on a (C,H,W) tensor.</summary>
-    protected abstract Tensor Compute(Tensor input);
+    /// <summary>Runs the op on a (C,H,W) tensor into a preallocated (C,H,W) tensor of the planned output shape.</summary>
+    protected abstract void Compute(Tensor input, Tensor output);
 
     public abstract long MultiplyAdds(FrameFormat output);
 
@@ -56,11 +56,10 @@ public abstract class TensorStage : IFrameFilter
                 _input = new Tensor(_planes, frame.Channels, frame.Height, frame.Width);
             }
             Planar.FromFrame(frame, _planes.AsSpan(0, n));
-            var result = Compute(_input);
-            var (c, h, w) = (result.Dim(0), result.Dim(1), result.Dim(2));
-            if (c != output.Channels || h != output.Height || w != output.Width || output.Depth != PixelDepth.F32)
-                throw new ConvStreamException($"{Context}: {Op} produced ({c},{h},{w}) but the stage's output frame is {output.ShapeText}");
-            Planar.ToFrame(result.Span, output);
+            if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(1) != output.Height || _output.Dim(2) != output.Width)
+                _output = Tensor.Zeros(output.Channels, output.Height, output.Width);
+            Compute(_input, _output);
+            Planar.ToFrame(_output.Span, output);
         }
     }
 }

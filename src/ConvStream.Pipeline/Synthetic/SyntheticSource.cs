@@ -74,22 +74,30 @@ public sealed class SyntheticSource : IVideoSource
 
     public VideoInfo Info { get; }
 
-    public async ValueTask<FrameStamp?> ReadAsync(Frame destination, CancellationToken cancellationToken)
+    public ValueTask<FrameStamp?> ReadAsync(Frame destination, CancellationToken cancellationToken)
     {
-        if (_frameLimit is long limit && _index >= limit) return null;
+        if (_frameLimit is long limit && _index >= limit) return new ValueTask<FrameStamp?>((FrameStamp?)null);
         if (destination.Width != Info.Width || destination.Height != Info.Height || destination.Channels != Info.Channels || destination.Depth != PixelDepth.U8)
             throw new ConvStreamException($"synthetic source: destination frame {destination.ShapeText} is not {Info.Width}x{Info.Height}x{Info.Channels} u8");
-        var pts = TimeSpan.FromSeconds(_index / Info.FrameRate);
         if (_index == 0) _startTimestamp = Stopwatch.GetTimestamp();
-        if (_paced)
-        {
-            // A camera delivers frame i at start + i/fps; wait for that moment.
-            long due = _startTimestamp + (long)(pts.TotalSeconds * Stopwatch.Frequency);
-            long wait = due - Stopwatch.GetTimestamp();
-            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
-        }
+        // Not an async method: unpaced reads complete synchronously and allocate nothing.
+        return _paced ? PacedAsync(destination, cancellationToken) : new ValueTask<FrameStamp?>(Produce(destination));
+    }
+
+    private async ValueTask<FrameStamp?> PacedAsync(Frame destination, CancellationToken cancellationToken)
+    {
+        // A camera delivers frame i at start + i/fps; wait for that moment.
+        long due = _startTimestamp + (long)(_index / Info.FrameRate * Stopwatch.Frequency);
+        long wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        return Produce(destination);
+    }
+
+    private FrameStamp Produce(Frame destination)
+    {
         Draw(destination, _index);
+        var pts = TimeSpan.FromSeconds(_index / Info.FrameRate);
         return new FrameStamp(_index++, pts, Stopwatch.GetTimestamp());
     }
 

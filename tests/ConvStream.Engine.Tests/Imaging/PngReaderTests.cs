@@ -108,4 +108,20 @@ public class PngReaderTests
         for (int cut = 0; cut <= 40; cut++)
             Assert.Equal(whole, Crc32.Append(Crc32.Compute(data.AsSpan(0, cut)), data.AsSpan(cut)));
     }
+
+    [Fact]
+    public void HugeHeaderWithTinyDataIsRefusedBeforeAllocating()
+    {
+        // IHDR claims 40000x40000 RGB (4.8 GB); 20 bytes of IDAT cannot inflate to that.
+        var png = new MemoryStream();
+        png.Write(PngReader.Signature);
+        Span<byte> ihdr = stackalloc byte[PngHeader.Length];
+        new PngHeader(40000, 40000, 8, PngColorType.Rgb, false).WriteTo(ihdr);
+        PngChunkStream.WriteChunk(png, "IHDR", ihdr);
+        PngChunkStream.WriteChunk(png, "IDAT", new byte[] { 0x78, 0x9C, 0x63, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 });
+        PngChunkStream.WriteChunk(png, "IEND", ReadOnlySpan<byte>.Empty);
+        var e = Assert.Throws<ConvStreamException>(() => PngReader.Decode(png.ToArray(), "huge.png"));
+        Assert.StartsWith("huge.png: ", e.Message);
+        Assert.Contains("too", e.Message);
+    }
 }

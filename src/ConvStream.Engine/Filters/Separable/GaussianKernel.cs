@@ -45,7 +45,7 @@ public static class GaussianKernel
         for (int i = 0, x = 1 - n; i < half; i++, x += 2)
         {
             // x runs over 2·(i − (n−1)/2), hence −0.125 = −0.5·0.25 in scale2X.
-            double t = Math.Exp((double)(x * x) * scale2X);
+            double t = SoftExp.Exp((double)(x * x) * scale2X);
             values[i] = t;
             sum += t;
         }

@@ -27,6 +27,8 @@ internal interface ILanes16<TSelf> where TSelf : struct, ILanes16<TSelf>
     static abstract TSelf Multiply(TSelf a, TSelf b);
     static abstract TSelf ShiftRight(TSelf a, [ConstantExpected] int n);
     static abstract TSelf And(TSelf a, TSelf b);
+    /// <summary><c>(a·m) >> shift</c> per lane, the product taken in 32 bits (it must fit).</summary>
+    static abstract TSelf MultiplyShift(TSelf a, uint m, [ConstantExpected] int shift);
 }
 
 internal struct Lanes512 : ILanes16<Lanes512>
@@ -41,7 +43,12 @@ internal struct Lanes512 : ILanes16<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Lanes512 v, ref ushort p) => v._v.StoreUnsafe(ref p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreLowBytes(Lanes512 v, ref byte p) => Vector512.Narrow(v._v, v._v).GetLower().StoreUnsafe(ref p);
+    public static void StoreLowBytes(Lanes512 v, ref byte p)
+    {
+        // One vpmovwb where AVX-512BW exists; the portable Narrow needs two and a shuffle.
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) System.Runtime.Intrinsics.X86.Avx512BW.ConvertToVector256Byte(v._v).StoreUnsafe(ref p);
+        else Vector512.Narrow(v._v, v._v).GetLower().StoreUnsafe(ref p);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Splat(ushort x) => new(Vector512.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,6 +61,13 @@ internal struct Lanes512 : ILanes16<Lanes512>
     public static Lanes512 ShiftRight(Lanes512 a, [ConstantExpected] int n) => new(Vector512.ShiftRightLogical(a._v, n));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 MultiplyShift(Lanes512 a, uint m, [ConstantExpected] int shift)
+    {
+        var (lo, hi) = Vector512.Widen(a._v);
+        var vm = Vector512.Create(m);
+        return new(Vector512.Narrow(Vector512.ShiftRightLogical(lo * vm, shift), Vector512.ShiftRightLogical(hi * vm, shift)));
+    }
 }
 
 internal struct Lanes256 : ILanes16<Lanes256>
@@ -81,6 +95,13 @@ internal struct Lanes256 : ILanes16<Lanes256>
     public static Lanes256 ShiftRight(Lanes256 a, [ConstantExpected] int n) => new(Vector256.ShiftRightLogical(a._v, n));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 And(Lanes256 a, Lanes256 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 MultiplyShift(Lanes256 a, uint m, [ConstantExpected] int shift)
+    {
+        var (lo, hi) = Vector256.Widen(a._v);
+        var vm = Vector256.Create(m);
+        return new(Vector256.Narrow(Vector256.ShiftRightLogical(lo * vm, shift), Vector256.ShiftRightLogical(hi * vm, shift)));
+    }
 }
 
 internal struct Lanes128 : ILanes16<Lanes128>
@@ -109,6 +130,13 @@ internal struct Lanes128 : ILanes16<Lanes128>
     public static Lanes128 ShiftRight(Lanes128 a, [ConstantExpected] int n) => new(Vector128.ShiftRightLogical(a._v, n));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 And(Lanes128 a, Lanes128 b) => new(a._v & b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 MultiplyShift(Lanes128 a, uint m, [ConstantExpected] int shift)
+    {
+        var (lo, hi) = Vector128.Widen(a._v);
+        var vm = Vector128.Create(m);
+        return new(Vector128.Narrow(Vector128.ShiftRightLogical(lo * vm, shift), Vector128.ShiftRightLogical(hi * vm, shift)));
+    }
 }
 
 /// <summary>One lane: the scalar path, running the very same loops as the vector widths.</summary>
@@ -127,4 +155,5 @@ internal struct Lanes1 : ILanes16<Lanes1>
     public static Lanes1 Multiply(Lanes1 a, Lanes1 b) => new(a._v * b._v);
     public static Lanes1 ShiftRight(Lanes1 a, [ConstantExpected] int n) => new(a._v >> n);
     public static Lanes1 And(Lanes1 a, Lanes1 b) => new(a._v & b._v);
+    public static Lanes1 MultiplyShift(Lanes1 a, uint m, [ConstantExpected] int shift) => new((int)((a._v * m) >> shift));
 }

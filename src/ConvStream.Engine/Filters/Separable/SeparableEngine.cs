@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ConvStream.Engine.Geometry;
@@ -21,8 +20,8 @@ public sealed class SeparableEngine
     private readonly SeparableKernel _kernel;
     private readonly BorderMode _border;
     private readonly bool _gaussian;
-    private readonly ConcurrentBag<BandScratch> _scratch = new();
-    private readonly ConcurrentBag<BandJob> _jobs = new();
+    private readonly ObjectStack<BandScratch> _scratch = new();
+    private readonly ObjectStack<BandJob> _jobs = new();
 
     public SeparableEngine(SeparableKernel kernel, BorderMode border)
     {
@@ -47,7 +46,7 @@ public sealed class SeparableEngine
         if (destination.Width != source.Width || destination.Height != source.Height || destination.Channels != source.Channels
             || destination.Depth != _kernel.Conversion.Depth)
             throw new ConvStreamException($"separable filter output {destination.ShapeText} does not match input {source.ShapeText} at depth {_kernel.Conversion.Depth.Name()}");
-        if (!_jobs.TryTake(out var job)) job = new BandJob(this);
+        if (!_jobs.TryPop(out var job)) job = new BandJob(this);
         job.Source = source;
         job.Destination = destination;
         try
@@ -58,7 +57,7 @@ public sealed class SeparableEngine
         finally
         {
             job.Source = job.Destination = null;
-            _jobs.Add(job);
+            _jobs.Push(job);
         }
     }
 
@@ -75,7 +74,8 @@ public sealed class SeparableEngine
     private void RunBand(Frame src, Frame dst, int y0, int y1)
     {
         BandScratch? s = null;
-        while (_scratch.TryTake(out var candidate))
+        // A scratch of another frame size is dropped: formats change rarely (a new stream).
+        while (_scratch.TryPop(out var candidate))
         {
             if (candidate.Fits(src)) { s = candidate; break; }
         }
@@ -92,7 +92,7 @@ public sealed class SeparableEngine
         }
         finally
         {
-            _scratch.Add(s);
+            _scratch.Push(s);
         }
     }
 
@@ -123,6 +123,12 @@ public sealed class SeparableEngine
                 SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, s.ColumnTaps);
             else if (s.DirectShort)
                 SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, s.ColumnTaps, s.Bias);
+            else if (s.Division is { } division)
+            {
+                // Box average: column sums + δ in 16 bits, then the vector reciprocal division.
+                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, division.Bias);
+                SeparablePasses.DivideToBytes<V>(ref s.Sums16[0], ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
+            }
             else if (s.Narrow)
             {
                 SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, 0);
@@ -154,12 +160,9 @@ public sealed class SeparableEngine
         int c = src.Channels, left = k.AnchorX * c;
         var padded = s.Padded;
         row.CopyTo(padded.AsSpan(left));
-        var map = s.ColumnMap;
-        for (int j = 0; j < map.Length; j++)
+        // Only the border columns need the map; the interior was one copy.
+        foreach (var (at, x) in s.BorderColumns)
         {
-            int x = map[j];
-            if (x == int.MinValue) continue; // inside the row: already copied
-            int at = j * c;
             if (x < 0) padded.AsSpan(at, c).Clear();
             else row.Slice(x * c, c).CopyTo(padded.AsSpan(at, c));
         }
@@ -173,7 +176,7 @@ public sealed class SeparableEngine
     {
         private readonly int _width, _channels, _rowStride, _kh;
 
-        public BandScratch(SeparableKernel k, BorderMode border, int width, int channels)
+        public BandScratch(SeparableKernel k, BorderMode borderMode, int width, int channels)
         {
             _width = width;
             _channels = channels;
@@ -181,12 +184,13 @@ public sealed class SeparableEngine
             int length = width * channels;
             _rowStride = (length + 31) & ~31;
             Padded = new byte[(width + k.Width - 1) * channels];
-            ColumnMap = new int[width + k.Width - 1];
-            for (int j = 0; j < ColumnMap.Length; j++)
+            var border = new List<(int, int)>();
+            for (int j = 0; j < width + k.Width - 1; j++)
             {
                 int x = j - k.AnchorX;
-                ColumnMap[j] = (uint)x < (uint)width ? int.MinValue : BorderModes.Map(x, width, border);
+                if ((uint)x >= (uint)width) border.Add((j * channels, BorderModes.Map(x, width, borderMode)));
             }
+            BorderColumns = border.ToArray();
             Ring = new ushort[k.TermCount * _kh * _rowStride];
             RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
             ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
@@ -200,11 +204,13 @@ public sealed class SeparableEngine
             DirectShort = !k.UnsignedRows && conversion is { Depth: PixelDepth.S16, IsIntegerShift: true }
                           && k.SumBound + Math.Abs((long)conversion.Delta) <= 32767;
             Bias = DirectShort ? (ushort)(short)conversion!.Delta : (ushort)0;
+            // Sums ≤ 65280 plus δ ≤ 129 still fit 16 bits.
+            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 ? d : null;
         }
 
         public byte[] Padded { get; }
-        /// <summary>For each padded column: the source column it copies, −1 for zero, int.MinValue inside the row.</summary>
-        public int[] ColumnMap { get; }
+        /// <summary>Each padded column outside the row: its offset in the padded buffer and the source column it copies (−1 for zero).</summary>
+        public (int At, int Source)[] BorderColumns { get; }
         public ushort[] Ring { get; }
         public Tap[][] RowTaps { get; }
         /// <summary>Column taps with A/B as kernel row indices; made absolute per output row into <see cref="ColumnTaps"/>.</summary>
@@ -218,6 +224,8 @@ public sealed class SeparableEngine
         /// <summary>s16 output of <c>sum + delta</c> that cannot saturate: the column pass writes the frame directly.</summary>
         public bool DirectShort { get; }
         public ushort Bias { get; }
+        /// <summary>A normalised 8-bit box: its division runs vectorised after the column pass.</summary>
+        public BoxDivision? Division { get; }
 
         public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace ConvStream.Engine.Filters.Separable;
@@ -18,6 +19,11 @@ internal static class SeparablePasses
         if (length < n)
         {
             if (typeof(V) != typeof(Lanes1)) Row<Lanes1>(ref padded, ref dst, length, taps);
+            return;
+        }
+        if (taps.Length is >= 1 and <= HoistedTaps)
+        {
+            RowHoisted<V>(ref padded, ref dst, length, taps);
             return;
         }
         for (int i = 0; ; i += n)
@@ -44,6 +50,11 @@ internal static class SeparablePasses
         if (length < n)
         {
             if (typeof(V) != typeof(Lanes1)) Column<Lanes1>(ref ring, ref dst, length, taps, bias);
+            return;
+        }
+        if (taps.Length is >= 1 and <= HoistedTaps)
+        {
+            ColumnHoisted<V>(ref ring, ref dst, length, taps, bias);
             return;
         }
         V b = V.Splat(bias);
@@ -79,6 +90,11 @@ internal static class SeparablePasses
             if (typeof(V) != typeof(Lanes1)) GaussianColumn<Lanes1>(ref ring, ref dst, length, taps);
             return;
         }
+        if (taps.Length is >= 1 and <= HoistedTaps)
+        {
+            GaussianColumnHoisted<V>(ref ring, ref dst, length, taps);
+            return;
+        }
         V mask = V.Splat(255), half = V.Splat(128);
         for (int i = 0; ; i += n)
         {
@@ -105,6 +121,23 @@ internal static class SeparablePasses
         }
     }
 
+    /// <summary>dst[i] = (sums[i]·m) >> shift as bytes (OpenCV's reciprocal division of box sums; results ≤ 255).</summary>
+    public static void DivideToBytes<V>(ref ushort sums, ref byte dst, int length, uint multiplier, [ConstantExpected] int shift) where V : struct, ILanes16<V>
+    {
+        int n = V.Count;
+        if (length < n)
+        {
+            if (typeof(V) != typeof(Lanes1)) DivideToBytes<Lanes1>(ref sums, ref dst, length, multiplier, shift);
+            return;
+        }
+        for (int i = 0; ; i += n)
+        {
+            if (i > length - n) i = length - n;
+            V.StoreLowBytes(V.MultiplyShift(V.Load(ref Unsafe.Add(ref sums, i)), multiplier, shift), ref Unsafe.Add(ref dst, i));
+            if (i == length - n) break;
+        }
+    }
+
     /// <summary>acc[i] += Σ taps over ring rows in 32 bits, reading the rows as signed or unsigned 16-bit.</summary>
     public static void ColumnWide(ushort[] ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
     {
@@ -127,6 +160,122 @@ internal static class SeparablePasses
             }
         }
     }
+
+    /// <summary>
+    /// Up to this many (folded) taps, the loops below keep every tap's offsets and coefficient
+    /// vector in locals instead of re-reading the tap array for each vector: 5 covers symmetric
+    /// kernels up to 9 taps (Gaussian 9×9, Sobel 7×7). Measured (SeparableFilterBenchmarks'
+    /// loop, 1080p BGR Gaussian 5×5, one thread, best run on the shared Zen 5): 2.0 → 1.3 ms.
+    /// </summary>
+    private const int HoistedTaps = 5;
+
+    private static void RowHoisted<V>(ref byte padded, ref ushort dst, int length, Tap[] taps) where V : struct, ILanes16<V>
+    {
+        int n = V.Count, count = taps.Length;
+        Tap t0 = taps[0], t1 = count > 1 ? taps[1] : default, t2 = count > 2 ? taps[2] : default,
+            t3 = count > 3 ? taps[3] : default, t4 = count > 4 ? taps[4] : default;
+        V c0 = V.Splat((ushort)t0.Coefficient), c1 = V.Splat((ushort)t1.Coefficient), c2 = V.Splat((ushort)t2.Coefficient),
+          c3 = V.Splat((ushort)t3.Coefficient), c4 = V.Splat((ushort)t4.Coefficient);
+        for (int i = 0; ; i += n)
+        {
+            if (i > length - n) i = length - n;
+            ref byte p = ref Unsafe.Add(ref padded, i);
+            V acc = Scale(TermBytes<V>(ref p, t0), c0, t0.Coefficient);
+            if (count > 1) acc = Accumulate(acc, TermBytes<V>(ref p, t1), c1, t1.Coefficient);
+            if (count > 2) acc = Accumulate(acc, TermBytes<V>(ref p, t2), c2, t2.Coefficient);
+            if (count > 3) acc = Accumulate(acc, TermBytes<V>(ref p, t3), c3, t3.Coefficient);
+            if (count > 4) acc = Accumulate(acc, TermBytes<V>(ref p, t4), c4, t4.Coefficient);
+            V.Store(acc, ref Unsafe.Add(ref dst, i));
+            if (i == length - n) break;
+        }
+    }
+
+    private static void ColumnHoisted<V>(ref ushort ring, ref ushort dst, int length, Tap[] taps, ushort bias) where V : struct, ILanes16<V>
+    {
+        int n = V.Count, count = taps.Length;
+        Tap t0 = taps[0], t1 = count > 1 ? taps[1] : default, t2 = count > 2 ? taps[2] : default,
+            t3 = count > 3 ? taps[3] : default, t4 = count > 4 ? taps[4] : default;
+        V c0 = V.Splat((ushort)t0.Coefficient), c1 = V.Splat((ushort)t1.Coefficient), c2 = V.Splat((ushort)t2.Coefficient),
+          c3 = V.Splat((ushort)t3.Coefficient), c4 = V.Splat((ushort)t4.Coefficient);
+        V b = V.Splat(bias);
+        for (int i = 0; ; i += n)
+        {
+            if (i > length - n) i = length - n;
+            ref ushort p = ref Unsafe.Add(ref ring, i);
+            V acc = Accumulate(b, TermWords<V>(ref p, t0), c0, t0.Coefficient);
+            if (count > 1) acc = Accumulate(acc, TermWords<V>(ref p, t1), c1, t1.Coefficient);
+            if (count > 2) acc = Accumulate(acc, TermWords<V>(ref p, t2), c2, t2.Coefficient);
+            if (count > 3) acc = Accumulate(acc, TermWords<V>(ref p, t3), c3, t3.Coefficient);
+            if (count > 4) acc = Accumulate(acc, TermWords<V>(ref p, t4), c4, t4.Coefficient);
+            V.Store(acc, ref Unsafe.Add(ref dst, i));
+            if (i == length - n) break;
+        }
+    }
+
+    private static void GaussianColumnHoisted<V>(ref ushort ring, ref byte dst, int length, Tap[] taps) where V : struct, ILanes16<V>
+    {
+        int n = V.Count, count = taps.Length;
+        Tap t0 = taps[0], t1 = count > 1 ? taps[1] : default, t2 = count > 2 ? taps[2] : default,
+            t3 = count > 3 ? taps[3] : default, t4 = count > 4 ? taps[4] : default;
+        V c0 = V.Splat((ushort)t0.Coefficient), c1 = V.Splat((ushort)t1.Coefficient), c2 = V.Splat((ushort)t2.Coefficient),
+          c3 = V.Splat((ushort)t3.Coefficient), c4 = V.Splat((ushort)t4.Coefficient);
+        V mask = V.Splat(255), half = V.Splat(128);
+        for (int i = 0; ; i += n)
+        {
+            if (i > length - n) i = length - n;
+            ref ushort p = ref Unsafe.Add(ref ring, i);
+            V high = V.Splat(0), low = V.Splat(0);
+            SplitAccumulate(ref p, t0, c0, mask, ref high, ref low);
+            if (count > 1) SplitAccumulate(ref p, t1, c1, mask, ref high, ref low);
+            if (count > 2) SplitAccumulate(ref p, t2, c2, mask, ref high, ref low);
+            if (count > 3) SplitAccumulate(ref p, t3, c3, mask, ref high, ref low);
+            if (count > 4) SplitAccumulate(ref p, t4, c4, mask, ref high, ref low);
+            V result = V.ShiftRight(V.Add(V.Add(high, V.ShiftRight(low, 8)), half), 8);
+            V.StoreLowBytes(result, ref Unsafe.Add(ref dst, i));
+            if (i == length - n) break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SplitAccumulate<V>(ref ushort p, Tap t, V c, V mask, ref V high, ref V low) where V : struct, ILanes16<V>
+    {
+        V a = V.Load(ref Unsafe.Add(ref p, t.A));
+        V h = V.ShiftRight(a, 8), l = V.And(a, mask);
+        if (t.Kind == TapKind.Sum)
+        {
+            V b = V.Load(ref Unsafe.Add(ref p, t.B));
+            h = V.Add(h, V.ShiftRight(b, 8));
+            l = V.Add(l, V.And(b, mask));
+        }
+        high = V.Add(high, V.Multiply(h, c));
+        low = V.Add(low, V.Multiply(l, c));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V TermBytes<V>(ref byte p, Tap t) where V : struct, ILanes16<V>
+    {
+        V a = V.LoadBytes(ref Unsafe.Add(ref p, t.A));
+        if (t.Kind == TapKind.Sum) return V.Add(a, V.LoadBytes(ref Unsafe.Add(ref p, t.B)));
+        if (t.Kind == TapKind.Difference) return V.Subtract(a, V.LoadBytes(ref Unsafe.Add(ref p, t.B)));
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V TermWords<V>(ref ushort p, Tap t) where V : struct, ILanes16<V>
+    {
+        V a = V.Load(ref Unsafe.Add(ref p, t.A));
+        if (t.Kind == TapKind.Sum) return V.Add(a, V.Load(ref Unsafe.Add(ref p, t.B)));
+        if (t.Kind == TapKind.Difference) return V.Subtract(a, V.Load(ref Unsafe.Add(ref p, t.B)));
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Scale<V>(V a, V c, int coefficient) where V : struct, ILanes16<V>
+        => coefficient == 1 ? a : coefficient == -1 ? V.Subtract(V.Splat(0), a) : V.Multiply(a, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V Accumulate<V>(V acc, V a, V c, int coefficient) where V : struct, ILanes16<V>
+        => coefficient == 1 ? V.Add(acc, a) : coefficient == -1 ? V.Subtract(acc, a) : V.Add(acc, V.Multiply(a, c));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Accumulate<V>(V acc, V a, int coefficient) where V : struct, ILanes16<V>

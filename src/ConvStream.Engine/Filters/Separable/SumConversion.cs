@@ -39,7 +39,7 @@ public sealed class GaussianRounding : SumConversion
 /// </summary>
 public sealed class BoxDivision : SumConversion
 {
-    private const int Shift = 23;
+    public const int Shift = 23;
     private readonly long _multiplier;
     private readonly long _bias;
 
@@ -57,6 +57,10 @@ public sealed class BoxDivision : SumConversion
     }
 
     public int Area { get; }
+    /// <summary>m in <c>(s + δ)·m >> 23</c>.</summary>
+    public uint Multiplier => (uint)_multiplier;
+    /// <summary>δ in <c>(s + δ)·m >> 23</c>.</summary>
+    public ushort Bias => (ushort)_bias;
     public override PixelDepth Depth => PixelDepth.U8;
     public override void ConvertOne(long sum, Span<byte> row, int index)
         => row[index] = (byte)Math.Clamp((sum + _bias) * _multiplier >> Shift, 0, 255);
@@ -86,6 +90,36 @@ public sealed class ScaledConversion : SumConversion
     public double Delta { get; }
     /// <summary>True when the output is exactly <c>saturate(sum + delta)</c> with an integer delta.</summary>
     public bool IsIntegerShift => Scale == 1 && Delta == Math.Round(Delta) && Math.Abs(Delta) < 1 << 20;
+
+    /// <summary>The same rule as <see cref="ConvertOne"/>, one loop per depth (no per-sample dispatch).</summary>
+    public override void Convert(ReadOnlySpan<int> sums, Span<byte> row)
+    {
+        float scale = _scale, delta = _delta;
+        bool unit = scale == 1;
+        switch (Depth)
+        {
+            case PixelDepth.U8:
+                for (int i = 0; i < sums.Length; i++)
+                {
+                    float v = unit ? sums[i] + delta : sums[i] * scale + delta;
+                    row[i] = (byte)Math.Clamp(MathF.Round(v), 0f, 255f);
+                }
+                break;
+            case PixelDepth.S16:
+                var s16 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(row);
+                for (int i = 0; i < sums.Length; i++)
+                {
+                    float v = unit ? sums[i] + delta : sums[i] * scale + delta;
+                    s16[i] = (short)Math.Clamp(MathF.Round(v), -32768f, 32767f);
+                }
+                break;
+            default:
+                var f32 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row);
+                for (int i = 0; i < sums.Length; i++)
+                    f32[i] = unit ? sums[i] + delta : sums[i] * scale + delta;
+                break;
+        }
+    }
 
     public override void ConvertOne(long sum, Span<byte> row, int index)
     {

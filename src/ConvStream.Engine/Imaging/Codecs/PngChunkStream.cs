@@ -5,7 +5,9 @@ namespace ConvStream.Engine.Imaging.Codecs;
 /// <summary>
 /// A write-only stream that cuts what is written to it into PNG chunks of one type (IDAT), each
 /// with its length and CRC, so the zlib encoder can stream straight into the file. Chunks are
-/// emitted when the buffer fills and on <see cref="Stream.Dispose()"/>.
+/// emitted when the buffer fills and on <see cref="Stream.Dispose()"/>. Any chunk size is valid
+/// PNG; 256 KiB keeps the 12 bytes of framing per chunk negligible (libpng uses 8 KiB, which costs
+/// ~0.15 % on a 1080p frame) while the buffer stays small.
 /// </summary>
 internal sealed class PngChunkStream(Stream output, string type, int chunkSize = 1 << 18) : Stream
 {

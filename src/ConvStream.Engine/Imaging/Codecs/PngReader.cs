@@ -18,6 +18,9 @@ public static class PngReader
     /// <summary>Limit on decoded samples (width × height × channels): what <see cref="Frame"/> can hold.</summary>
     private const long MaxSamples = int.MaxValue - 4096;
 
+    /// <summary>Deflate's largest expansion (a 258-byte match per ~2 bits of input), rounded up.</summary>
+    private const long MaxDeflateRatio = 1032;
+
     public static bool HasSignature(ReadOnlySpan<byte> bytes) => bytes.Length >= 8 && bytes[..8].SequenceEqual(Signature);
 
     /// <summary>The header only (signature and IHDR, CRC checked), to plan before decoding pixels.</summary>
@@ -79,55 +82,74 @@ public static class PngReader
         if ((long)h.Width * h.Height * h.OutputChannels > MaxSamples)
             throw new ConvStreamException($"{name}: PNG of {h.Width}x{h.Height} is too large to decode");
 
-        byte[] raw = Inflate(bytes, idat, ExpectedDataLength(h), h, name);
-        var frame = new Frame(h.Width, h.Height, h.OutputChannels);
-        var expander = new PngPixelExpander(h, palette);
-        if (!h.Interlaced)
+        long expected = ExpectedDataLength(h);
+        long compressed = idat.Sum(c => (long)c.Length);
+        string what = $"{h.Width}x{h.Height} {(h.Interlaced ? "interlaced " : "")}{h.ColorType} at {h.BitDepth} bits";
+        // Deflate expands at most ~1032:1, so a small file cannot hold a huge image: say so before
+        // allocating the frame its header asks for.
+        if (expected > compressed * MaxDeflateRatio + 1024)
+            throw new ConvStreamException($"{name}: IDAT holds {compressed} compressed bytes, too few for a {what} image ({expected} bytes)");
+        Frame frame;
+        try { frame = new Frame(h.Width, h.Height, h.OutputChannels); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{name}: {e.Message}"); }
+
+        // Scanlines are inflated, unfiltered and expanded one at a time into two row buffers: the
+        // whole filtered image (as large as the frame) is never held in memory.
+        try
         {
-            UnfilterRows(raw, 0, h, h.Width, h.Height, name, (y, row) => expander.Expand(row, h.Width, frame.RowSpan(y)));
-        }
-        else
-        {
-            int offset = 0;
-            var pixels = new byte[h.Width * h.OutputChannels]; // the widest pass (the 7th, every pixel of odd rows) after expansion
-            foreach (var pass in Adam7.Passes)
+            using var z = new ZLibStream(new PngIdatStream(bytes, idat), CompressionMode.Decompress);
+            var data = new ScanlineSource(z, name, what, expected);
+            var expander = new PngPixelExpander(h, palette);
+            if (!h.Interlaced)
             {
-                int pw = pass.Width(h.Width), ph = pass.Height(h.Height);
-                if (pw == 0 || ph == 0) continue;
-                int channels = h.OutputChannels;
-                offset = UnfilterRows(raw, offset, h, pw, ph, name, (j, row) =>
-                {
-                    var expanded = pixels.AsSpan(0, pw * channels);
-                    expander.Expand(row, pw, expanded);
-                    var target = frame.RowSpan(pass.Y0 + j * pass.Dy);
-                    for (int i = 0, x = pass.X0; i < pw; i++, x += pass.Dx)
-                        expanded.Slice(i * channels, channels).CopyTo(target.Slice(x * channels, channels));
-                });
+                DecodeImage(data, h, h.Width, h.Height, name, (y, row) => expander.Expand(row, h.Width, frame.RowSpan(y)));
             }
+            else
+            {
+                int channels = h.OutputChannels;
+                var pixels = new byte[h.Width * channels]; // the widest pass (the 7th: every pixel of odd rows), expanded
+                foreach (var pass in Adam7.Passes)
+                {
+                    int pw = pass.Width(h.Width), ph = pass.Height(h.Height);
+                    if (pw == 0 || ph == 0) continue;
+                    DecodeImage(data, h, pw, ph, name, (j, row) =>
+                    {
+                        var expanded = pixels.AsSpan(0, pw * channels);
+                        expander.Expand(row, pw, expanded);
+                        var target = frame.RowSpan(pass.Y0 + j * pass.Dy);
+                        for (int i = 0, x = pass.X0; i < pw; i++, x += pass.Dx)
+                            expanded.Slice(i * channels, channels).CopyTo(target.Slice(x * channels, channels));
+                    });
+                }
+            }
+            data.EnsureEnd();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConvStreamException($"{name}: bad zlib data in IDAT ({e.Message.TrimEnd('.')})");
         }
         return frame;
     }
 
     private delegate void RowSink(int y, ReadOnlySpan<byte> row);
 
-    /// <summary>Unfilters the <paramref name="rows"/> scanlines of one (sub)image starting at <paramref name="offset"/>; returns the offset after them.</summary>
-    private static int UnfilterRows(byte[] raw, int offset, PngHeader h, int width, int rows, string name, RowSink sink)
+    /// <summary>Reads, unfilters and hands on the <paramref name="rows"/> scanlines of one (sub)image.</summary>
+    private static void DecodeImage(ScanlineSource data, PngHeader h, int width, int rows, string name, RowSink sink)
     {
         int rowBytes = (int)h.RowBytes(width);
         int bpp = h.FilterStride;
-        ReadOnlySpan<byte> zeros = new byte[rowBytes];
-        ReadOnlySpan<byte> prior = zeros;
+        var current = new byte[1 + rowBytes];
+        var prior = new byte[1 + rowBytes]; // zeros: the row above the first
         for (int y = 0; y < rows; y++)
         {
-            int type = raw[offset];
-            var row = raw.AsSpan(offset + 1, rowBytes);
-            if (!PngRowFilter.Unfilter(type, row, prior, bpp))
+            data.Read(current);
+            int type = current[0];
+            var row = current.AsSpan(1);
+            if (!PngRowFilter.Unfilter(type, row, prior.AsSpan(1), bpp))
                 throw new ConvStreamException($"{name}: scanline {y} has filter type {type}, expected 0 to 4");
             sink(y, row);
-            prior = row;
-            offset += 1 + rowBytes;
+            (current, prior) = (prior, current);
         }
-        return offset;
     }
 
     /// <summary>Bytes of filtered scanlines the header promises: filter byte + row bytes per row of every pass.</summary>
@@ -143,40 +165,30 @@ public static class PngReader
         return total;
     }
 
-    private static byte[] Inflate(byte[] file, List<(int Start, int Length)> idat, long expected, PngHeader h, string name)
+    /// <summary>The inflated IDAT data, read scanline by scanline, with the errors for too little or too much of it.</summary>
+    private sealed class ScanlineSource(Stream inflated, string name, string what, long expected)
     {
-        if (expected > Array.MaxLength) throw new ConvStreamException($"{name}: PNG of {h.Width}x{h.Height} is too large to decode");
-        byte[] compressed;
-        if (idat.Count == 1) compressed = file.AsSpan(idat[0].Start, idat[0].Length).ToArray();
-        else
+        private long _read;
+
+        public void Read(Span<byte> scanline)
         {
-            compressed = new byte[idat.Sum(c => (long)c.Length)];
-            int at = 0;
-            foreach (var (start, length) in idat) { file.AsSpan(start, length).CopyTo(compressed.AsSpan(at)); at += length; }
-        }
-        var raw = GC.AllocateUninitializedArray<byte>((int)expected);
-        string what = $"{h.Width}x{h.Height} {(h.Interlaced ? "interlaced " : "")}{h.ColorType} at {h.BitDepth} bits";
-        try
-        {
-            using var z = new ZLibStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
             int got = 0;
-            while (got < raw.Length)
+            while (got < scanline.Length)
             {
-                int n = z.Read(raw, got, raw.Length - got);
-                if (n == 0) break;
+                int n = inflated.Read(scanline[got..]);
+                if (n == 0)
+                    throw new ConvStreamException($"{name}: IDAT holds {_read + got} bytes of image data but a {what} image needs {expected}");
                 got += n;
             }
-            if (got < raw.Length)
-                throw new ConvStreamException($"{name}: IDAT holds {got} bytes of image data but a {what} image needs {raw.Length}");
-            Span<byte> extra = stackalloc byte[1];
-            if (z.Read(extra) > 0)
-                throw new ConvStreamException($"{name}: IDAT holds more image data than a {what} image needs ({raw.Length} bytes)");
+            _read += got;
         }
-        catch (InvalidDataException e)
+
+        public void EnsureEnd()
         {
-            throw new ConvStreamException($"{name}: bad zlib data in IDAT ({e.Message.TrimEnd('.')})");
+            Span<byte> extra = stackalloc byte[1];
+            if (inflated.Read(extra) > 0)
+                throw new ConvStreamException($"{name}: IDAT holds more image data than a {what} image needs ({expected} bytes)");
         }
-        return raw;
     }
 
     private static byte[] ParsePalette(ReadOnlySpan<byte> data, PngHeader h, string name)

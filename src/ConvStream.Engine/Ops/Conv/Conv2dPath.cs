@@ -7,6 +7,8 @@ public enum Conv2dPath
     Direct,
     /// <summary>1×1, stride 1, no padding: a matrix product over the pixels (<see cref="PointwiseConv"/>).</summary>
     Pointwise,
+    /// <summary>One input channel per output, vertical stride and dilation 1: four output rows per input load (<see cref="DepthwiseConv"/>).</summary>
+    Depthwise,
     /// <summary>Every kernel slice is rank 1 and large enough: row pass then column pass (<see cref="SeparableConv"/>).</summary>
     Separable,
 }

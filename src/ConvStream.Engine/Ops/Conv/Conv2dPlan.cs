@@ -13,7 +13,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// </summary>
 public sealed class Conv2dPlan
 {
-    private readonly float[] _packed;     // PackedWeights layout, or [Cout][KH] u then [Cout][KW] v when separable
+    private readonly float[] _packed;     // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable
     private readonly float[]? _bias;
     private readonly bool _rented;
     private bool _released;
@@ -42,6 +42,7 @@ public sealed class Conv2dPlan
         int size = factors?.Length ?? weight.Length;
         _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
         if (factors is not null) factors.CopyTo(_packed, 0);
+        else if (Path == Conv2dPath.Depthwise) PackedWeights.PackPlain(weight, options.Flip, _packed);
         else PackedWeights.Pack(weight, options.Groups, options.Flip, _packed);
     }
 
@@ -107,6 +108,9 @@ public sealed class Conv2dPlan
                 case Conv2dPath.Pointwise when PointwiseConv.Applies(s):
                     PointwiseConv.Run(s, relu, level, x, w, b, y);
                     break;
+                case Conv2dPath.Depthwise:
+                    DepthwiseConv.Run(s, Options.Border, relu, level, x, w, b, y);
+                    break;
                 case Conv2dPath.Separable:
                     SeparableConv.Run(s, Options.Border, relu, level, x, w, w + Cout * KH, b, y);
                     break;
@@ -120,8 +124,8 @@ public sealed class Conv2dPlan
     /// <summary>
     /// Pointwise for 1×1 kernels at stride 1 without padding (valid, same and full all pad 0 then);
     /// separable when each output reads one input channel, the kernel is big enough to gain, and
-    /// every slice factors; direct otherwise (depthwise included: its blocks of one output channel
-    /// are the kernel's 1×4 shape).
+    /// every slice factors; depthwise when each output reads one input channel at vertical stride
+    /// and dilation 1; direct otherwise.
     /// </summary>
     private Conv2dPath Choose(Tensor weight, Conv2dOptions o, out float[]? factors)
     {
@@ -130,7 +134,8 @@ public sealed class Conv2dPlan
         bool noExplicitPadding = p.Kind != Geometry.PaddingKind.Explicit || (p.Top | p.Bottom | p.Left | p.Right) == 0;
         if (KH == 1 && KW == 1 && o.Stride.H == 1 && o.Stride.W == 1 && noExplicitPadding)
             return Conv2dPath.Pointwise;
-        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW))
+        bool depthwise = CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1;
+        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW, depthwise))
         {
             var f = new float[Cout * (KH + KW)];
             var slice = new float[KH * KW];
@@ -139,11 +144,12 @@ public sealed class Conv2dPlan
                 var src = weight.Data.AsSpan(co * KH * KW, KH * KW);
                 for (int i = 0; i < slice.Length; i++) slice[i] = o.Flip ? src[slice.Length - 1 - i] : src[i];
                 if (!SeparableKernel.TryFactor(slice, KH, KW, f.AsSpan(co * KH, KH), f.AsSpan(Cout * KH + co * KW, KW)))
-                    return Conv2dPath.Direct;
+                    return depthwise ? Conv2dPath.Depthwise : Conv2dPath.Direct;
             }
             factors = f;
             return Conv2dPath.Separable;
         }
+        if (depthwise) return Conv2dPath.Depthwise;
         return Conv2dPath.Direct;
     }
 }

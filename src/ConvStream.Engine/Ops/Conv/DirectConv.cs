@@ -17,10 +17,12 @@ internal sealed unsafe class DirectConv
     private readonly BorderMode _border;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly bool _streaming;
     private readonly float* _input, _weights, _bias, _output;
 
     private DirectConv(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
     {
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW);
         _s = s; _border = border; _relu = relu; _level = level;
         _input = input; _weights = weights; _bias = bias; _output = output;
     }
@@ -59,6 +61,7 @@ internal sealed unsafe class DirectConv
             }
             int top = oy * s.StrideH;
             for (int ky = 0; ky < s.KH; ky++) ring.Ensure(top + ky * s.DilationH);
+            if (item + 1 < end && (item + 1) % s.OutH != 0) ring.Prefetch(top + s.StrideH + (s.KH - 1) * s.DilationH);
             for (int g = 0; g < s.Groups; g++)
             {
                 int t = 0;
@@ -71,9 +74,10 @@ internal sealed unsafe class DirectConv
                 int co = g * coutG;
                 var job = new ConvRowJob(tap, taps, _weights + (nint)co * taps, coutG,
                     _output + ((nint)n * s.Cout + co) * plane + (nint)oy * s.OutW, plane,
-                    _bias == null ? null : _bias + co, _relu);
+                    _bias == null ? null : _bias + co, _relu, _streaming);
                 ConvRowKernel.Run(job, 0, s.OutW, _level);
             }
         }
+        if (_streaming) StreamingOutput.Fence();
     }
 }

@@ -26,8 +26,8 @@ internal readonly unsafe struct PaddedRowLayout
     /// <summary>The input row is read where it lies: no copy.</summary>
     public bool InPlace => StrideW == 1 && PaddedWidth == Width;
 
-    /// <summary>Floats one resolved row occupies.</summary>
-    public int Length => StrideW * PhaseLength;
+    /// <summary>Floats one resolved row occupies, rounded up to 16 so that rows in a ring start 64-byte aligned.</summary>
+    public int Length => (StrideW * PhaseLength + 15) & ~15;
 
     /// <summary>Where, from the row's start, output column 0 reads the sample at padded offset <paramref name="offset"/> (= kx·d).</summary>
     public nint TapOffset(int offset) => (nint)(offset % StrideW) * PhaseLength + offset / StrideW;
@@ -48,8 +48,10 @@ internal readonly unsafe struct PaddedRowLayout
             for (int px = 0; px < PadLeft; px++) dst[px] = Sample(src, px);
             new ReadOnlySpan<float>(src, Width).CopyTo(new Span<float>(dst + PadLeft, Width));
             for (int px = PadLeft + Width; px < PaddedWidth; px++) dst[px] = Sample(src, px);
+            new Span<float>(dst + PaddedWidth, Length - PaddedWidth).Clear(); // alignment slack, never read
             return;
         }
+        new Span<float>(dst + StrideW * PhaseLength, Length - StrideW * PhaseLength).Clear(); // alignment slack, never read
         for (int phase = 0; phase < StrideW; phase++)
         {
             float* d = dst + (nint)phase * PhaseLength;

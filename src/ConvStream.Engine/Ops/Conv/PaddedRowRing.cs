@@ -67,6 +67,25 @@ internal unsafe struct PaddedRowRing
         _tags[slot] = paddedRow;
     }
 
+    /// <summary>
+    /// Starts loading the input row behind padded row <paramref name="paddedRow"/> of every channel
+    /// into the cache, if the ring does not hold it yet. Called one output row ahead, so that the
+    /// next <see cref="Ensure"/> copies from cache while this row's arithmetic hides the memory
+    /// latency (a 16-channel 1080p row set is 123 KB: about as long to fetch as to compute).
+    /// </summary>
+    public void Prefetch(int paddedRow)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _tags[paddedRow % _slots] == paddedRow) return;
+        int iy = BorderModes.Map(paddedRow - _padTop, _height, _border);
+        if (iy < 0) return;
+        int bytes = _layout.Width * sizeof(float);
+        for (int c = 0; c < _channels; c++)
+        {
+            byte* src = (byte*)(_image + c * _planeStride + (nint)iy * _layout.Width);
+            for (int b = 0; b < bytes; b += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(src + b);
+        }
+    }
+
     /// <summary>The resolved padded row <paramref name="paddedRow"/> of <paramref name="channel"/>; call <see cref="Ensure"/> first.</summary>
     public float* Row(int channel, int paddedRow) => (float*)_rows[channel * _slots + paddedRow % _slots];
 }

@@ -17,11 +17,13 @@ internal sealed unsafe class PointwiseConv
     private readonly Conv2dShape _s;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly bool _streaming;
     private readonly float* _input, _weights, _bias, _output;
     private readonly int _chunks;
 
     private PointwiseConv(in Conv2dShape s, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
     {
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.H * s.W);
         _s = s; _relu = relu; _level = level;
         _input = input; _weights = weights; _bias = bias; _output = output;
         _chunks = (int)(((long)s.H * s.W + ChunkPixels - 1) / ChunkPixels);
@@ -54,9 +56,10 @@ internal sealed unsafe class PointwiseConv
                 for (int ci = 0; ci < cinG; ci++) tap[ci] = (nint)(_input + ((nint)n * s.Cin + g * cinG + ci) * pixels);
                 int co = g * coutG;
                 var job = new ConvRowJob(tap, cinG, _weights + (nint)co * cinG, coutG,
-                    _output + ((nint)n * s.Cout + co) * pixels, pixels, _bias == null ? null : _bias + co, _relu);
+                    _output + ((nint)n * s.Cout + co) * pixels, pixels, _bias == null ? null : _bias + co, _relu, _streaming);
                 ConvRowKernel.Run(job, x0, x1, _level);
             }
         }
+        if (_streaming) StreamingOutput.Fence();
     }
 }

@@ -18,11 +18,13 @@ internal sealed unsafe class SeparableConv
     private readonly BorderMode _border;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly bool _streaming;
     private readonly float* _input, _columnWeights, _rowWeights, _bias, _output;
 
     private SeparableConv(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input,
         float* columnWeights, float* rowWeights, float* bias, float* output)
     {
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW);
         _s = s; _border = border; _relu = relu; _level = level;
         _input = input; _columnWeights = columnWeights; _rowWeights = rowWeights; _bias = bias; _output = output;
     }
@@ -93,9 +95,10 @@ internal sealed unsafe class SeparableConv
                     columnTap[ky] = (nint)(filtered + ((nint)co * slots + (top + ky * s.DilationH) % slots) * rowFloats);
                 var pass = new ConvRowJob(columnTap, s.KH, _columnWeights + (nint)co * s.KH, 1,
                     _output + ((nint)n * s.Cout + co) * plane + (nint)oy * s.OutW, 0,
-                    _bias == null ? null : _bias + co, _relu);
+                    _bias == null ? null : _bias + co, _relu, _streaming);
                 ConvRowKernel.Run(pass, 0, s.OutW, _level);
             }
         }
+        if (_streaming) StreamingOutput.Fence();
     }
 }

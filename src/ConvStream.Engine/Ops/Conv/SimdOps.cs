@@ -18,6 +18,8 @@ internal unsafe interface ISimdOps<TVec> where TVec : unmanaged
     static abstract int Count { get; }
     static abstract TVec Load(float* p);
     static abstract void Store(float* p, TVec v);
+    /// <summary>A non-temporal store to a vector-aligned address: the line goes to memory without being read first.</summary>
+    static abstract void StoreStreaming(float* p, TVec v);
     static abstract TVec Broadcast(float v);
     /// <summary><c>a·b + c</c>, fused (one rounding) where the hardware has FMA, so every width rounds alike.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
@@ -36,6 +38,7 @@ internal unsafe struct ScalarOps : ISimdOps<float>
     public static int Count => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(float* p) => *p;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, float v) => *p = v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreStreaming(float* p, float v) => *p = v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Broadcast(float v) => v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) => FusedMultiplyAdd.IsHardware ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
@@ -47,6 +50,7 @@ internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
     public static int Count => Vector128<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(float* p) => Vector128.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, Vector128<float> v) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreStreaming(float* p, Vector128<float> v) => v.StoreAlignedNonTemporal(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Broadcast(float v) => Vector128.Create(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
@@ -61,6 +65,7 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
     public static int Count => Vector256<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, Vector256<float> v) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreStreaming(float* p, Vector256<float> v) => v.StoreAlignedNonTemporal(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float v) => Vector256.Create(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
@@ -75,6 +80,7 @@ internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
     public static int Count => Vector512<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* p) => Vector512.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, Vector512<float> v) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreStreaming(float* p, Vector512<float> v) => v.StoreAlignedNonTemporal(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float v) => Vector512.Create(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)

@@ -21,8 +21,14 @@ internal static class PoolKernel
         if (Threads.Count <= 1 || rows * workPerRow < Threads.MinWorkPerTask)
             Band<T>(x, y, s, average, countIncludePad, level, 0, rows);
         else
-            Threads.For(rows, workPerRow, (start, end) => Band<T>(x, y, s, average, countIncludePad, level, start, end));
+            RunBands<T>(x, y, s, average, countIncludePad, level, rows, workPerRow);
     }
+
+    // Its own method so that the closure is only allocated when the call is really split:
+    // a single-threaded call allocates nothing.
+    private static void RunBands<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, int rows, long workPerRow)
+        where T : struct, IPoolReduce
+        => Threads.For(rows, workPerRow, (start, end) => Band<T>(x, y, s, average, countIncludePad, level, start, end));
 
     private static void Band<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, int start, int end)
         where T : struct, IPoolReduce

@@ -70,10 +70,10 @@ internal static class TransposedKernel
         }
     }
 
-    private sealed class Job(float[] x, float[] y, float[]? bias, float[] packed, int[] offsets, ConvTranspose2dShape s,
+    private readonly struct Job(float[] x, float[] y, float[]? bias, float[] packed, int[] offsets, ConvTranspose2dShape s,
         int rowLength, int margin, int blocks, int taps, SimdLevel level)
     {
-        public void Band(int start, int end)
+        public readonly void Band(int start, int end)
         {
             int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, phaseRows = coutG * s.SW;
             float[] rows = ArrayPool<float>.Shared.Rent(phaseRows * rowLength);

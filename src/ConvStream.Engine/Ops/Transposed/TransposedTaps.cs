@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// The inner kernel of the transposed convolution: for one input row and a block of up to
 /// <see cref="Width"/> taps (output channel, kx), sums the group's input channels in registers,
 /// <c>acc[t] = Σ_ci x[ci, iy, ix] · w[ci, t]</c>, then adds each accumulator into its phase row at
-/// <c>ix + offset[t]</c>. Every input vector is loaded once per block and feeds eight FMAs.
+/// <c>ix + offset[t]</c>. Every input vector is loaded once per block and feeds one FMA per tap.
 /// </summary>
 internal static class TransposedTaps
 {
@@ -17,23 +17,51 @@ internal static class TransposedTaps
 
     /// <param name="x">the input; <paramref name="xRow"/> indexes the row of the group's first channel.</param>
     /// <param name="plane">distance between channels (H·W).</param>
-    /// <param name="weights">cinG × 8 packed weights of this block (zero for unused taps).</param>
+    /// <param name="weights">cinG × 8 packed weights of this block (unused taps are never read).</param>
     /// <param name="rows">the phase rows; tap t adds into <c>rows[offsets[t] + ix]</c>.</param>
     /// <param name="count">taps in use (1..8).</param>
     public static void Run(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
         float[] rows, ReadOnlySpan<int> offsets, int count, Simd.SimdLevel level)
     {
+        // One instantiation per tap count, so a block of six taps runs six FMAs per channel, not eight.
+        switch (count)
+        {
+            case 1: Run<Taps1>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 2: Run<Taps2>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 3: Run<Taps3>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 4: Run<Taps4>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 5: Run<Taps5>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 6: Run<Taps6>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            case 7: Run<Taps7>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+            default: Run<Taps8>(x, xRow, plane, cinG, width, weights, rows, offsets, level); break;
+        }
+    }
+
+    private static void Run<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, Simd.SimdLevel level) where TC : struct, ITapCount
+    {
         int ix = 0;
-        if (level >= Simd.SimdLevel.V512) ix = Run512(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
-        if (level >= Simd.SimdLevel.V256) ix = Run256(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
-        if (level >= Simd.SimdLevel.V128) ix = Run128(x, xRow, plane, cinG, width, weights, rows, offsets, count, ix);
-        for (; ix < width; ix++)
-            for (int t = 0; t < count; t++)
+        if (level >= Simd.SimdLevel.V512) ix = Run512<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (level >= Simd.SimdLevel.V256) ix = Run256<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (level >= Simd.SimdLevel.V128) ix = Run128<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (ix < width) RunScalar(x, xRow, plane, cinG, ix, width, weights, rows, offsets, TC.Value);
+    }
+
+    /// <summary>The columns [<paramref name="from"/>, width) one sample at a time, as row AXPYs (sequential memory).</summary>
+    private static void RunScalar(float[] x, int xRow, int plane, int cinG, int from, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int count)
+    {
+        int n = width - from;
+        for (int t = 0; t < count; t++)
+        {
+            var target = rows.AsSpan(offsets[t] + from, n);
+            for (int ci = 0; ci < cinG; ci++)
             {
-                float acc = 0;
-                for (int ci = 0; ci < cinG; ci++) acc += x[xRow + ci * plane + ix] * weights[ci * Width + t];
-                rows[offsets[t] + ix] += acc;
+                float w = weights[ci * Width + t];
+                var source = x.AsSpan(xRow + ci * plane + from, n);
+                for (int i = 0; i < source.Length; i++) target[i] += source[i] * w;
             }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -46,8 +74,8 @@ internal static class TransposedTaps
     private static void Add128(ref float rows, int at, Vector128<float> v)
         => (Vector128.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
 
-    private static int Run512(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    private static int Run512<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
@@ -61,28 +89,28 @@ internal static class TransposedTaps
                 var v = Vector512.LoadUnsafe(ref xr, xo);
                 ref float w = ref Unsafe.Add(ref wr, ci * Width);
                 a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(w), a0);
-                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 1)), a1);
-                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 2)), a2);
-                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 3)), a3);
-                a4 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 4)), a4);
-                a5 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 5)), a5);
-                a6 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 6)), a6);
-                a7 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 7)), a7);
+                if (TC.Value > 1) a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 1)), a1);
+                if (TC.Value > 2) a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 2)), a2);
+                if (TC.Value > 3) a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 3)), a3);
+                if (TC.Value > 4) a4 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 4)), a4);
+                if (TC.Value > 5) a5 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 5)), a5);
+                if (TC.Value > 6) a6 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 6)), a6);
+                if (TC.Value > 7) a7 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 7)), a7);
             }
             Add512(ref rr, offsets[0] + ix, a0);
-            if (count > 1) Add512(ref rr, offsets[1] + ix, a1);
-            if (count > 2) Add512(ref rr, offsets[2] + ix, a2);
-            if (count > 3) Add512(ref rr, offsets[3] + ix, a3);
-            if (count > 4) Add512(ref rr, offsets[4] + ix, a4);
-            if (count > 5) Add512(ref rr, offsets[5] + ix, a5);
-            if (count > 6) Add512(ref rr, offsets[6] + ix, a6);
-            if (count > 7) Add512(ref rr, offsets[7] + ix, a7);
+            if (TC.Value > 1) Add512(ref rr, offsets[1] + ix, a1);
+            if (TC.Value > 2) Add512(ref rr, offsets[2] + ix, a2);
+            if (TC.Value > 3) Add512(ref rr, offsets[3] + ix, a3);
+            if (TC.Value > 4) Add512(ref rr, offsets[4] + ix, a4);
+            if (TC.Value > 5) Add512(ref rr, offsets[5] + ix, a5);
+            if (TC.Value > 6) Add512(ref rr, offsets[6] + ix, a6);
+            if (TC.Value > 7) Add512(ref rr, offsets[7] + ix, a7);
         }
         return ix;
     }
 
-    private static int Run256(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    private static int Run256<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
@@ -96,28 +124,28 @@ internal static class TransposedTaps
                 var v = Vector256.LoadUnsafe(ref xr, xo);
                 ref float w = ref Unsafe.Add(ref wr, ci * Width);
                 a0 = Vector256.FusedMultiplyAdd(v, Vector256.Create(w), a0);
-                a1 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 1)), a1);
-                a2 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 2)), a2);
-                a3 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 3)), a3);
-                a4 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 4)), a4);
-                a5 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 5)), a5);
-                a6 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 6)), a6);
-                a7 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 7)), a7);
+                if (TC.Value > 1) a1 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 1)), a1);
+                if (TC.Value > 2) a2 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 2)), a2);
+                if (TC.Value > 3) a3 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 3)), a3);
+                if (TC.Value > 4) a4 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 4)), a4);
+                if (TC.Value > 5) a5 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 5)), a5);
+                if (TC.Value > 6) a6 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 6)), a6);
+                if (TC.Value > 7) a7 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 7)), a7);
             }
             Add256(ref rr, offsets[0] + ix, a0);
-            if (count > 1) Add256(ref rr, offsets[1] + ix, a1);
-            if (count > 2) Add256(ref rr, offsets[2] + ix, a2);
-            if (count > 3) Add256(ref rr, offsets[3] + ix, a3);
-            if (count > 4) Add256(ref rr, offsets[4] + ix, a4);
-            if (count > 5) Add256(ref rr, offsets[5] + ix, a5);
-            if (count > 6) Add256(ref rr, offsets[6] + ix, a6);
-            if (count > 7) Add256(ref rr, offsets[7] + ix, a7);
+            if (TC.Value > 1) Add256(ref rr, offsets[1] + ix, a1);
+            if (TC.Value > 2) Add256(ref rr, offsets[2] + ix, a2);
+            if (TC.Value > 3) Add256(ref rr, offsets[3] + ix, a3);
+            if (TC.Value > 4) Add256(ref rr, offsets[4] + ix, a4);
+            if (TC.Value > 5) Add256(ref rr, offsets[5] + ix, a5);
+            if (TC.Value > 6) Add256(ref rr, offsets[6] + ix, a6);
+            if (TC.Value > 7) Add256(ref rr, offsets[7] + ix, a7);
         }
         return ix;
     }
 
-    private static int Run128(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int count, int ix)
+    private static int Run128<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
@@ -131,23 +159,34 @@ internal static class TransposedTaps
                 var v = Vector128.LoadUnsafe(ref xr, xo);
                 ref float w = ref Unsafe.Add(ref wr, ci * Width);
                 a0 = Vector128.FusedMultiplyAdd(v, Vector128.Create(w), a0);
-                a1 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 1)), a1);
-                a2 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 2)), a2);
-                a3 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 3)), a3);
-                a4 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 4)), a4);
-                a5 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 5)), a5);
-                a6 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 6)), a6);
-                a7 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 7)), a7);
+                if (TC.Value > 1) a1 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 1)), a1);
+                if (TC.Value > 2) a2 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 2)), a2);
+                if (TC.Value > 3) a3 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 3)), a3);
+                if (TC.Value > 4) a4 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 4)), a4);
+                if (TC.Value > 5) a5 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 5)), a5);
+                if (TC.Value > 6) a6 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 6)), a6);
+                if (TC.Value > 7) a7 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 7)), a7);
             }
             Add128(ref rr, offsets[0] + ix, a0);
-            if (count > 1) Add128(ref rr, offsets[1] + ix, a1);
-            if (count > 2) Add128(ref rr, offsets[2] + ix, a2);
-            if (count > 3) Add128(ref rr, offsets[3] + ix, a3);
-            if (count > 4) Add128(ref rr, offsets[4] + ix, a4);
-            if (count > 5) Add128(ref rr, offsets[5] + ix, a5);
-            if (count > 6) Add128(ref rr, offsets[6] + ix, a6);
-            if (count > 7) Add128(ref rr, offsets[7] + ix, a7);
+            if (TC.Value > 1) Add128(ref rr, offsets[1] + ix, a1);
+            if (TC.Value > 2) Add128(ref rr, offsets[2] + ix, a2);
+            if (TC.Value > 3) Add128(ref rr, offsets[3] + ix, a3);
+            if (TC.Value > 4) Add128(ref rr, offsets[4] + ix, a4);
+            if (TC.Value > 5) Add128(ref rr, offsets[5] + ix, a5);
+            if (TC.Value > 6) Add128(ref rr, offsets[6] + ix, a6);
+            if (TC.Value > 7) Add128(ref rr, offsets[7] + ix, a7);
         }
         return ix;
     }
 }
+
+/// <summary>A tap count known to the JIT, so unused accumulators vanish from the instantiation.</summary>
+internal interface ITapCount { static abstract int Value { get; } }
+internal readonly struct Taps1 : ITapCount { public static int Value => 1; }
+internal readonly struct Taps2 : ITapCount { public static int Value => 2; }
+internal readonly struct Taps3 : ITapCount { public static int Value => 3; }
+internal readonly struct Taps4 : ITapCount { public static int Value => 4; }
+internal readonly struct Taps5 : ITapCount { public static int Value => 5; }
+internal readonly struct Taps6 : ITapCount { public static int Value => 6; }
+internal readonly struct Taps7 : ITapCount { public static int Value => 7; }
+internal readonly struct Taps8 : ITapCount { public static int Value => 8; }

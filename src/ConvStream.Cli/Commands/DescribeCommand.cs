@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using ConvStream.Engine.Filters;
+using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Imaging;
+using ConvStream.Pipeline.Files;
+using ConvStream.Pipeline.Planning;
+
+namespace ConvStream.Cli.Commands;
+
+/// <summary>
+/// <c>convstream describe PIPELINE</c>: validates and plans the file without running it, then
+/// prints per stage its inputs, output shape, receptive field on the source (DESIGN §3:
+/// r = 1 + Σ (k_i − 1)·d_i·Π s_j along the path from the source) and multiply-adds per frame,
+/// the outputs, and what the schedule will do.
+/// </summary>
+public static class DescribeCommand
+{
+    public const string Summary = "check a pipeline file and show each stage's shape, receptive field, work and the schedule";
+
+    public static string Help => string.Join(Environment.NewLine,
+        "usage: convstream describe PIPELINE [--input PATH|test[:WxH@FPS]] [--size WxH] [--channels 1|3]",
+        "",
+        "Plans the pipeline from its source's frame format (files are probed; test sources know theirs;",
+        "--size sets it, and is needed for cameras) and prints, per stage, the output shape, the receptive",
+        "field on the source frame, multiply-adds per frame, and what the schedule will do.");
+
+    public static int Run(string[] args)
+    {
+        var a = new ArgReader(args, "describe");
+        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
+        string file = a.Positional("a pipeline file PIPELINE");
+        string? input = a.Optional("--input");
+        string? size = a.Optional("--size");
+        int channels = a.Int("--channels", 3);
+        a.EnsureAllUsed();
+        if (channels is not (1 or 3)) throw new UsageException($"option --channels '{channels}' must be 1 or 3");
+
+        var d = PipelineFile.Load(file);
+        FrameFormat format;
+        if (size is not null) format = new FrameFormat(BenchCommand.ParseSize(size).W, BenchCommand.ParseSize(size).H, channels, PixelDepth.U8);
+        else
+        {
+            string text = input ?? d.Source?.Text ?? throw new UsageException($"{d.FileName} names no source: give --input or --size");
+            format = RunMedia.ProbeFormat(text, input is not null ? Directory.GetCurrentDirectory() : d.BaseDirectory);
+        }
+        var plan = PipelinePlan.Build(d, format);
+        Console.Out.Write(Describe(plan));
+        return 0;
+    }
+
+    public static string Describe(PipelinePlan plan)
+    {
+        var d = plan.Definition;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{d.FileName}{(d.Description is null ? "" : ": " + d.Description)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"source: {d.Source?.Text ?? "(from --input)"} → {plan.SourceFormat}");
+        var rows = new List<string[]> { new[] { "stage", "op", "input", "output", "receptive field", "multiply-adds/frame" } };
+        foreach (var s in plan.Stages)
+        {
+            string field = s.ReceptiveField.H == s.ReceptiveField.W ? $"{s.ReceptiveField.H}x{s.ReceptiveField.W}" : $"{s.ReceptiveField.H}x{s.ReceptiveField.W} (HxW)";
+            if (s.Jump > 1) field += $", step {s.Jump}";
+            rows.Add([s.Name, s.Op, string.Join(" + ", s.Definition.Inputs), s.Output.ToString(), field, Work(s.MultiplyAdds)]);
+        }
+        Table(sb, rows);
+        long total = plan.Stages.Sum(s => s.MultiplyAdds);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"total: {Work(total)} multiply-adds per frame");
+        var consumed = plan.Stages.SelectMany(s => s.Definition.Inputs).Concat(plan.Outputs.SelectMany(o => o.Definition.Stages)).ToHashSet();
+        foreach (var unused in plan.Stages.Where(s => !consumed.Contains(s.Name)))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"note: stage '{unused.Name}' feeds no stage or output: it is computed and discarded");
+        sb.AppendLine("outputs:");
+        foreach (var o in plan.Outputs)
+        {
+            string what = o.Definition.Kind switch
+            {
+                OutputKind.Mosaic => $"mosaic of {string.Join(", ", o.Definition.Stages)} → {o.Display}" + (o.Definition.Path is null ? " (window, with --preview)" : $" → {o.Definition.Path}"),
+                OutputKind.Preview => $"window showing {o.Definition.Stages[0]} (with --preview)",
+                OutputKind.Null => $"{o.Definition.Stages[0]} discarded",
+                _ => $"{o.Definition.Stages[0]} → {o.Definition.Path} ({o.Display})",
+            };
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  {o.Name}: {what}");
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"schedule: {plan.Schedule.Describe()}");
+        return sb.ToString();
+    }
+
+    internal static string Work(long n) => n switch
+    {
+        >= 1_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{n / 1e9:F2} G"),
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{n / 1e6:F1} M"),
+        >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{n / 1e3:F1} k"),
+        _ => n.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static void Table(StringBuilder sb, List<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var r in rows)
+            sb.AppendLine(string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd());
+    }
+}

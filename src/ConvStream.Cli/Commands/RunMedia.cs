@@ -1,0 +1,95 @@
+using ConvStream.Engine;
+using ConvStream.Engine.Filters;
+using ConvStream.Engine.Imaging;
+using ConvStream.Media.Ffmpeg;
+using ConvStream.Media.Sinks;
+using ConvStream.Media.Sources;
+using ConvStream.Media.Y4m;
+using ConvStream.Pipeline.Files;
+using ConvStream.Pipeline.Outputs;
+using ConvStream.Pipeline.Planning;
+using ConvStream.Pipeline.Synthetic;
+using ConvStream.Pipeline.Video;
+
+namespace ConvStream.Cli.Commands;
+
+/// <summary>
+/// Turns a pipeline's source text and outputs into real sources and sinks: the composition of the
+/// pipeline runtime (which knows no ffmpeg) with ConvStream.Media. Sources: <c>test[:WxH@FPS]</c>
+/// (the in-memory synthetic pattern), <c>testsrc2[:WxH@FPS]</c> (ffmpeg's lavfi test source),
+/// <c>webcam[:N|NAME|/dev/videoN]</c>, a <c>.y4m</c> file or any video file ffmpeg reads.
+/// </summary>
+internal static class RunMedia
+{
+    /// <summary>Frames a synthetic or lavfi test source gives offline when --frames is not set (10 s at 30 fps).</summary>
+    public const long DefaultTestFrames = 300;
+
+    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames)
+    {
+        text = text.Trim();
+        long? testFrames = frames ?? (live ? null : DefaultTestFrames);
+        if (SyntheticSource.TryParse(text, testFrames, paced: live) is { } synthetic) return synthetic;
+
+        int colon = text.IndexOf(':');
+        string kind = (colon < 0 ? text : text[..colon]).ToLowerInvariant();
+        string rest = colon < 0 ? "" : text[(colon + 1)..];
+        if (kind == "testsrc2")
+        {
+            // Same WxH@FPS syntax as the synthetic source; parsed by it, then opened through ffmpeg.
+            var info = SyntheticSource.TryParse("test" + (colon < 0 ? "" : ":" + rest), 1, false)!.Info;
+            return TestSource.Open(new TestSourceOptions
+            {
+                Width = info.Width, Height = info.Height,
+                RateNumerator = info.FrameRateNumerator, RateDenominator = info.FrameRateDenominator,
+                FrameCount = testFrames, Live = live,
+            });
+        }
+        if (kind is "webcam" or "camera")
+            return CameraSource.Open(rest.Length == 0 ? "0" : rest);
+
+        string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
+        if (!File.Exists(path))
+            throw new ConvStreamException($"{text}: input file not found{(Path.IsPathRooted(text) ? "" : $" (looked in {baseDirectory})")}; expected a video file, webcam[:N] or test[:WxH@FPS]");
+        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path);
+        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames });
+    }
+
+    /// <summary>The source's frame format without decoding (for describe): synthetic sizes are known, files are probed.</summary>
+    public static FrameFormat ProbeFormat(string text, string baseDirectory)
+    {
+        if (SyntheticSource.TryParse(text, 1, false) is { } s) return new FrameFormat(s.Info.Width, s.Info.Height, s.Info.Channels, PixelDepth.U8);
+        string kind = text.Split(':')[0].ToLowerInvariant();
+        if (kind is "webcam" or "camera" or "testsrc2")
+            throw new ConvStreamException($"source '{text}': its frame size is known only once opened; give --size WxH");
+        string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
+        if (!File.Exists(path)) throw new ConvStreamException($"{text}: input file not found (looked in {baseDirectory})");
+        var info = path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)
+            ? Y4mSource.Open(path).Info
+            : MediaProbe.Probe(path).Info;
+        return new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8);
+    }
+
+    /// <summary>True for outputs that are windows (preview, or a mosaic without a path): shown only with --preview.</summary>
+    public static bool IsWindow(OutputDefinition o) => o.Kind == OutputKind.Preview || (o.Kind == OutputKind.Mosaic && o.Path is null);
+
+    public static IVideoSink CreateSink(PlannedOutput output, string outputDirectory)
+    {
+        var o = output.Definition;
+        if (o.Kind == OutputKind.Null) return new ConvStream.Pipeline.Outputs.NullSink();
+        if (IsWindow(o))
+            throw new ConvStreamException($"output '{o.Name}': a preview window needs ffplay support from ConvStream.Media, which this build does not have; run without --preview");
+        string path = Path.Combine(outputDirectory, o.Path!);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        if (o.Kind == OutputKind.Images) return new ConvStream.Media.Sinks.ImageSequenceSink(path);
+        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
+        return new VideoFileSink(path);
+    }
+
+    /// <summary>True when ffmpeg can be found (PATH, CONVSTREAM_FFMPEG).</summary>
+    public static bool HasFfmpeg()
+    {
+        try { FfmpegLocator.Find("ffmpeg"); return true; }
+        catch (ConvStreamException) { return false; }
+    }
+}

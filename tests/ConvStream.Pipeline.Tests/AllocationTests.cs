@@ -1,0 +1,51 @@
+using ConvStream.Pipeline.Outputs;
+using ConvStream.Pipeline.Runtime;
+using ConvStream.Pipeline.Synthetic;
+using ConvStream.Pipeline.Video;
+
+namespace ConvStream.Pipeline.Tests;
+
+/// <summary>Measures process-wide allocation, so nothing else may run meanwhile.</summary>
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public class AllocationCollection;
+
+[Collection(nameof(AllocationTests))]
+public class AllocationTests
+{
+    private const int Frames = 200;
+
+    [Theory]
+    [InlineData("offline")]
+    [InlineData("live")]
+    public async Task SteadyStateAllocatesNearlyNothingPerFrame(string mode)
+    {
+        var plan = Harness.Plan($$"""
+        {
+          "stages": [
+            { "name": "a", "op": "add", "value": 5 },
+            { "name": "g", "op": "test-gray", "input": "a" },
+            { "name": "h", "op": "half", "input": "source" },
+            { "name": "s", "op": "sum2", "input": ["a", "source"] },
+            { "name": "n", "op": "normalize", "input": "g" },
+            { "name": "r", "op": "relu", "input": "n" },
+            { "name": "u", "op": "to-u8", "input": "r" },
+          ],
+          "outputs": [
+            { "kind": "null", "stage": "u", "name": "u" },
+            { "kind": "null", "stage": "h", "name": "h" },
+            { "kind": "null", "stage": "s", "name": "s" },
+            { "kind": "null", "stage": "n", "name": "n" },
+          ],
+          "schedule": { "mode": "{{mode}}" },
+        }
+        """);
+        var sinks = plan.Outputs.ToDictionary(o => o.Name, _ => (IVideoSink)new NullSink());
+        var runner = new PipelineRunner(plan, new SyntheticSource(64, 48, frames: 100 + Frames), sinks, new RunOptions { WarmupFrames = 100 });
+        var summary = await runner.RunAsync();
+        Assert.Equal(Frames, summary.MeasuredFrames);
+        Assert.True(summary.AllocatedBytesPerFrame < 1024, $"{summary.AllocatedBytesPerFrame:F0} bytes allocated per frame ({summary.AllocatedBytes} over {summary.MeasuredFrames} frames)");
+        Assert.True(runner.Pool.AllReturned);
+        // The pool stopped growing after warm-up: a bounded number of frames serves the whole run.
+        Assert.True(summary.PoolFrames < 60, $"pool grew to {summary.PoolFrames} frames");
+    }
+}
