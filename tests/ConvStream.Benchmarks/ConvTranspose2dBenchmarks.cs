@@ -11,6 +11,7 @@ namespace ConvStream.Benchmarks;
 /// ../shared/bench/torch_bench.py.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[MinColumn, MedianColumn]
 public class ConvTranspose2dBenchmarks
 {
     [Params(1, 2)]

@@ -12,6 +12,7 @@ namespace ConvStream.Benchmarks;
 /// Memory bound: 133 MB read + 33 MB written per call.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[MinColumn, MedianColumn]
 public class PoolBenchmarks
 {
     [Params(1, 2)]

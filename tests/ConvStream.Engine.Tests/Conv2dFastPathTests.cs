@@ -11,7 +11,7 @@ namespace ConvStream.Engine.Tests;
 /// on seeded random geometries, at every supported SIMD level with 1 and 2 threads; and the
 /// thread count never changes a single bit of the result.
 /// </summary>
-[Collection("SimdLevel")]
+[Collection(EngineGlobalsCollection.Name)]
 public class Conv2dFastPathTests
 {
     private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null)
@@ -135,6 +135,29 @@ public class Conv2dFastPathTests
             var s = Conv2dShape.Resolve(cases[i].Input, cases[i].Weight, cases[i].Bias, cases[i].Options);
             Assert.True(s.MultiplyAdds >= 2 * Threads.MinWorkPerTask, $"case {i} is too small to be split");
             CheckEverywhere(cases[i], $"large case {i}");
+        }
+    }
+
+    [Fact]
+    public void StreamingStores_GiveTheSameResults()
+    {
+        // Outputs from 32 MiB up are written with aligned non-temporal stores; here every output
+        // streams, on random geometries (every row alignment, tails, paths) and on bands split
+        // across threads whose planes (and depthwise rows) are whole vectors, as streaming needs.
+        var rng = new Random(19);
+        try
+        {
+            StreamingOutput.MinBytes = 0;
+            for (int i = 0; i < 60; i++)
+                CheckEverywhere(Conv2dCase.Generate(rng, maxW: 140), $"streaming case {i}");
+            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 37, 160), Conv2dCase.Random(rng, 16, 3, 3, 3), Conv2dCase.Random(rng, 16), new Conv2dOptions { Padding = 1 }), "streaming 3->16");
+            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 41, 128), Conv2dCase.Random(rng, 3, 1, 5, 5), Conv2dCase.Random(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 }), "streaming depthwise", Conv2dPath.Depthwise);
+            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 67, 208), Conv2dCase.Random(rng, 16, 3, 1, 1), null, new Conv2dOptions()), "streaming 1x1", Conv2dPath.Pointwise);
+            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 2, 30, 97), Conv2dCase.RankOne(rng, 4, 7, 7), null, new Conv2dOptions { Groups = 2, Padding = Padding.Same }), "streaming separable", Conv2dPath.Separable);
+        }
+        finally
+        {
+            StreamingOutput.MinBytes = StreamingOutput.DefaultMinBytes;
         }
     }
 

@@ -6,7 +6,7 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Engine.Tests;
 
 /// <summary>The preallocated-output overloads: shape checks with clear errors, reuse, and no allocation per call.</summary>
-[Collection("SimdLevel")]
+[Collection(EngineGlobalsCollection.Name)]
 public class Conv2dOutputTests
 {
     private static readonly Random Rng = new(21);

@@ -121,7 +121,13 @@ public class ValidationTests
         Assert.Contains(files, f => f.EndsWith("webcam.json"));
         Assert.Contains(files, f => f.EndsWith("cnn.json"));
         Assert.Contains(files, f => f.EndsWith("bench.json"));
-        foreach (var f in files) Assert.NotEmpty(PipelineFile.Load(f).Stages);
+        foreach (var f in files)
+        {
+            // Every shipped file plans: ops, keys, kernel files and formats all fit (at a small frame size).
+            var plan = Planning.PipelinePlan.Build(PipelineFile.Load(f), new Engine.Filters.FrameFormat(160, 90, 3, Engine.Imaging.PixelDepth.U8));
+            Assert.NotEmpty(plan.Stages);
+            Assert.NotEmpty(plan.Outputs);
+        }
         Assert.Equal(ScheduleMode.Live, PipelineFile.Load(Path.Combine(dir, "webcam.json")).Schedule.Mode);
     }
 

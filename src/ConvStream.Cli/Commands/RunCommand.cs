@@ -116,8 +116,8 @@ public static class RunCommand
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             stdout.WriteLine(SummaryTable.Format(summary));
-            foreach (var (name, sink) in sinks)
-                if (sink is not Pipeline.Outputs.NullSink) stdout.WriteLine($"wrote {sink.Description}");
+            foreach (var output in plan.Outputs)
+                if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;
         }
         finally

@@ -1,12 +1,13 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Media;
 using ConvStream.Media.Ffmpeg;
+using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
 using ConvStream.Media.Y4m;
 using ConvStream.Pipeline.Files;
-using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Synthetic;
 using ConvStream.Pipeline.Video;
@@ -46,6 +47,9 @@ internal static class RunMedia
         }
         if (kind is "webcam" or "camera")
             return CameraSource.Open(rest.Length == 0 ? "0" : rest);
+        // ConvStream.Media's own spellings: testsrc[:WxH@FPS], live:testsrc…, lavfi:GRAPH, image patterns (frames/f_%05d.png).
+        if (kind is "testsrc" or "lavfi" or "live") return MediaSpec.OpenSource(text);
+        if (text.Contains('%')) return MediaSpec.OpenSource(Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text));
 
         string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
         if (!File.Exists(path))
@@ -75,13 +79,17 @@ internal static class RunMedia
     public static IVideoSink CreateSink(PlannedOutput output, string outputDirectory)
     {
         var o = output.Definition;
-        if (o.Kind == OutputKind.Null) return new ConvStream.Pipeline.Outputs.NullSink();
-        if (IsWindow(o))
-            throw new ConvStreamException($"output '{o.Name}': a preview window needs ffplay support from ConvStream.Media, which this build does not have; run without --preview");
+        if (o.Kind == OutputKind.Null) return new Pipeline.Outputs.NullSink();
+        if (IsWindow(o)) return new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
         string path = Path.Combine(outputDirectory, o.Path!);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        if (o.Kind == OutputKind.Images) return new ConvStream.Media.Sinks.ImageSequenceSink(path);
+        if (o.Kind == OutputKind.Images)
+        {
+            // A folder without a pattern gets numbered PNGs inside it.
+            if (!path.Contains('%')) { Directory.CreateDirectory(path); path = Path.Combine(path, "%06d.png"); }
+            return new ImageSequenceSink(path);
+        }
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
         return new VideoFileSink(path);
     }

@@ -131,6 +131,8 @@ public sealed class PipelineRunner
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     foreach (var other in _outputs) await CompleteQuietly(other.Sink).ConfigureAwait(false);
+                    // Interrupted while opening (an encoder's probe killed by Ctrl+C): that is not the output's fault.
+                    cancellationToken.ThrowIfCancellationRequested();
                     throw Named($"output '{o.Plan.Name}'", e);
                 }
             }

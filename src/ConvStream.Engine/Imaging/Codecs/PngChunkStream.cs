@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace ConvStream.Engine.Imaging.Codecs;
@@ -11,9 +12,11 @@ namespace ConvStream.Engine.Imaging.Codecs;
 /// </summary>
 internal sealed class PngChunkStream(Stream output, string type, int chunkSize = 1 << 18) : Stream
 {
-    private readonly byte[] _buffer = new byte[8 + chunkSize + 4];
+    // Rented: an image-sequence sink encodes a PNG per frame, and this is the encoder's largest buffer.
+    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(8 + chunkSize + 4);
     private readonly byte[] _type = System.Text.Encoding.ASCII.GetBytes(type);
     private int _filled;
+    private bool _disposed;
 
     public static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
     {
@@ -58,7 +61,12 @@ internal sealed class PngChunkStream(Stream output, string type, int chunkSize =
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Emit();
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            Emit();
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
         base.Dispose(disposing);
     }
 

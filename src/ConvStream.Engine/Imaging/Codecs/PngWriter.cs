@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using ConvStream.Engine.Io;
 
@@ -38,34 +39,54 @@ public static class PngWriter
         PngChunkStream.WriteChunk(output, "IHDR", ihdr);
 
         int rowBytes = frame.RowBytes, bpp = frame.Channels;
-        var raw = new byte[rowBytes];
-        var prior = new byte[rowBytes]; // zeros: the row above the first
-        var candidate = new byte[1 + rowBytes];
-        var best = new byte[1 + rowBytes];
+        // Row buffers are rented (an image-sequence sink encodes one PNG per frame) and sliced to
+        // the row's length, since the pool may hand out longer arrays.
+        byte[] rawArray = ArrayPool<byte>.Shared.Rent(rowBytes), priorArray = ArrayPool<byte>.Shared.Rent(rowBytes);
+        byte[] candidateArray = ArrayPool<byte>.Shared.Rent(1 + rowBytes), bestArray = ArrayPool<byte>.Shared.Rent(1 + rowBytes);
+        try
+        {
+            EncodeRows(output, frame, rowBytes, bpp, rawArray, priorArray, candidateArray, bestArray);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rawArray);
+            ArrayPool<byte>.Shared.Return(priorArray);
+            ArrayPool<byte>.Shared.Return(candidateArray);
+            ArrayPool<byte>.Shared.Return(bestArray);
+        }
+        PngChunkStream.WriteChunk(output, "IEND", ReadOnlySpan<byte>.Empty);
+    }
+
+    private static void EncodeRows(Stream output, Frame frame, int rowBytes, int bpp, byte[] rawArray, byte[] priorArray, byte[] candidateArray, byte[] bestArray)
+    {
+        var raw = rawArray.AsMemory(0, rowBytes);
+        var prior = priorArray.AsMemory(0, rowBytes);
+        prior.Span.Clear(); // zeros: the row above the first
+        var candidate = candidateArray.AsMemory(0, 1 + rowBytes);
+        var best = bestArray.AsMemory(0, 1 + rowBytes);
         using (var idat = new PngChunkStream(output, "IDAT"))
         {
             using (var z = new ZLibStream(idat, CompressionLevel.Fastest, leaveOpen: true))
             {
                 for (int y = 0; y < frame.Height; y++)
                 {
-                    ToPngOrder(frame.RowSpan(y), raw, frame.Channels);
+                    ToPngOrder(frame.RowSpan(y), raw.Span, frame.Channels);
                     long bestScore = long.MaxValue;
                     for (int type = PngRowFilter.None; type <= PngRowFilter.Paeth; type++)
                     {
-                        long score = PngRowFilter.Filter(type, raw, prior, bpp, candidate.AsSpan(1));
+                        long score = PngRowFilter.Filter(type, raw.Span, prior.Span, bpp, candidate.Span[1..]);
                         if (score < bestScore)
                         {
                             bestScore = score;
-                            candidate[0] = (byte)type;
+                            candidate.Span[0] = (byte)type;
                             (best, candidate) = (candidate, best);
                         }
                     }
-                    z.Write(best);
+                    z.Write(best.Span);
                     (raw, prior) = (prior, raw);
                 }
             }
         }
-        PngChunkStream.WriteChunk(output, "IEND", ReadOnlySpan<byte>.Empty);
     }
 
     /// <summary>BGR(A) → RGB(A); gray is copied.</summary>

@@ -44,11 +44,11 @@ internal static unsafe class ConvRowKernel<TVec, TOps>
         int vw = TOps.Count;
         int x = xStart;
         bool stream = false;
-        if (TOps.Count > 1 && job.OutChannelStride % vw == 0 && xEnd - xStart >= 2 * vw)
+        if (TOps.Count > 1 && (job.Cout == 1 || job.OutChannelStride % vw == 0) && xEnd - xStart >= 2 * vw)
         {
             // Vector-aligned stores (a misaligned 64-byte store writes two lines; streaming stores
             // need alignment): one ordinary, overlapping vector covers the unaligned start, and
-            // every output row of the job shares the alignment.
+            // every output channel row of the job shares the alignment.
             int misaligned = (int)((nint)(job.Output + x) / sizeof(float) % vw);
             if (misaligned != 0)
             {

@@ -11,8 +11,13 @@ namespace ConvStream.Engine.Ops.Conv;
 /// </summary>
 internal static class StreamingOutput
 {
-    /// <summary>Outputs at least this large (32 MiB, beyond the last-level cache here) stream.</summary>
-    public const long MinBytes = 32L << 20;
+    /// <summary>
+    /// Outputs at least this large (32 MiB, beyond the last-level cache here) stream. Settable so
+    /// that tests can run the streaming stores on small outputs.
+    /// </summary>
+    internal static long MinBytes { get; set; } = DefaultMinBytes;
+
+    internal const long DefaultMinBytes = 32L << 20;
 
     public static bool Worth(long outputFloats) => outputFloats * sizeof(float) >= MinBytes;
 

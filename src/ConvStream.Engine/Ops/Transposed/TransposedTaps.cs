@@ -80,6 +80,36 @@ internal static class TransposedTaps
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
         ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        // Two vectors of columns at a time: 2·taps independent FMA chains hide the FMA latency
+        // (one chain per tap leaves the FMA units idle when there are fewer than eight taps).
+        for (; ix <= width - 32; ix += 32)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+            nuint xo = (nuint)(xRow + ix);
+            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
+            {
+                var u = Vector512.LoadUnsafe(ref xr, xo);
+                var v = Vector512.LoadUnsafe(ref xr, xo + 16);
+                ref float w = ref Unsafe.Add(ref wr, ci * Width);
+                { var c = Vector512.Create(w); a0 = Vector512.FusedMultiplyAdd(u, c, a0); b0 = Vector512.FusedMultiplyAdd(v, c, b0); }
+                if (TC.Value > 1) { var c = Vector512.Create(Unsafe.Add(ref w, 1)); a1 = Vector512.FusedMultiplyAdd(u, c, a1); b1 = Vector512.FusedMultiplyAdd(v, c, b1); }
+                if (TC.Value > 2) { var c = Vector512.Create(Unsafe.Add(ref w, 2)); a2 = Vector512.FusedMultiplyAdd(u, c, a2); b2 = Vector512.FusedMultiplyAdd(v, c, b2); }
+                if (TC.Value > 3) { var c = Vector512.Create(Unsafe.Add(ref w, 3)); a3 = Vector512.FusedMultiplyAdd(u, c, a3); b3 = Vector512.FusedMultiplyAdd(v, c, b3); }
+                if (TC.Value > 4) { var c = Vector512.Create(Unsafe.Add(ref w, 4)); a4 = Vector512.FusedMultiplyAdd(u, c, a4); b4 = Vector512.FusedMultiplyAdd(v, c, b4); }
+                if (TC.Value > 5) { var c = Vector512.Create(Unsafe.Add(ref w, 5)); a5 = Vector512.FusedMultiplyAdd(u, c, a5); b5 = Vector512.FusedMultiplyAdd(v, c, b5); }
+                if (TC.Value > 6) { var c = Vector512.Create(Unsafe.Add(ref w, 6)); a6 = Vector512.FusedMultiplyAdd(u, c, a6); b6 = Vector512.FusedMultiplyAdd(v, c, b6); }
+                if (TC.Value > 7) { var c = Vector512.Create(Unsafe.Add(ref w, 7)); a7 = Vector512.FusedMultiplyAdd(u, c, a7); b7 = Vector512.FusedMultiplyAdd(v, c, b7); }
+            }
+            { Add512(ref rr, offsets[0] + ix, a0); Add512(ref rr, offsets[0] + ix + 16, b0); }
+            if (TC.Value > 1) { Add512(ref rr, offsets[1] + ix, a1); Add512(ref rr, offsets[1] + ix + 16, b1); }
+            if (TC.Value > 2) { Add512(ref rr, offsets[2] + ix, a2); Add512(ref rr, offsets[2] + ix + 16, b2); }
+            if (TC.Value > 3) { Add512(ref rr, offsets[3] + ix, a3); Add512(ref rr, offsets[3] + ix + 16, b3); }
+            if (TC.Value > 4) { Add512(ref rr, offsets[4] + ix, a4); Add512(ref rr, offsets[4] + ix + 16, b4); }
+            if (TC.Value > 5) { Add512(ref rr, offsets[5] + ix, a5); Add512(ref rr, offsets[5] + ix + 16, b5); }
+            if (TC.Value > 6) { Add512(ref rr, offsets[6] + ix, a6); Add512(ref rr, offsets[6] + ix + 16, b6); }
+            if (TC.Value > 7) { Add512(ref rr, offsets[7] + ix, a7); Add512(ref rr, offsets[7] + ix + 16, b7); }
+        }
         for (; ix <= width - 16; ix += 16)
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
