@@ -15,6 +15,11 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 internal static class PoolRows
 {
+    // Hot loops are compiled fully optimized at once instead of going through tiering: a
+    // real-time stage must be fast from its first frame, and under heavy load the tier-up
+    // never caught up in the probe (Tier-0 code measured 2-4x slower).
+    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
+
     public static (int Size, int Stride) ReadWindow(StageSpec spec)
     {
         int size = spec.Int("size", 2);
@@ -40,6 +45,7 @@ internal static class PoolRows
     public static Span<ushort> WordScratch(int n) => (t_words is { } a && a.Length >= n ? a : t_words = new ushort[n]).AsSpan(0, n);
     public static Span<int> IntScratch(int n) => (t_ints is { } a && a.Length >= n ? a : t_ints = new int[n]).AsSpan(0, n);
 
+    [MethodImpl(Hot)]
     public static void MaxRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, SimdLevel level)
     {
         int n = dst.Length, x = 0;
@@ -53,6 +59,7 @@ internal static class PoolRows
         for (; x < n; x++) Unsafe.Add(ref pd, x) = Math.Max(Unsafe.Add(ref pa, x), Unsafe.Add(ref pb, x));
     }
 
+    [MethodImpl(Hot)]
     public static void SumRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<ushort> dst, SimdLevel level)
     {
         int n = dst.Length, x = 0;
@@ -126,6 +133,7 @@ internal static class PoolRows
     /// One output row of the 2×2 stride-2 max pool from input rows a and b, in one pass:
     /// vertical max, then the horizontal partners gathered by two <c>vpermb</c>.
     /// </summary>
+    [MethodImpl(Hot)]
     public static void MaxPool2x2Row(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, int channels, Span<byte> scratch, SimdLevel level)
     {
         int n = dst.Length, o = 0, i = 0;
@@ -157,6 +165,7 @@ internal static class PoolRows
     /// partners made adjacent by one <c>vpermb</c> per row, summed by <c>vpmaddubsw</c> into
     /// 16-bit lanes, the two rows added, rounded, narrowed by <c>vpmovwb</c>.
     /// </summary>
+    [MethodImpl(Hot)]
     public static void AvgPool2x2Row(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, int channels, Span<ushort> scratch, SimdLevel level)
     {
         int n = dst.Length, o = 0, i = 0;
@@ -184,6 +193,7 @@ internal static class PoolRows
     }
 
     /// <summary>out[xo·C+c] = max(v[2xo·C+c], v[(2xo+1)·C+c]) for the whole output row.</summary>
+    [MethodImpl(Hot)]
     public static void MaxPairs(ReadOnlySpan<byte> v, Span<byte> dst, int channels, SimdLevel level)
     {
         int n = dst.Length, o = 0, i = 0;
@@ -217,6 +227,7 @@ internal static class PoolRows
     }
 
     /// <summary>out[xo·C+c] = (s[2xo·C+c] + s[(2xo+1)·C+c] + 2) >> 2, where s holds vertical pair sums.</summary>
+    [MethodImpl(Hot)]
     public static void AvgPairs(ReadOnlySpan<ushort> s, Span<byte> dst, int channels, SimdLevel level)
     {
         int n = dst.Length, o = 0, i = 0;
