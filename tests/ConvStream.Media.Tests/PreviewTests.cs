@@ -55,4 +55,30 @@ public sealed class PreviewTests(ITestOutputHelper output)
         Assert.InRange(green, 200 * 50 * 8 / 10, 200 * 50 * 12 / 10);
         Assert.True(MediaTestKit.IsGone(pid), "ffplay is still running after the preview was disposed");
     }
+
+    [Fact]
+    public async Task ClosingTheWindowStopsTheNextWriteWithAClearError()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // No X server needed: SDL falls back to an offscreen driver. The user closing the window
+        // looks like ffplay exiting, which is what killing it does.
+        var preview = new PreviewSink(new PreviewOptions { Display = ":31999" });
+        await preview.OpenAsync(64, 48, 3, new VideoInfo { Width = 64, Height = 48, Channels = 3 }, CancellationToken.None);
+        int pid = preview.ProcessId!.Value;
+        var frame = new Frame(64, 48, 3);
+        await preview.WriteAsync(frame, new FrameStamp(0, TimeSpan.Zero, 0), CancellationToken.None);
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        var e = await Assert.ThrowsAsync<ConvStream.Engine.ConvStreamException>(async () =>
+        {
+            for (int i = 1; i < 400; i++)
+            {
+                await preview.WriteAsync(frame, new FrameStamp(i, TimeSpan.Zero, 0), CancellationToken.None);
+                await Task.Delay(25);
+            }
+        });
+        output.WriteLine(e.Message);
+        Assert.StartsWith("preview window 'ConvStream' was closed", e.Message);
+        await preview.DisposeAsync();
+        Assert.True(MediaTestKit.IsGone(pid));
+    }
 }

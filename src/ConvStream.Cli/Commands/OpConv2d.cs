@@ -35,7 +35,8 @@ internal static class OpConv2d
         var input = OpOptions.Read("--input", inputPath);
         var weight = OpOptions.Read("--weight", weightPath);
         var bias = biasPath is null ? null : OpOptions.Read("--bias", biasPath);
-        var result = OpOptions.Run(repeat, () => Conv2d.Forward(input, weight, bias, options));
+        var result = OpOptions.Run(repeat, () => Conv2d.Forward(input, weight, bias, options),
+            y => Conv2d.Forward(input, weight, bias, options, y));
         Npy.Write(output, result);
         return 0;
     }

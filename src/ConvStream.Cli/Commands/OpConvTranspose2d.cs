@@ -47,7 +47,8 @@ internal static class OpConvTranspose2d
         var input = OpOptions.Read("--input", inputPath);
         var weight = OpOptions.Read("--weight", weightPath);
         var bias = biasPath is null ? null : OpOptions.Read("--bias", biasPath);
-        var result = OpOptions.Run(repeat, () => ConvTranspose2d.Forward(input, weight, bias, options));
+        var result = OpOptions.Run(repeat, () => ConvTranspose2d.Forward(input, weight, bias, options),
+            y => ConvTranspose2d.Forward(input, weight, bias, options, y));
         Npy.Write(output, result);
         return 0;
     }

@@ -34,8 +34,9 @@ internal static class OpPool2d
         args.EnsureAllUsed();
 
         var input = OpOptions.Read("--input", inputPath);
-        Func<Tensor> op = isMax ? () => Pool2d.Max(input, options) : () => Pool2d.Average(input, options);
-        var result = OpOptions.Run(repeat, op);
+        var result = isMax
+            ? OpOptions.Run(repeat, () => Pool2d.Max(input, options), y => Pool2d.Max(input, options, y))
+            : OpOptions.Run(repeat, () => Pool2d.Average(input, options), y => Pool2d.Average(input, options, y));
         Npy.Write(output, result);
         return 0;
     }

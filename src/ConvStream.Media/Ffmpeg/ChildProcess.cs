@@ -51,6 +51,12 @@ internal sealed class ChildProcess : IDisposable
     public Stream? Stdout { get; }
     public StderrTail Stderr { get; }
 
+    /// <summary>
+    /// Runs when the process-exit hook has let this child finish on its own (an encoder moving its
+    /// finished file into place), so an abrupt exit still leaves the output where it belongs.
+    /// </summary>
+    public Action? OnFinishedAtExit { get; set; }
+
     /// <summary>Process ids of children started and not yet known to have exited (for tests and diagnostics).</summary>
     public static IReadOnlyCollection<int> RunningIds => Running.Keys.ToArray();
 
@@ -154,12 +160,30 @@ internal sealed class ChildProcess : IDisposable
     private static void InstallExitHook()
     {
         if (Interlocked.Exchange(ref _hookInstalled, 1) != 0) return;
-        // Runs on normal exit and on SIGTERM/Ctrl+C handled by the runtime: nothing we started may outlive us.
+        // Runs on normal exit and on SIGTERM/Ctrl+C handled by the runtime: nothing we started may
+        // outlive us. Encoders first get their stdin closed and a short grace to write their trailer.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            foreach (var child in Running.Values)
+            var children = Running.Values.ToArray();
+            var encoders = children.Where(c => c.Stdin is not null).ToArray();
+            foreach (var child in children.Except(encoders))
             {
                 try { child._process.Kill(entireProcessTree: true); } catch (Exception) { }
+            }
+            foreach (var child in encoders)
+            {
+                try { child.CloseStdin(); } catch (Exception) { }
+            }
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+            foreach (var child in encoders)
+            {
+                try
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left > TimeSpan.Zero && child._process.WaitForExit(left)) child.OnFinishedAtExit?.Invoke();
+                    else child._process.Kill(entireProcessTree: true);
+                }
+                catch (Exception) { }
             }
         };
     }

@@ -50,7 +50,7 @@ public sealed class StderrTail
     public string Quote(int count = 3)
     {
         var lines = Lines().Where(l => l.Trim().Length > 0).ToArray();
-        if (lines.Length == 0) return "(ffmpeg printed nothing)";
+        if (lines.Length == 0) return "(nothing on stderr)";
         return string.Join(" | ", lines.Skip(Math.Max(0, lines.Length - count)).Select(l => l.Trim()));
     }
 }

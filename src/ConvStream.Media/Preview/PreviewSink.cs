@@ -67,7 +67,8 @@ public sealed class PreviewSink : IVideoSink
     public ValueTask WriteAsync(Frame frame, FrameStamp stamp, CancellationToken cancellationToken)
     {
         if (_child is null) throw new InvalidOperationException($"{Description}: WriteAsync before OpenAsync");
-        if (_closed) throw new ConvStreamException($"{Description} was closed ({_child.Stderr.Quote(2)})");
+        if (_closed)
+            throw new ConvStreamException(_child.Stderr.TotalLines == 0 ? $"{Description} was closed" : $"{Description} was closed; ffplay said: {_child.Stderr.Quote(2)}");
         if (frame.Width != _width || frame.Height != _height || frame.Channels != _channels || frame.Depth != PixelDepth.U8)
             throw new ConvStreamException($"{Description}: frame {frame.ShapeText} does not match the opened {_width}x{_height}x{_channels} u8 stream");
         lock (_gate)

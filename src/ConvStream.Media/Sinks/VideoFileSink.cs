@@ -92,6 +92,9 @@ public sealed class VideoFileSink : IVideoSink
 
         _child = ChildProcess.Start(ffmpeg, args, $"ffmpeg encoding {Description}", redirectStdin: true, redirectStdout: false);
         PipeSize = PipeBuffer.Enlarge(_child.Stdin!);
+        // If the program ends without completing us (Environment.Exit, SIGTERM), the exit hook lets
+        // ffmpeg finish the file; it is then moved into place as CompleteAsync would.
+        _child.OnFinishedAtExit = () => { if (FramesWritten > 0 && !_completed) _output.Commit(); };
         return ValueTask.CompletedTask;
     }
 

@@ -45,7 +45,28 @@ public sealed unsafe class Filter2D
         }
         _tapStart[kernel.OutChannels] = w.Count;
         _tapPlane = plane.ToArray(); _tapKy = ky.ToArray(); _tapKx = kx.ToArray(); _tapW = w.ToArray();
+
+        // Row-pair entries (per-channel kernels at Vector512): input row d = 0..KH of the pair's
+        // window weighs into row y by K[d][kx] and into row y+1 by K[d−1][kx].
+        if (kernel.PerChannel)
+        {
+            var pd = new List<int>(); var pkx = new List<int>(); var pw0 = new List<float>(); var pw1 = new List<float>(); var pk = new List<byte>();
+            for (int d = 0; d <= kernel.KH; d++)
+                for (int x = 0; x < kernel.KW; x++)
+                {
+                    float a = d < kernel.KH ? kernel.Weight(0, 0, d, x) : 0f;
+                    float b = d >= 1 ? kernel.Weight(0, 0, d - 1, x) : 0f;
+                    if (a == 0f && b == 0f) continue;
+                    pd.Add(d); pkx.Add(x); pw0.Add(a); pw1.Add(b);
+                    pk.Add((byte)(a != 0f && b != 0f ? 2 : a != 0f ? 0 : 1));
+                }
+            _pairD = pd.ToArray(); _pairKx = pkx.ToArray(); _pairW0 = pw0.ToArray(); _pairW1 = pw1.ToArray(); _pairKind = pk.ToArray();
+        }
     }
+
+    private readonly int[] _pairD = [], _pairKx = [];
+    private readonly float[] _pairW0 = [], _pairW1 = [];
+    private readonly byte[] _pairKind = [];
 
     public Filter2DKernel Kernel => _k;
 
@@ -86,27 +107,46 @@ public sealed unsafe class Filter2D
         int n = w * unit;                               // outputs per accumulated row
 
         var s = t_scratch ??= new Scratch();
-        s.Ring = Grow(s.Ring, slotStride * kh * planes);
+        int ringRows = kh + 1;                          // one spare row so two output rows can be made at once
+        bool pairs = perChannel && level == SimdLevel.V512;
+        s.Ring = Grow(s.Ring, slotStride * ringRows * planes);
         s.Row = Grow(s.Row, w * c + TapAccumulator.Slack);
-        s.Out = Grow(s.Out, dst.RowLength + TapAccumulator.Slack);
-        if (s.Taps.Length < _tapW.Length + 1) s.Taps = new nint[_tapW.Length + 1];
-        if (s.SlotRow.Length < kh) s.SlotRow = new int[kh];
+        int outStride = (dst.RowLength + TapAccumulator.Slack + 15) & ~15;
+        s.Out = Grow(s.Out, 2 * outStride);
+        if (s.Taps.Length < Math.Max(_tapW.Length, _pairW0.Length) + 1) s.Taps = new nint[Math.Max(_tapW.Length, _pairW0.Length) + 1];
+        if (s.SlotRow.Length < ringRows) s.SlotRow = new int[ringRows];
         var slotRow = s.SlotRow;
-        for (int i = 0; i < kh; i++) slotRow[i] = int.MinValue;
+        for (int i = 0; i < ringRows; i++) slotRow[i] = int.MinValue;
 
-        fixed (float* ring = s.Ring, row = s.Row, outRow = s.Out, tapW = _tapW)
+        fixed (float* ring = s.Ring, row = s.Row, outRow = s.Out, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
+        fixed (byte* pkind = _pairKind)
         fixed (nint* taps = s.Taps)
         {
             for (int y = y0; y < y1; y++)
             {
-                // Bring rows y−ay … y−ay+KH−1 into the ring (in steady state: one new row).
-                for (int dy = 0; dy < kh; dy++)
+                bool pair = pairs && y + 1 < y1;
+                // Bring rows y−ay … y−ay+KH−1 (and one more for a pair) into the ring (in steady state: one or two new rows).
+                for (int dy = 0; dy < (pair ? kh + 1 : kh); dy++)
                 {
                     int v = y - ay + dy;
-                    int slot = ((v % kh) + kh) % kh;
+                    int slot = ((v % ringRows) + ringRows) % ringRows;
                     if (slotRow[slot] == v) continue;
                     slotRow[slot] = v;
                     FillSlot(src, v, ring + slot * planes * slotStride, slotStride, row, perChannel);
+                }
+                if (pair)
+                {
+                    for (int e = 0; e < _pairD.Length; e++)
+                    {
+                        int v = y - ay + _pairD[e];
+                        int slot = ((v % ringRows) + ringRows) % ringRows;
+                        taps[e] = (nint)(ring + slot * slotStride + _pairKx[e] * unit);
+                    }
+                    TapAccumulator.RunPair512((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n);
+                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y);
+                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow + outStride, dst.RowLength), dst, y + 1);
+                    y++;
+                    continue;
                 }
 
                 int cout = dst.Channels;
@@ -117,7 +157,7 @@ public sealed unsafe class Filter2D
                     for (int t = t0; t < t1; t++)
                     {
                         int v = y - ay + _tapKy[t];
-                        int slot = ((v % kh) + kh) % kh;
+                        int slot = ((v % ringRows) + ringRows) % ringRows;
                         taps[t - t0] = (nint)(ring + (slot * planes + _tapPlane[t]) * slotStride + _tapKx[t] * unit);
                     }
                     float* acc = perChannel ? outRow : row;

@@ -18,6 +18,11 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// </summary>
 internal static unsafe class TapAccumulator
 {
+    // Hot loops are compiled fully optimized at once instead of going through tiering: a
+    // real-time stage must be fast from its first frame, and under heavy load the tier-up
+    // never caught up in the probe (Tier-0 code measured 2-4x slower).
+    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
+
     /// <summary>Spare floats callers leave after each tap row and after dst.</summary>
     public const int Slack = 64;
 
@@ -43,6 +48,7 @@ internal static unsafe class TapAccumulator
         }
     }
 
+    [MethodImpl(Hot)]
     private static void Run512(float** taps, float* w, int nTaps, float init, float* dst, int n)
     {
         var i0 = Vector512.Create(init);
@@ -74,6 +80,84 @@ internal static unsafe class TapAccumulator
         }
     }
 
+    /// <summary>
+    /// Two output rows at once (y and y+1 of a per-channel kernel): entry e is a padded input row
+    /// pointer that row y weighs by <paramref name="w0"/>[e] and row y+1 by <paramref name="w1"/>[e]
+    /// (<paramref name="kind"/>: 0 = y only, 1 = y+1 only, 2 = both). Each loaded vector feeds
+    /// two FMAs, halving the loads that bound the one-row loop (most are cache-line splits,
+    /// since taps sit C floats apart). Entries are in (input row, kx) order, so each output row
+    /// still sees its own non-zero taps in row-major order: the same bits as <see cref="Run"/>.
+    /// </summary>
+    [MethodImpl(Hot)]
+    public static void RunPair512(float** taps, float* w0, float* w1, byte* kind, int nTaps, float init, float* dst0, float* dst1, int n)
+    {
+        var i0 = Vector512.Create(init);
+        int x = 0;
+        for (; x + 128 <= n; x += 128)
+        {
+            Vector512<float> a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
+            Vector512<float> b0 = i0, b1 = i0, b2 = i0, b3 = i0, b4 = i0, b5 = i0, b6 = i0, b7 = i0;
+            for (int t = 0; t < nTaps; t++)
+            {
+                float* p = taps[t] + x;
+                int k = kind[t];
+                if (k == 2)
+                {
+                    var k0 = Vector512.Create(w0[t]); var k1 = Vector512.Create(w1[t]);
+                    var v = Vector512.Load(p); a0 = Vector512.FusedMultiplyAdd(v, k0, a0); b0 = Vector512.FusedMultiplyAdd(v, k1, b0);
+                    v = Vector512.Load(p + 16); a1 = Vector512.FusedMultiplyAdd(v, k0, a1); b1 = Vector512.FusedMultiplyAdd(v, k1, b1);
+                    v = Vector512.Load(p + 32); a2 = Vector512.FusedMultiplyAdd(v, k0, a2); b2 = Vector512.FusedMultiplyAdd(v, k1, b2);
+                    v = Vector512.Load(p + 48); a3 = Vector512.FusedMultiplyAdd(v, k0, a3); b3 = Vector512.FusedMultiplyAdd(v, k1, b3);
+                    v = Vector512.Load(p + 64); a4 = Vector512.FusedMultiplyAdd(v, k0, a4); b4 = Vector512.FusedMultiplyAdd(v, k1, b4);
+                    v = Vector512.Load(p + 80); a5 = Vector512.FusedMultiplyAdd(v, k0, a5); b5 = Vector512.FusedMultiplyAdd(v, k1, b5);
+                    v = Vector512.Load(p + 96); a6 = Vector512.FusedMultiplyAdd(v, k0, a6); b6 = Vector512.FusedMultiplyAdd(v, k1, b6);
+                    v = Vector512.Load(p + 112); a7 = Vector512.FusedMultiplyAdd(v, k0, a7); b7 = Vector512.FusedMultiplyAdd(v, k1, b7);
+                }
+                else if (k == 0)
+                {
+                    var k0 = Vector512.Create(w0[t]);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), k0, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), k0, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), k0, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), k0, a3);
+                    a4 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 64), k0, a4);
+                    a5 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 80), k0, a5);
+                    a6 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 96), k0, a6);
+                    a7 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 112), k0, a7);
+                }
+                else
+                {
+                    var k1 = Vector512.Create(w1[t]);
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), k1, b0);
+                    b1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), k1, b1);
+                    b2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), k1, b2);
+                    b3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), k1, b3);
+                    b4 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 64), k1, b4);
+                    b5 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 80), k1, b5);
+                    b6 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 96), k1, b6);
+                    b7 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 112), k1, b7);
+                }
+            }
+            a0.Store(dst0 + x); a1.Store(dst0 + x + 16); a2.Store(dst0 + x + 32); a3.Store(dst0 + x + 48);
+            a4.Store(dst0 + x + 64); a5.Store(dst0 + x + 80); a6.Store(dst0 + x + 96); a7.Store(dst0 + x + 112);
+            b0.Store(dst1 + x); b1.Store(dst1 + x + 16); b2.Store(dst1 + x + 32); b3.Store(dst1 + x + 48);
+            b4.Store(dst1 + x + 64); b5.Store(dst1 + x + 80); b6.Store(dst1 + x + 96); b7.Store(dst1 + x + 112);
+        }
+        for (; x < n; x += 16)
+        {
+            var a = i0; var b = i0;
+            for (int t = 0; t < nTaps; t++)
+            {
+                var v = Vector512.Load(taps[t] + x);
+                int k = kind[t];
+                if (k != 1) a = Vector512.FusedMultiplyAdd(v, Vector512.Create(w0[t]), a);
+                if (k != 0) b = Vector512.FusedMultiplyAdd(v, Vector512.Create(w1[t]), b);
+            }
+            a.Store(dst0 + x); b.Store(dst1 + x);
+        }
+    }
+
+    [MethodImpl(Hot)]
     private static void Run256(float** taps, float* w, int nTaps, float init, float* dst, int n)
     {
         var i0 = Vector256.Create(init);
@@ -105,6 +189,7 @@ internal static unsafe class TapAccumulator
         }
     }
 
+    [MethodImpl(Hot)]
     private static void Run128(float** taps, float* w, int nTaps, float init, float* dst, int n)
     {
         var i0 = Vector128.Create(init);

@@ -39,8 +39,7 @@ public sealed class AvgPoolFilter : IFrameFilter
                 if (k == 2 && s == 2)
                 {
                     var sums = PoolRows.WordScratch(src.RowLength);
-                    PoolRows.SumRows(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), sums, level);
-                    PoolRows.AvgPairs(sums, dst, c, level);
+                    PoolRows.AvgPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, sums, level);
                     continue;
                 }
                 var col = PoolRows.IntScratch(src.RowLength);

@@ -38,8 +38,7 @@ public sealed class MaxPoolFilter : IFrameFilter
                 var dst = output.Row<byte>(oy);
                 if (k == 2 && s == 2)
                 {
-                    PoolRows.MaxRows(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), tmp, level);
-                    PoolRows.MaxPairs(tmp, dst, c, level);
+                    PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, tmp, level);
                     continue;
                 }
                 src.RowSpan(oy * s).CopyTo(tmp);
