@@ -135,6 +135,25 @@ public class ScheduleTests
     }
 
     [Fact]
+    public async Task AStageThatFailsOnItsFirstCallIsNamedBeforeAnyOutputOpensOrFrameIsRead()
+    {
+        // The runner warms every stage up once before the source starts (JIT, scratch pools), so a
+        // stage that cannot run at all fails there: no output is opened, no frame read.
+        var plan = Harness.Plan("""
+        { "stages": [ { "name": "ok", "op": "add" }, { "name": "broken", "op": "fail", "at": 0, "input": "source" } ],
+          "outputs": [ { "kind": "null", "stage": "ok", "name": "a" }, { "kind": "null", "stage": "broken", "name": "b" } ] }
+        """);
+        var sinks = Harness.Capture(plan, _ => new CaptureSink(keepPixels: false));
+        var runner = new PipelineRunner(plan, new SyntheticSource(64, 48, frames: 100), sinks);
+        var e = await Assert.ThrowsAsync<PipelineStageException>(() => runner.RunAsync());
+        Assert.Equal("stage 'broken'", e.Node);
+        Assert.Contains("deliberate failure at frame 0", e.Message);
+        Assert.All(sinks.Values.Cast<CaptureSink>(), s => Assert.Equal(default, s.Opened));
+        Assert.Equal(0, runner.FramesRead);
+        Assert.True(runner.Pool.AllReturned);
+    }
+
+    [Fact]
     public async Task AFailingSinkStopsThePipelineNamingTheOutput()
     {
         var plan = Harness.Plan("""

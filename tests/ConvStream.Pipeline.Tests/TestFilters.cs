@@ -113,7 +113,7 @@ internal static class TestFilters
         }
     }
 
-    /// <summary>A copy that throws on its frame number <paramref name="at"/> (0-based).</summary>
+    /// <summary>A copy that throws on its call number <paramref name="at"/> (0-based; in a pipeline, call 0 is the runner's warm-up).</summary>
     public sealed class Fail(int at) : IFrameFilter
     {
         private int _calls;
