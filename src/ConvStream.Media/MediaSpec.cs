@@ -4,6 +4,7 @@ using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
 using ConvStream.Media.Y4m;
+using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Video;
 
 namespace ConvStream.Media;

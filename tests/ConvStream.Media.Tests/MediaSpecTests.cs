@@ -3,6 +3,7 @@ using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
 using ConvStream.Media.Y4m;
+using ConvStream.Pipeline.Outputs;
 
 namespace ConvStream.Media.Tests;
 

@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
+using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Video;
@@ -109,7 +110,7 @@ public static class RunCommand
         try
         {
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new Pipeline.Outputs.NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
             var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             var run = runner.RunAsync(cancellationToken);

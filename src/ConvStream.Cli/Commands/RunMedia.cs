@@ -7,6 +7,7 @@ using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
 using ConvStream.Media.Y4m;
+using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Synthetic;
@@ -79,7 +80,7 @@ internal static class RunMedia
     public static IVideoSink CreateSink(PlannedOutput output, string outputDirectory)
     {
         var o = output.Definition;
-        if (o.Kind == OutputKind.Null) return new Pipeline.Outputs.NullSink();
+        if (o.Kind == OutputKind.Null) return new NullSink();
         if (IsWindow(o)) return new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
         string path = Path.Combine(outputDirectory, o.Path!);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
