@@ -22,11 +22,7 @@ public static class FrameConvertRows
 
     /// <summary>OpenCV's <c>saturate_cast&lt;uchar&gt;(float)</c>: round half to even, clamp to [0, 255].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte SaturateU8(float v)
-    {
-        float r = MathF.Round(v, MidpointRounding.ToEven);
-        return r <= 0f ? (byte)0 : r >= 255f ? (byte)255 : (byte)r;
-    }
+    public static byte SaturateU8(float v) => Codecs.SaturateCast.ToU8(v);
 
     /// <summary>OpenCV's <c>saturate_cast&lt;short&gt;(float)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

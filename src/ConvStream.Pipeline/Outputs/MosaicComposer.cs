@@ -1,5 +1,6 @@
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Imaging.Codecs;
 
 namespace ConvStream.Pipeline.Outputs;
 
@@ -70,7 +71,7 @@ public sealed class MosaicComposer
                 int sx = t.Xs[x], d = (t.X0 + x) * 3;
                 if (t.Channel >= 0)
                 {
-                    byte v = Saturate(Sample(src, sy, sx * c + t.Channel) * a + b);
+                    byte v = SaturateCast.ToU8(Sample(src, sy, sx * c + t.Channel) * a + b);
                     drow[d] = drow[d + 1] = drow[d + 2] = v;
                 }
                 else if (c == 1)
@@ -99,10 +100,8 @@ public sealed class MosaicComposer
     {
         PixelDepth.U8 => f.Row<byte>(y)[i],
         PixelDepth.S16 => (byte)Math.Min(255, Math.Abs((int)f.Row<short>(y)[i])),
-        _ => Saturate(f.Row<float>(y)[i]),
+        _ => SaturateCast.ToU8(f.Row<float>(y)[i]),
     };
-
-    private static byte Saturate(float v) => v >= 255f ? (byte)255 : v <= 0f || float.IsNaN(v) ? (byte)0 : (byte)MathF.Round(v);
 
     private static (float Lo, float Hi) ChannelRange(Frame f, int channel)
     {

@@ -1,5 +1,6 @@
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Imaging.Codecs;
 using ConvStream.Engine;
 
 namespace ConvStream.Pipeline.Stages;
@@ -62,7 +63,7 @@ public sealed class ToU8Stage : IFrameFilter
                     for (int i = 0; i < d.Length; i++)
                     {
                         int v = abs ? Math.Abs((int)s[i]) : s[i];
-                        d[i] = (byte)Math.Clamp(v, 0, 255);
+                        d[i] = (byte)Math.Clamp(v, 0, 255); // |s16| may exceed short.MaxValue, so not SaturateCast.ToU8(short)
                     }
                     break;
                 }
@@ -72,7 +73,7 @@ public sealed class ToU8Stage : IFrameFilter
                     for (int i = 0; i < d.Length; i++)
                     {
                         float v = abs ? MathF.Abs(s[i]) : s[i];
-                        d[i] = v >= 255f ? (byte)255 : v <= 0f || float.IsNaN(v) ? (byte)0 : (byte)MathF.Round(v, MidpointRounding.ToEven);
+                        d[i] = SaturateCast.ToU8(v);
                     }
                     break;
                 }

@@ -26,20 +26,7 @@ public static class SaturateCast
     {
         if (frame.Depth == PixelDepth.U8) return frame;
         var result = new Frame(frame.Width, frame.Height, frame.Channels, PixelDepth.U8);
-        for (int y = 0; y < frame.Height; y++)
-        {
-            var dst = result.RowSpan(y);
-            if (frame.Depth == PixelDepth.S16)
-            {
-                var src = frame.Row<short>(y);
-                for (int i = 0; i < src.Length; i++) dst[i] = ToU8(src[i]);
-            }
-            else
-            {
-                var src = frame.Row<float>(y);
-                for (int i = 0; i < src.Length; i++) dst[i] = ToU8(src[i]);
-            }
-        }
+        FrameConvert.ConvertDepth(frame, result); // the same saturation, vectorized
         return result;
     }
 }
