@@ -9,7 +9,8 @@ namespace ConvStream.Engine.Imaging.Codecs;
 /// spec). Encoding reads only raw bytes, so every byte is independent: a = raw[i−bpp], b = prior[i],
 /// c = prior[i−bpp] are plain shifted loads. Paeth's distances need 9 bits and are computed in 16-bit
 /// lanes. The score (sum of |filtered byte| read as signed) accumulates in 16-bit lanes, flushed
-/// before they could overflow. Generated from the same text as the 128- and 256-bit variants.
+/// before they could overflow. One text kept in three files, one per vector width (as Sep does);
+/// no generator exists, so change all three together: the tests hold each against the scalar filter.
 /// </summary>
 internal static class PngFilterV512
 {
