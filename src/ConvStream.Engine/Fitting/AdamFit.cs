@@ -79,7 +79,10 @@ public static class AdamFit
         }
 
         int np = nw + (model.Bias ? outs : 0);
-        var theta = new double[np];                 // weights, then the (scaled) biases
+        var theta = new double[np];                 // the weights' DCT coefficients (KernelBasis), then the (scaled) biases
+        var basis = new KernelBasis(inputs, kh, kw);
+        var pixel = new double[nw];                 // theta's weights in the pixel basis
+        var pixelGrad = new double[nw];
         var m1 = new double[np];
         var m2 = new double[np];
         var grad = new double[np];
@@ -90,9 +93,11 @@ public static class AdamFit
 
         double Evaluate(bool withGradient)
         {
-            for (int i = 0; i < nw; i++) weight.Data[i] = (float)theta[i];
+            basis.Synthesize(theta.AsSpan(0, nw), pixel);
+            for (int i = 0; i < nw; i++) weight.Data[i] = (float)pixel[i];
             if (bias is not null) for (int o = 0; o < outs; o++) bias.Data[o] = (float)theta[nw + o];
             Array.Clear(grad);
+            Array.Clear(pixelGrad);
             double sse = 0;
             foreach (var (x, t, wt, y) in batches)
             {
@@ -107,10 +112,11 @@ public static class AdamFit
                 }
                 if (!withGradient) continue;
                 var gradients = Conv2dBackward.Backward(x, weight, bias, y, conv);
-                for (int i = 0; i < nw; i++) grad[i] += gradients.GradWeight.Data[i];
+                for (int i = 0; i < nw; i++) pixelGrad[i] += gradients.GradWeight.Data[i];
                 if (bias is not null) for (int o = 0; o < outs; o++) grad[nw + o] += gradients.GradBias.Data[o];
             }
-            double reg = 0;
+            basis.Analyse(pixelGrad, grad.AsSpan(0, nw));
+            double reg = 0;                            // ‖w‖² = ‖u‖²: the basis is orthonormal
             for (int i = 0; i < nw; i++) { reg += theta[i] * theta[i]; grad[i] += 2 * penalty * theta[i]; }
             return (sse / count + penalty * reg) * scale * scale;   // in the data's own units
         }
@@ -134,14 +140,15 @@ public static class AdamFit
         }
         double final = Evaluate(withGradient: false);
 
-        var weights = theta[..nw];
+        var weights = new double[nw];
+        basis.Synthesize(theta.AsSpan(0, nw), weights);
         var biases = new double[outs];
         if (model.Bias)
             for (int o = 0; o < outs; o++)
             {
                 double b = theta[nw + o];          // b′ → b: take the centring back out
                 for (int ci = 0; ci < inputs; ci++)
-                    for (int tap = 0; tap < kh * kw; tap++) b -= mean[perChannel ? 0 : ci] * theta[(o * inputs + ci) * kh * kw + tap];
+                    for (int tap = 0; tap < kh * kw; tap++) b -= mean[perChannel ? 0 : ci] * weights[(o * inputs + ci) * kh * kw + tap];
                 biases[o] = b * scale;
             }
         return new FittedKernel(model, inputs, outs, weights, biases, FitMethod.Adam, condition, curve, final);

@@ -10,7 +10,8 @@ namespace ConvStream.Engine.Fitting;
 /// <c>weights[Cout][Cin][KH][KW]</c> for a full one, <c>bias</c> when fitted. In convolve mode
 /// the weights are rotated by 180° and <c>"mode": "convolve"</c> says so; the anchor is written
 /// only when it is not the file's default, so the stage reads back exactly the fitted geometry.
-/// Numbers are written as the shortest text that round-trips the double.
+/// Numbers are written as the shortest text that round-trips their float32 value: the stage
+/// computes in float32, so more digits would only be noise (−2.0000000000000036 is written −2).
 /// </summary>
 public static class FittedKernelFile
 {
@@ -25,8 +26,8 @@ public static class FittedKernelFile
 
         var sb = new StringBuilder();
         sb.Append("{\n");
-        sb.Append("  \"name\": ").Append(JsonSerializer.Serialize(name)).Append(",\n");
-        sb.Append("  \"description\": ").Append(JsonSerializer.Serialize(description)).Append(",\n");
+        sb.Append("  \"name\": ").Append(JsonSerializer.Serialize(name, Text)).Append(",\n");
+        sb.Append("  \"description\": ").Append(JsonSerializer.Serialize(description, Text)).Append(",\n");
         if (convolve) sb.Append("  \"mode\": \"convolve\",\n");
         if (!defaultAnchor) sb.Append(CultureInfo.InvariantCulture, $"  \"anchor\": [{fileAx}, {fileAy}],\n");
         bool full = m.Channels == FitChannels.Full;
@@ -64,5 +65,7 @@ public static class FittedKernelFile
     private static string Row(Func<int, double> value, int kw)
         => "[" + string.Join(", ", Enumerable.Range(0, kw).Select(kx => Num(value(kx)))) + "]";
 
-    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string Num(double v) => ((float)v).ToString("R", CultureInfo.InvariantCulture);
+
+    private static readonly JsonSerializerOptions Text = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
