@@ -179,8 +179,9 @@ public static class FitCommand
         string json = FittedKernelFile.ToJson(fit, r.Convolve, name, description);
         KernelFile.Parse(json, Path.GetFileName(r.Output));   // the stage must read what we write
 
+        string? plotWarning = null;
         if (r.Plot is not null)
-            LossPlot.Write(r.Plot, fit.LossCurve, LeastSquaresLoss(design, options, fit), $"convstream fit: {what}");
+            plotWarning = LossPlot.Write(r.Plot, fit.LossCurve, LeastSquaresLoss(design, options, fit), $"convstream fit: {what}");
         AtomicFile.Write(r.Output, s => s.Write(System.Text.Encoding.UTF8.GetBytes(json)));
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -190,7 +191,7 @@ public static class FitCommand
             : $"  condition not computed ({design.Unknowns} unknowns per output: too many for the normal equations)");
         stdout.WriteLine(Line("pair", onPair, targetDepth));
         if (onHoldout is not null) stdout.WriteLine(Line("holdout", onHoldout, targetDepth));
-        if (r.Plot is not null) stdout.WriteLine($"  wrote the loss curve to {r.Plot}");
+        if (r.Plot is not null) stdout.WriteLine($"  wrote the loss curve to {r.Plot}{(plotWarning is null ? "" : $" ({plotWarning})")}");
         stdout.WriteLine($"wrote {r.Output}; run it with --stage \"{StageText(r, fit, loaded.Frames[0], targetDepth)}\"");
         return 0;
     }

@@ -9,7 +9,8 @@ namespace ConvStream.Cli.Commands;
 /// </summary>
 internal static class LossPlot
 {
-    public static void Write(string path, IReadOnlyList<double> loss, double? optimum, string title)
+    /// <summary>Draws and writes the plot; returns a warning when the machine has no fonts (the plot then has no labels).</summary>
+    public static string? Write(string path, IReadOnlyList<double> loss, double? optimum, string title)
     {
         var plot = new ScottPlot.Plot();
         // Log scale by plotting log10 values with a tick generator that labels them as powers of ten.
@@ -36,5 +37,10 @@ internal static class LossPlot
         byte[] png = plot.GetImageBytes(900, 540, ScottPlot.ImageFormat.Png);
         if (png.Length == 0) throw new ConvStreamException($"{path}: the plotting library produced no image");
         AtomicFile.Write(path, s => s.Write(png));
+        // SkiaSharp's self-contained Linux build reads fonts from /usr/share/fonts only; without any
+        // it still draws, but every label is missing.
+        return SkiaSharp.SKFontManager.Default.FontFamilyCount == 0
+            ? "no fonts found (SkiaSharp looks in /usr/share/fonts): the plot has no labels; install one, e.g. apt-get install fonts-dejavu-core"
+            : null;
     }
 }
