@@ -12,6 +12,9 @@ namespace ConvStream.Engine.Fitting;
 /// only when it is not the file's default, so the stage reads back exactly the fitted geometry.
 /// Numbers are written as the shortest text that round-trips their float32 value: the stage
 /// computes in float32, so more digits would only be noise (−2.0000000000000036 is written −2).
+/// A weight below 1e-7 of the largest one (rounding residue of an exact fit, 6.6e-14 next to 5)
+/// is written as 0: it is below float32's resolution at the kernel's scale, and the conv stage
+/// skips zero taps.
 /// </summary>
 public static class FittedKernelFile
 {
@@ -22,7 +25,12 @@ public static class FittedKernelFile
         // File coordinates: a convolve file holds rot180 of the correlation weights, anchor flipped with them.
         int fileAx = convolve ? kw - 1 - m.AnchorX : m.AnchorX, fileAy = convolve ? kh - 1 - m.AnchorY : m.AnchorY;
         bool defaultAnchor = fileAx == kw / 2 && fileAy == kh / 2;
-        double W(int o, int ci, int ky, int kx) => convolve ? k.Weight(o, ci, kh - 1 - ky, kw - 1 - kx) : k.Weight(o, ci, ky, kx);
+        double largest = k.Weights.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double W(int o, int ci, int ky, int kx)
+        {
+            double v = convolve ? k.Weight(o, ci, kh - 1 - ky, kw - 1 - kx) : k.Weight(o, ci, ky, kx);
+            return Math.Abs(v) < 1e-7 * largest ? 0 : v;
+        }
 
         var sb = new StringBuilder();
         sb.Append("{\n");
