@@ -7,7 +7,8 @@ namespace ConvStream.Benchmarks;
 
 /// <summary>
 /// PNG encode (adaptive filter + fastest zlib) and decode of a 1080p BGR frame (a gradient with
-/// noise, like a camera frame), at each SIMD level of the encoder's filters.
+/// noise, like a camera frame), at the process default SIMD level (CONVSTREAM_SIMD=scalar for the
+/// scalar filters).
 /// Run: ./run.sh bench --filter *PngCodec*
 /// </summary>
 [MemoryDiagnoser]
@@ -17,13 +18,9 @@ public class PngCodecBenchmarks
     private byte[] _png = null!;
     private MemoryStream _output = null!;
 
-    [Params(SimdLevel.Scalar, SimdLevel.V256)]
-    public SimdLevel Level { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
-        Simd.Level = Level <= Simd.Hardware ? Level : Simd.Hardware;
         _frame = new Frame(1920, 1080, 3);
         var rng = new Random(1);
         for (int y = 0; y < _frame.Height; y++)

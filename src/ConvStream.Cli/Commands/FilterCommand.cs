@@ -60,11 +60,11 @@ public static class FilterCommand
         if (specs.Count == 0)
             throw new UsageException("filter needs at least one --stage \"OP[:key=value,...]\" (convstream filter --list shows the ops)");
         int repeat = repeatText is null ? 0 : PositiveInt("--repeat", repeatText);
-        if (threadsText is not null) Threads.Count = PositiveInt("--threads", threadsText);
+        var settings = threadsText is null ? ExecutionSettings.Default : ExecutionSettings.Default with { Threads = PositiveInt("--threads", threadsText) };
 
         // 1. Every stage, before any work: op names, keys and values, kernel files.
         ImageFile.CheckExtension(output);
-        var filters = CreateStages(specs);
+        var filters = CreateStages(specs, settings);
 
         // 2. Plan from the input's header: each stage's output format, and whether OUT can hold the last.
         var formats = new FrameFormat[filters.Length + 1];
@@ -98,16 +98,16 @@ public static class FilterCommand
         return 0;
     }
 
-    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs)
+    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
     {
         string cwd = Directory.GetCurrentDirectory();
         var filters = new IFrameFilter[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
-            var parsed = StageSpec.Parse(specs[i], cwd);
+            var parsed = StageSpec.Parse(specs[i], cwd, settings);
             // Name the stage by position too: two stages of one op are told apart.
             var spec = specs.Count == 1 ? parsed
-                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'");
+                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
             var filter = FilterRegistry.Create(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
