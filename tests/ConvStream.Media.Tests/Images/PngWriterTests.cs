@@ -2,12 +2,14 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using ConvStream.Engine.Imaging;
-using ConvStream.Engine.Imaging.Codecs;
-using static ConvStream.Engine.Tests.Imaging.ImagingFixtures;
+using ConvStream.Engine;
+using ConvStream.Media.Images;
+using ConvStream.Media.Images.Png;
+using static ConvStream.Media.Tests.Images.ImageFixtures;
 
-namespace ConvStream.Engine.Tests.Imaging;
+namespace ConvStream.Media.Tests.Images;
 
-/// <summary>Our PNG encoder: round trips through our decoder, and a file structure checked independently of it.</summary>
+/// <summary>ConvStream's PNG encoder: what OpenCV (libpng) decodes from its files, and a file structure checked independently of any decoder.</summary>
 public class PngWriterTests
 {
     [Theory]
@@ -17,14 +19,14 @@ public class PngWriterTests
     [InlineData(33, 19, 3)]
     [InlineData(64, 48, 4)]
     [InlineData(301, 3, 3)]
-    public void RoundTripsThroughOurReader(int width, int height, int channels)
+    public void OpenCvDecodesWhatWasWritten(int width, int height, int channels)
     {
         var frame = RandomFrame(width, height, channels, seed: width * 31 + height);
         using var temp = new TempFolder();
         string path = temp.File("out.png");
-        PngWriter.Write(path, frame);
+        ImageFile.Write(path, frame);
         byte[] file = File.ReadAllBytes(path);
-        var back = PngReader.Decode(file, path);
+        var back = ImageCodec.Decode(file, path);
         if (channels == 4)
         {
             // Alpha is dropped on read (as cv2.imread), so BGRA comes back as BGR.
@@ -46,7 +48,7 @@ public class PngWriterTests
     }
 
     [Fact]
-    public void FileIsWellFormedWithoutOurReader()
+    public void FileIsWellFormedWithoutAnyDecoder()
     {
         // Walk the chunks by hand, check every CRC against an independent bitwise CRC, inflate IDAT
         // with ZLibStream and undo the filters with a plain transcription of the PNG spec.

@@ -239,7 +239,7 @@ assert np.array_equal(np.load(os.path.join(PNM, 'ascii_ppm.npy')), small[..., ::
 # OpenCV's saturate_cast<uchar> (what an int16/float32 result becomes in an 8-bit file), through
 # cv2.add(x, 0, dtype=CV_8U). Ties, negatives, NaN and values past 255; not values past 2^31,
 # where OpenCV's int conversion overflows (ConvStream gives 255 there).
-SAT = os.path.join(HERE, '..', 'saturate')
+SAT = os.path.join(HERE, '..', '..', '..', 'ConvStream.Engine.Tests', 'Fixtures', 'saturate')
 os.makedirs(SAT, exist_ok=True)
 f = np.concatenate([np.array([-3.2, 0.5, 1.5, 2.5, 254.5, 255.49, 300, np.nan, -0.5, 0.49999997, 127.5, 128.5, -np.inf, 1e9], np.float32),
                     rng.uniform(-50, 300, 250).astype(np.float32),

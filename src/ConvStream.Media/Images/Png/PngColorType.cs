@@ -1,7 +1,7 @@
-namespace ConvStream.Engine.Imaging.Codecs;
+namespace ConvStream.Media.Images.Png;
 
 /// <summary>The PNG colour types (IHDR byte 9). Bit 1 = colour, bit 2 = alpha, bit 0 = palette.</summary>
-public enum PngColorType : byte
+internal enum PngColorType : byte
 {
     Gray = 0,
     Rgb = 2,

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ConvStream.Engine.Imaging.Codecs;
+namespace ConvStream.Media.Images.Png;
 
 /// <summary>
 /// The CRC-32 of PNG chunks, zlib and gzip (ISO-HDLC: reflected polynomial 0xEDB88320, initial and
@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Imaging.Codecs;
 /// here: slicing-by-8 (eight 256-entry tables, eight bytes per step) runs several times faster than
 /// the one-table loop on multi-megabyte IDAT chunks; the one-table loop finishes the tail.
 /// </summary>
-public static class Crc32
+internal static class Crc32
 {
     private const uint Polynomial = 0xEDB88320u;
     private static readonly uint[] Table = BuildTables();

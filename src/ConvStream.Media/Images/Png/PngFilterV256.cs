@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace ConvStream.Engine.Imaging.Codecs;
+namespace ConvStream.Media.Images.Png;
 
 /// <summary>
 /// The PNG encoder's filters, 32 bytes at a time (<see cref="PngRowFilter.FilterScalar"/> is the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace ConvStream.Engine.Imaging.Codecs;
+namespace ConvStream.Media.Images.Png;
 
 /// <summary>
 /// A write-only stream that cuts what is written to it into PNG chunks of one type (IDAT), each

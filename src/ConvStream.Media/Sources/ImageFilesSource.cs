@@ -1,24 +1,26 @@
 using System.Diagnostics;
 using ConvStream.Engine;
 using ConvStream.Engine.Imaging;
-using ConvStream.Engine.Imaging.Codecs;
 using ConvStream.Media.Color;
+using ConvStream.Media.Images;
 using ConvStream.Pipeline.Video;
 
 namespace ConvStream.Media.Sources;
 
 /// <summary>
-/// A numbered PNG sequence decoded natively (no ffmpeg) with the engine's PNG codec, as
-/// <c>cv2.imread</c> reads each file. Every file must have the first one's size; gray files give
-/// BGR frames by replication and colour files give gray ones by OpenCV's formula when asked.
+/// A numbered image sequence (PNG, JPEG, BMP, TIFF, WebP, PGM/PPM) decoded in-process by OpenCV's
+/// imgcodecs (no ffmpeg), as <c>cv2.imread</c> reads each file. Every file must have the first one's
+/// size; gray files give BGR frames by replication and colour files give gray ones by OpenCV's
+/// formula when asked. A file that cannot be decoded ends the stream with an error naming the file
+/// and its frame index; the frames before it have been handed out.
 /// </summary>
-public sealed class PngSequenceSource : IVideoSource
+public sealed class ImageFilesSource : IVideoSource
 {
     private readonly ImageSequencePattern _pattern;
     private readonly long _start;
     private long _index;
 
-    private PngSequenceSource(ImageSequencePattern pattern, long start, VideoInfo info)
+    private ImageFilesSource(ImageSequencePattern pattern, long start, VideoInfo info)
     {
         _pattern = pattern;
         _start = start;
@@ -27,21 +29,21 @@ public sealed class PngSequenceSource : IVideoSource
 
     public VideoInfo Info { get; }
 
-    public static PngSequenceSource Open(string pattern, int rateNumerator = 30, int rateDenominator = 1, int channels = 3)
+    public static ImageFilesSource Open(string pattern, int rateNumerator = 30, int rateDenominator = 1, int channels = 3)
     {
         if (channels is not (1 or 3)) throw new ConvStreamException($"{pattern}: channels must be 1 (gray) or 3 (BGR), not {channels}");
         if (rateNumerator <= 0 || rateDenominator <= 0) throw new ConvStreamException($"{pattern}: frame rate {rateNumerator}/{rateDenominator} must be positive");
         var seq = new ImageSequencePattern(pattern);
         var (start, count) = seq.Find();
         string first = seq.PathOf(start);
-        var header = PngReader.ReadHeader(File.ReadAllBytes(first), first);
+        var header = ImageFile.ReadFormat(first);
         var info = new VideoInfo
         {
             Width = header.Width, Height = header.Height, Channels = channels,
             FrameRateNumerator = rateNumerator, FrameRateDenominator = rateDenominator, FrameCount = count,
             Duration = TimeSpan.FromSeconds((double)count * rateDenominator / rateNumerator),
         };
-        return new PngSequenceSource(seq, start, info);
+        return new ImageFilesSource(seq, start, info);
     }
 
     public ValueTask<FrameStamp?> ReadAsync(Frame destination, CancellationToken cancellationToken)
@@ -51,10 +53,10 @@ public sealed class PngSequenceSource : IVideoSource
             throw new ConvStreamException($"{_pattern.Pattern}: frame {destination.ShapeText} does not fit its {Info.Width}x{Info.Height}x{Info.Channels} u8 frames");
         if (_index >= Info.FrameCount) return new ValueTask<FrameStamp?>((FrameStamp?)null);
         string path = _pattern.PathOf(_start + _index);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new ConvStreamException($"{path}: the image sequence's frame {_index} disappeared while reading"); }
-        var image = PngReader.Decode(bytes, path);
+        if (!File.Exists(path)) throw new ConvStreamException($"{path}: the image sequence's frame {_index} disappeared while reading");
+        Frame image;
+        try { image = ImageFile.Read(path); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{_pattern.Pattern}: frame {_index}: {e.Message}"); }
         if (image.Width != Info.Width || image.Height != Info.Height)
             throw new ConvStreamException($"{path}: frame {_index} is {image.Width}x{image.Height} but the sequence is {Info.Width}x{Info.Height}");
         for (int y = 0; y < image.Height; y++)

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using ConvStream.Engine.Simd;
 using SimdConfig = ConvStream.Engine.Simd.Simd;
 
-namespace ConvStream.Engine.Imaging.Codecs;
+namespace ConvStream.Media.Images.Png;
 
 /// <summary>
 /// PNG's five scanline filters (None, Sub, Up, Average, Paeth). Each predicts a byte from the byte
@@ -12,36 +12,9 @@ namespace ConvStream.Engine.Imaging.Codecs;
 /// difference mod 256. "One pixel" is <c>bpp</c> bytes (at least 1 for sub-byte depths). The first
 /// row's "above" is all zeros.
 /// </summary>
-public static class PngRowFilter
+internal static class PngRowFilter
 {
     public const int None = 0, Sub = 1, Up = 2, Average = 3, Paeth = 4;
-
-    /// <summary>Reverses filter <paramref name="type"/> on <paramref name="row"/> in place; false for a type outside 0..4.</summary>
-    public static bool Unfilter(int type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
-    {
-        int n = row.Length;
-        switch (type)
-        {
-            case None:
-                return true;
-            case Sub:
-                for (int i = bpp; i < n; i++) row[i] += row[i - bpp];
-                return true;
-            case Up:
-                AddInPlace(row, prior);
-                return true;
-            case Average:
-                for (int i = 0; i < bpp && i < n; i++) row[i] += (byte)(prior[i] >> 1);
-                for (int i = bpp; i < n; i++) row[i] += (byte)((row[i - bpp] + prior[i]) >> 1);
-                return true;
-            case Paeth:
-                for (int i = 0; i < bpp && i < n; i++) row[i] += prior[i]; // a = c = 0: Paeth picks b
-                UnfilterPaeth(row, prior, bpp);
-                return true;
-            default:
-                return false;
-        }
-    }
 
     /// <summary>
     /// Writes filter <paramref name="type"/> of <paramref name="raw"/> into <paramref name="filtered"/>
@@ -101,28 +74,6 @@ public static class PngRowFilter
         return Math.Abs((int)(sbyte)d);
     }
 
-    /// <summary>
-    /// Paeth decoding is a serial chain (each byte needs the decoded byte one pixel left), so it
-    /// cannot be vectorised along the row; it is the decoder's hot loop on libpng's files, which
-    /// pick Paeth for most rows of photos. Branch-free selection and no bounds checks here.
-    /// </summary>
-    private static void UnfilterPaeth(Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
-    {
-        int n = row.Length;
-        if (n <= bpp) return;
-        _ = prior[n - 1]; // one bounds check for the whole row
-        ref byte r = ref MemoryMarshal.GetReference(row);
-        ref byte p = ref MemoryMarshal.GetReference(prior);
-        for (int i = bpp; i < n; i++)
-        {
-            int a = Unsafe.Add(ref r, i - bpp), b = Unsafe.Add(ref p, i), c = Unsafe.Add(ref p, i - bpp);
-            int pa = Math.Abs(b - c), pb = Math.Abs(a - c), pc = Math.Abs(a + b - 2 * c);
-            int predicted = pb <= pc ? b : c;
-            predicted = pa <= pb && pa <= pc ? a : predicted;
-            Unsafe.Add(ref r, i) += (byte)predicted;
-        }
-    }
-
     /// <summary>The Paeth predictor: whichever of a, b, c is closest to a + b − c (ties: a, then b).</summary>
     public static byte Predict(int a, int b, int c)
     {
@@ -130,18 +81,5 @@ public static class PngRowFilter
         int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
         if (pa <= pb && pa <= pc) return (byte)a;
         return pb <= pc ? (byte)b : (byte)c;
-    }
-
-    private static void AddInPlace(Span<byte> row, ReadOnlySpan<byte> prior)
-    {
-        int i = 0;
-        if (SimdConfig.Level != SimdLevel.Scalar && Vector.IsHardwareAccelerated)
-        {
-            var r = MemoryMarshal.Cast<byte, Vector<byte>>(row);
-            var p = MemoryMarshal.Cast<byte, Vector<byte>>(prior[..row.Length]);
-            for (int k = 0; k < r.Length; k++) r[k] += p[k];
-            i = r.Length * Vector<byte>.Count;
-        }
-        for (; i < row.Length; i++) row[i] += prior[i];
     }
 }
