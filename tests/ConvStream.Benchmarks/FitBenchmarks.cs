@@ -24,11 +24,11 @@ public class FitBenchmarks
     [Params(1, 2)] public int Threads;
 
     private FitDesign _design = null!;
+    private ExecutionSettings Settings => ExecutionSettings.Default with { Threads = Threads };
 
     [GlobalSetup]
     public void Setup()
     {
-        ConvStream.Engine.Simd.Threads.Count = Threads;
         var rng = new Random(3);
         var before = new Frame(1920, 1080, 3);
         for (int y = 0; y < before.Height; y++)
@@ -48,9 +48,9 @@ public class FitBenchmarks
 
     [Benchmark] public NormalEquations NormalEquations5x5() => NormalEquations.Build(_design, Threads, Simd.Level);
 
-    [Benchmark] public FittedKernel LeastSquares5x5() => KernelFitter.Fit(_design, new KernelFitOptions { Method = FitMethod.LeastSquares, Threads = Threads });
+    [Benchmark] public FittedKernel LeastSquares5x5() => KernelFitter.Fit(_design, new KernelFitOptions { Method = FitMethod.LeastSquares, Settings = Settings });
 
-    [Benchmark] public FittedKernel Adam1Step5x5() => AdamFit.Fit(_design, new AdamOptions { Steps = 1 }, 0, null);
+    [Benchmark] public FittedKernel Adam1Step5x5() => AdamFit.Fit(_design, new AdamOptions { Steps = 1 }, 0, null, settings: Settings);
 
-    [Benchmark] public FittedKernel Adam5Steps5x5() => AdamFit.Fit(_design, new AdamOptions { Steps = 5 }, 0, null);
+    [Benchmark] public FittedKernel Adam5Steps5x5() => AdamFit.Fit(_design, new AdamOptions { Steps = 5 }, 0, null, settings: Settings);
 }

@@ -1,4 +1,5 @@
 using ConvStream.Engine.Imaging;
+using ConvStream.Media.Images;
 
 namespace ConvStream.Cli.Tests;
 

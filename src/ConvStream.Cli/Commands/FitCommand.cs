@@ -7,6 +7,7 @@ using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Io;
 using ConvStream.Engine.Simd;
+using ConvStream.Media.Images;
 
 namespace ConvStream.Cli.Commands;
 
@@ -30,7 +31,8 @@ public static class FitCommand
         "",
         "Finds the kernel K with conv(BEFORE, K) ≈ AFTER and writes it in the conv stage's kernel-file format:",
         "  convstream filter BEFORE OUT --stage \"conv:kernel=KERNEL.json\" reproduces AFTER.",
-        "  --input, --target  two images of the same size (PNG, PGM/PPM, .npy uint8/int16/float32, (H,W) or (H,W,C)),",
+        "  --input, --target  two images of the same size (JPEG, PNG, BMP, TIFF, WebP, PGM/PPM, .npy uint8/int16/float32,",
+        "                     (H,W) or (H,W,C)),",
         "                     or two videos of the same length and frame rate (then --frames N pairs are sampled).",
         "                     On an 8-bit target, samples at 0 or 255 may be clipped and are left out of the fit.",
         "  --kernel KHxKW     the kernel's size, e.g. 5x5 or 3x7 (odd or even; anchor as filter2D: (KW/2, KH/2)).",
@@ -104,7 +106,7 @@ public static class FitCommand
         string? holdoutText = a.Optional("--holdout");
         string? plot = a.Optional("--plot");
         int frames = a.Int("--frames", 8);
-        int threads = a.Int("--threads", Threads.Count);
+        int threads = a.Int("--threads", Threads.Default);
         a.EnsureAllUsed();
 
         if (steps < 1) throw new UsageException($"option --steps '{steps}' must be a positive integer");
@@ -159,7 +161,8 @@ public static class FitCommand
         }
 
         var progress = method == FitMethod.Adam ? new FitProgress() : null;
-        var options = new KernelFitOptions { Method = method, L2 = r.L2, Adam = r.Adam, Threads = r.Threads, Level = Simd.Level };
+        var settings = ExecutionSettings.Default with { Threads = r.Threads };
+        var options = new KernelFitOptions { Method = method, L2 = r.L2, Adam = r.Adam, Settings = settings };
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var fit = KernelFitter.Fit(design, options, progress is null ? null : progress.Report, cancel);
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -199,7 +202,7 @@ public static class FitCommand
     private static FitQuality Measure(string json, Request r, IReadOnlyList<(Frame Before, Frame After)> frames, PixelDepth depth)
     {
         var kernel = KernelFile.Parse(json, Path.GetFileName(r.Output)).ToKernel(null, 1, 0, null, r.Border);
-        var stage = new ConvFilter(kernel, depth, Path.GetFileName(r.Output));
+        var stage = new ConvFilter(kernel, depth, Path.GetFileName(r.Output), ExecutionSettings.Default with { Threads = r.Threads });
         double sse = 0, max = 0, peak = 0;
         foreach (var (before, after) in frames)
         {

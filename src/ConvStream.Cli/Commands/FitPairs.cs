@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Fitting;
 using ConvStream.Engine.Imaging;
+using ConvStream.Media.Images;
 using ConvStream.Media.Sources;
 using ConvStream.Media.Y4m;
 using ConvStream.Pipeline.Video;
@@ -16,7 +17,7 @@ internal static class FitPairs
 {
     public sealed record Loaded(IReadOnlyList<(Frame Before, Frame After)> Frames, string Description);
 
-    public static bool IsImage(string path) => ImageFile.KindOfExtension(path) is not null;
+    public static bool IsImage(string path) => ImageFile.IsImageExtension(path);
 
     public static Loaded Read(string before, string after, int videoFrames, CancellationToken cancel)
     {

@@ -1,4 +1,5 @@
 using ConvStream.Engine.Ops;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Fitting;
@@ -21,7 +22,8 @@ public static class AdamFit
 {
     /// <param name="progress">Called after each step with (step, steps, loss before the step).</param>
     public static FittedKernel Fit(FitDesign design, AdamOptions options, double l2, FitCondition? condition,
-                                   Action<int, int, double>? progress = null, CancellationToken cancel = default)
+                                   Action<int, int, double>? progress = null, CancellationToken cancel = default,
+                                   ExecutionSettings? settings = null)
     {
         if (options.Steps < 1) throw new ConvStreamException($"Adam needs at least 1 step, got {options.Steps}");
         if (!(options.LearningRate > 0) || !double.IsFinite(options.LearningRate))
@@ -101,7 +103,7 @@ public static class AdamFit
             double sse = 0;
             foreach (var (x, t, wt, y) in batches)
             {
-                Conv2d.Forward(x, weight, bias, conv, y);
+                Conv2d.Forward(x, weight, bias, conv, y, settings);
                 var g = y.Data;                        // becomes ∂L/∂y in place
                 for (int k = 0; k < t.Length; k++)
                 {
@@ -111,7 +113,7 @@ public static class AdamFit
                     g[k] = (float)(2 * r / count);
                 }
                 if (!withGradient) continue;
-                var gradients = Conv2dBackward.Backward(x, weight, bias, y, conv);
+                var gradients = Conv2dBackward.Backward(x, weight, bias, y, conv, settings);
                 for (int i = 0; i < nw; i++) pixelGrad[i] += gradients.GradWeight.Data[i];
                 if (bias is not null) for (int o = 0; o < outs; o++) grad[nw + o] += gradients.GradBias.Data[o];
             }
