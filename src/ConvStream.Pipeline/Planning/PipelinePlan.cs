@@ -70,6 +70,7 @@ public sealed class PipelinePlan
             IFrameFilter filter;
             try { filter = StageFactory.Create(spec, extraOps); }
             catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message)); }
+            TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
             if (filter.InputCount != s.Inputs.Count)
                 throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
             var inputs = s.Inputs.Select(i => formats[i]).ToArray();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Files;
@@ -25,7 +26,7 @@ namespace ConvStream.Pipeline.Runtime;
 /// after the other; a node that throws stops the whole pipeline, every sink is still completed,
 /// and <see cref="RunAsync"/> throws a <see cref="PipelineStageException"/> naming the node.
 /// </summary>
-public sealed class PipelineRunner
+public sealed partial class PipelineRunner
 {
     private readonly PipelinePlan _plan;
     private readonly IVideoSource _source;
@@ -35,6 +36,7 @@ public sealed class PipelineRunner
     private readonly StageNode[] _stages;
     private readonly OutputNode[] _outputs;
     private readonly object _faultGate = new();
+    private readonly List<string> _notes = new();
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
     private long _framesRead;
@@ -87,6 +89,8 @@ public sealed class PipelineRunner
     /// <summary>Source, stages in dependency order, then outputs.</summary>
     public IReadOnlyList<StageMetrics> Nodes { get; }
     public long FramesRead => Interlocked.Read(ref _framesRead);
+    /// <summary>What the user should know about the run that is not an error (a clip shorter than a temporal window).</summary>
+    public IReadOnlyList<string> Notes { get { lock (_notes) return _notes.ToArray(); } }
     /// <summary>Frames every output has written (the slowest output's count).</summary>
     public long FramesWritten => _outputs.Length == 0 ? FramesRead : _outputs.Min(o => o.Metrics.FramesOut);
 
@@ -140,7 +144,8 @@ public sealed class PipelineRunner
                 }
             }
             var tasks = new List<Task>();
-            foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
+            foreach (var s in _stages)
+                tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => s.Plan.Filter is ITemporalFilter t ? RunTemporalStageAsync(s, t) : RunStageAsync(s)));
             foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
             tasks.Add(NodeThread.Run("source", () => RunSourceAsync(cancellationToken)));
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -185,13 +190,14 @@ public sealed class PipelineRunner
         foreach (var s in _plan.Stages)
         {
             var inputs = new PooledFrame[s.Inputs.Length];
-            var frames = new Frame[s.Inputs.Length];
+            // A temporal stage reads a window of its one input: the same frame repeated will do.
+            var frames = new Frame[s.Filter is ITemporalFilter t ? t.Span : s.Inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
                 inputs[i] = Pool.Rent(s.Inputs[i]);
-                frames[i] = inputs[i].Frame;
-                frames[i].Bytes.Clear();
+                inputs[i].Frame.Bytes.Clear();
             }
+            for (int i = 0; i < frames.Length; i++) frames[i] = inputs[Math.Min(i, inputs.Length - 1)].Frame;
             var output = Pool.Rent(s.Output);
             try
             {
@@ -206,6 +212,7 @@ public sealed class PipelineRunner
                 output.Release();
                 foreach (var f in inputs) f.Release();
             }
+            (s.Filter as ITemporalFilter)?.Restart(); // the warm-up frame is no history
         }
     }
 
@@ -221,7 +228,12 @@ public sealed class PipelineRunner
         void Add(FrameFormat f, int n) => need[f] = need.GetValueOrDefault(f) + n;
         int perProducer = _plan.Schedule.Capacity + 2;
         Add(_plan.SourceFormat, perProducer);
-        foreach (var s in _plan.Stages) Add(s.Output, perProducer);
+        foreach (var s in _plan.Stages)
+        {
+            Add(s.Output, perProducer);
+            // A temporal window holds up to Span input frames (and a black frame for the zeros rule) besides the queues.
+            if (s.Filter is ITemporalFilter t) Add(s.Inputs[0], t.Span + (t.TimeBorder == Engine.Geometry.BorderMode.Zeros ? 1 : 0));
+        }
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
         foreach (var (format, count) in need) Pool.Reserve(format, count);
