@@ -284,4 +284,58 @@ public class TemporalStageTests
         Assert.Contains("stage 'fg'", e.Message);
         Assert.Contains("must be the frame's f32 background (a running-average stage", e.Message);
     }
+
+    [Theory]
+    [InlineData("centred", "replicate", 1)]
+    [InlineData("causal", "zeros", 2)]
+    public async Task Conv3d_stage_equals_the_engine_reference_on_the_whole_clip(string mode, string timeBorder, int front)
+    {
+        // Streaming conv3d with a 3-frame window = conv3d of the whole (C,T,H,W) clip padded in time by the same rule.
+        var rng = new Random(16);
+        var weight = new Engine.Tensors.Tensor(Enumerable.Range(0, 2 * 3 * 3 * 3 * 3).Select(_ => (float)(rng.NextDouble() - 0.5) / 20).ToArray(), 2, 3, 3, 3, 3);
+        string path = Path.Combine(Path.GetTempPath(), $"conv3d-{Environment.ProcessId}-{mode}.npy");
+        Npy.Write(path, weight);
+        try
+        {
+            var clip = new Engine.Tensors.Tensor(new float[C * T * H * W], C, T, H, W);
+            for (int t = 0; t < T; t++)
+                for (int p = 0; p < H * W; p++)
+                    for (int ch = 0; ch < C; ch++) clip.Data[((ch * T) + t) * H * W + p] = Frames.Value[t][p * C + ch];
+            var options = new Engine.Ops.Conv3dOptions
+            {
+                Padding = Engine.Geometry.Padding3.Explicit(front, 2 - front, 1, 1, 1, 1),
+                Border = Engine.Geometry.BorderMode.Reflect,
+                TemporalBorder = timeBorder == "zeros" ? Engine.Geometry.BorderMode.Zeros : Engine.Geometry.BorderMode.Replicate,
+            };
+            var expected = Engine.Ops.Conv3dReference.Forward(clip, weight, null, options);   // (2, T, H, W)
+            string spec = $"conv3d:weights={path},padding=same,border=reflect,mode={mode},time-border={timeBorder}";
+
+            var stage = (ITemporalFilter)StageFactory.Create(spec);
+            var format = stage.OutputFormat([new FrameFormat(W, H, C, PixelDepth.U8)]);
+            Assert.Equal(new FrameFormat(W, H, 2, PixelDepth.F32), format);
+            var (past, future) = TemporalModes.Footprint(stage.Span, stage.Mode, live: false);
+            Assert.Equal((front, 2 - front), (past, future));   // the frames before and after = the clip's padding in time
+            var frames = Frames.Value.Select(FrameOf).ToArray();
+            var black = new Frame(W, H, C);
+            black.Bytes.Clear();
+            var output = format.Allocate();
+            for (int t = 0; t < T; t++)
+            {
+                stage.Apply(Window(frames, black, t, past, future, stage.TimeBorder), output);
+                var got = ToFloats(output.ToPacked());
+                for (int p = 0; p < H * W; p++)
+                    for (int co = 0; co < 2; co++)
+                    {
+                        float e = expected.Data[(co * T + t) * H * W + p], a = got[p * 2 + co];
+                        Assert.True(Math.Abs(a - e) <= 1e-4 + 1e-5 * Math.Abs(e), $"frame {t} pixel {p} channel {co}: {a} vs reference {e}");
+                    }
+            }
+
+            // The same stage in a whole offline pipeline: one output per input frame, in order.
+            var (sink, _) = await RunAsync(StageJson("c3", spec) + ", " + StageJson("u8", "normalize:mode=scale,scale=1,offset=128", "\"c3\""), "u8", new FixtureSource(Frames.Value, W, H, C));
+            Assert.Equal(T, sink.Frames.Count);
+            Assert.Equal(Enumerable.Range(0, T).Select(i => (long)i), sink.Frames.Select(f => f.Stamp.Index));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -22,6 +22,7 @@ public static class StageFactory
         ["relu"] = s => new ReluStage(s),
         ["normalize"] = s => new NormalizeStage(s),
         ["to-u8"] = s => new ToU8Stage(s),
+        ["conv3d"] = s => new Conv3dStage(s),
         ["tmix"] = TemporalMixFilter.Create,
         ["tdiff"] = FrameDifferenceFilter.Create,
         ["running-average"] = RunningAverageFilter.Create,
