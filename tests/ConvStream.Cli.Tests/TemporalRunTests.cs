@@ -1,5 +1,6 @@
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Io;
+using ConvStream.Media.Images;
 
 namespace ConvStream.Cli.Tests;
 

@@ -67,13 +67,10 @@ public class TemporalStageTests
         var clip = Frames.Value.Select(FrameOf).ToArray();
         var black = new Frame(W, H, C);
         black.Bytes.Clear();
-        var before = Engine.Simd.Simd.Level;
-        try
         {
             foreach (var level in Engine.Simd.Simd.Supported)
             {
-                Engine.Simd.Simd.Level = level;
-                var filter = (ITemporalFilter)StageFactory.Create(c.Stage);
+                var filter = (ITemporalFilter)StageFactory.Create(c.Stage, settings: new ExecutionSettings { Level = level });
                 var format = filter.OutputFormat([new FrameFormat(W, H, C, PixelDepth.U8)]);
                 var (past, future) = TemporalModes.Footprint(filter.Span, filter.Mode, live: false);
                 for (int t = 0; t < T; t++)
@@ -84,19 +81,15 @@ public class TemporalStageTests
                 }
             }
         }
-        finally { Engine.Simd.Simd.Level = before; }
     }
 
     [Fact]
     public void RunningAverage_matches_numpy_float32_bit_for_bit_at_every_simd_level()
     {
-        var before = Engine.Simd.Simd.Level;
-        try
         {
             foreach (var level in Engine.Simd.Simd.Supported)
             {
-                Engine.Simd.Simd.Level = level;
-                var filter = (ITemporalFilter)StageFactory.Create("running-average:alpha=0.25");
+                var filter = (ITemporalFilter)StageFactory.Create("running-average:alpha=0.25", settings: new ExecutionSettings { Level = level });
                 var output = new Frame(W, H, C, PixelDepth.F32);
                 for (int t = 0; t < T; t++)
                 {
@@ -108,7 +101,6 @@ public class TemporalStageTests
                 Assert.True(FrameOf(Frames.Value[3]).ToPacked().Select(b => (float)b).SequenceEqual(ToFloats(output.ToPacked())), "after Restart the background is the next frame itself");
             }
         }
-        finally { Engine.Simd.Simd.Level = before; }
     }
 
     private static float[] ToFloats(byte[] packed) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(packed).ToArray();

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Imaging;
 using ConvStream.Pipeline.Metrics;
+using ConvStream.Pipeline.Planning;
 
 namespace ConvStream.Pipeline.Runtime;
 
@@ -14,15 +15,19 @@ namespace ConvStream.Pipeline.Runtime;
 /// future frames. At the end of the stream the last windows are completed by the border rule and
 /// flushed: no frame is lost. A gap in the frame indices (live: a frame dropped upstream) ends the
 /// window's segment the same way, and the next frame starts a new one: a window never spans a gap.
+/// A plan swapped in (<see cref="UpdateStageAsync"/>) takes over at the next input frame; if it
+/// changes the window (span, mode or border rule), the old window is flushed with the old plan first.
 /// </summary>
 public sealed partial class PipelineRunner
 {
-    private async Task RunTemporalStageAsync(StageNode node, ITemporalFilter filter)
+    private async Task RunTemporalStageAsync(StageNode node)
     {
         var reader = node.Readers[0];
         var m = node.Metrics;
-        var (past, future) = TemporalModes.Footprint(filter.Span, filter.Mode, _plan.Schedule.Mode == Files.ScheduleMode.Live);
-        using var window = new TemporalWindow(past, future, filter.TimeBorder, Pool, node.Plan.Inputs[0]);
+        bool live = _plan.Schedule.Mode == Files.ScheduleMode.Live;
+        var plan = node.Current;
+        var filter = (ITemporalFilter)plan.Filter;
+        var window = NewWindow(filter, node.Plan, live);
         try
         {
             while (true)
@@ -35,16 +40,24 @@ public sealed partial class PipelineRunner
                 if (m.Measures(head!.Stamp.Index)) m.CountIn();
                 if (_aborted) { head.Release(); continue; }
                 long ready = head.ReadyTimestamp;
-                if (window.Breaks(head.Stamp.Index))
-                    for (PooledFrame? centre; (centre = window.Flush()) is not null;)
-                        if (!await EmitTemporalAsync(node, filter, window, centre, ready)) return;
+                if (!ReferenceEquals(node.Current, plan))
+                {
+                    var next = (ITemporalFilter)node.Current.Filter;   // a replan keeps the op
+                    if (!SameWindow(filter, next, live))
+                    {
+                        if (!await FlushAsync(node, filter, window, ready)) { head.Release(); return; }
+                        window.Dispose();
+                        window = NewWindow(next, node.Plan, live);
+                    }
+                    plan = node.Current;
+                    filter = next;
+                }
+                if (window.Breaks(head.Stamp.Index) && !await FlushAsync(node, filter, window, ready)) { head.Release(); return; }
                 window.Push(head);
                 for (PooledFrame? centre; (centre = window.Next()) is not null;)
                     if (!await EmitTemporalAsync(node, filter, window, centre, ready)) return;
             }
-            if (!_aborted)
-                for (PooledFrame? centre; (centre = window.Flush()) is not null;)
-                    if (!await EmitTemporalAsync(node, filter, window, centre, Stopwatch.GetTimestamp())) return;
+            if (!_aborted && !await FlushAsync(node, filter, window, Stopwatch.GetTimestamp())) return;
             if (window.LongestSegment is > 0 and var n && n < window.Span)
                 lock (_notes) _notes.Add($"stage '{node.Plan.Name}': the stream had {n} frame(s) in a row, fewer than the {window.Span} of its window; every window was completed by the {filter.TimeBorder.Name()} rule");
         }
@@ -54,9 +67,27 @@ public sealed partial class PipelineRunner
         }
         finally
         {
+            window.Dispose();
             foreach (var w in node.Consumers) w.TryComplete();
             await DrainAsync(node.Readers);
         }
+    }
+
+    private TemporalWindow NewWindow(ITemporalFilter filter, PlannedStage stage, bool live)
+    {
+        var (past, future) = TemporalModes.Footprint(filter.Span, filter.Mode, live);
+        return new TemporalWindow(past, future, filter.TimeBorder, Pool, stage.Inputs[0]);
+    }
+
+    private static bool SameWindow(ITemporalFilter a, ITemporalFilter b, bool live)
+        => TemporalModes.Footprint(a.Span, a.Mode, live) == TemporalModes.Footprint(b.Span, b.Mode, live) && a.TimeBorder == b.TimeBorder;
+
+    /// <summary>Answers for every frame left in the window's segment; false when the stage failed.</summary>
+    private async ValueTask<bool> FlushAsync(StageNode node, ITemporalFilter filter, TemporalWindow window, long ready)
+    {
+        for (PooledFrame? centre; (centre = window.Flush()) is not null;)
+            if (!await EmitTemporalAsync(node, filter, window, centre, ready)) return false;
+        return true;
     }
 
     /// <summary>Filters one window into a new frame for the consumers; false when the stage failed (the fault is recorded).</summary>
@@ -94,4 +125,12 @@ public sealed partial class PipelineRunner
                 if (!await w.WaitToWriteAsync()) { output.Release(); break; }
         return true;
     }
+
+    /// <summary>
+    /// The frames a stage is warmed up with: its inputs, or for a temporal stage its one input
+    /// repeated to fill a window (the contents do not matter). A stateful stage then forgets the
+    /// warm-up frame (<see cref="ITemporalFilter.Restart"/>) after the call.
+    /// </summary>
+    private static Frame[] WarmUpWindow(PlannedStage s, Frame[] inputs)
+        => s.Filter is ITemporalFilter t ? Enumerable.Repeat(inputs[0], t.Span).ToArray() : inputs;
 }

@@ -26,6 +26,7 @@ public sealed class Conv3dStage : ITemporalFilter
     private readonly Tensor? _bias;
     private readonly Padding _spatialPadding;
     private readonly Conv3dOptions _options;
+    private readonly Engine.Simd.ExecutionSettings _settings;
     private readonly object _scratchGate = new();
     private Conv3dPlan? _plan;
     private float[] _frame = [];
@@ -34,6 +35,7 @@ public sealed class Conv3dStage : ITemporalFilter
     public Conv3dStage(StageSpec spec)
     {
         _context = spec.Context;
+        _settings = spec.Settings;
         _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
         (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context, rank: 5);
         string? biasPath = spec.String("bias");
@@ -84,7 +86,7 @@ public sealed class Conv3dStage : ITemporalFilter
         {
             var s = Conv3dShape.Resolve(1, f.Channels, Span, f.Height, f.Width, OutChannels, _weights.Dim(1), Span, _weights.Dim(3), _weights.Dim(4), options);
             if (s.Cout > 64) throw new ConvStreamException($"conv3d gives {s.Cout} channels; frames hold at most 64");
-            _plan = new Conv3dPlan(_weights, _bias, options);
+            _plan = new Conv3dPlan(_weights, _bias, options, _settings);
             return new FrameFormat(s.OutW, s.OutH, s.Cout, PixelDepth.F32);
         }
         catch (ConvStreamException e) when (!e.Message.StartsWith(_context, StringComparison.Ordinal)) { throw new ConvStreamException($"{_context}: {e.Message}"); }

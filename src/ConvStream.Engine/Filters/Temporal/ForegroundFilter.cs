@@ -15,14 +15,16 @@ namespace ConvStream.Engine.Filters.Temporal;
 public sealed class ForegroundFilter : IFrameFilter
 {
     private readonly float _threshold;
+    private readonly ExecutionSettings _settings;
 
-    public ForegroundFilter(double threshold, string context = "stage 'foreground'")
+    public ForegroundFilter(double threshold, string context = "stage 'foreground'", ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         if (!(threshold >= 0 && threshold <= 255)) throw new ConvStreamException($"{context}: key 'threshold' must be 0..255 but is {threshold.ToString(CultureInfo.InvariantCulture)}");
         _threshold = (float)threshold;
     }
 
-    public static IFrameFilter Create(StageSpec spec) => new ForegroundFilter(spec.Double("threshold", 25), spec.Context);
+    public static IFrameFilter Create(StageSpec spec) => new ForegroundFilter(spec.Double("threshold", 25), spec.Context, spec.Settings);
 
     public string Op => "foreground";
     public int InputCount => 2;
@@ -43,7 +45,7 @@ public sealed class ForegroundFilter : IFrameFilter
     {
         Frame frame = inputs[0], bg = inputs[1];
         float t = _threshold;
-        Threads.For(frame.Height, frame.RowLength, (y0, y1) => Rows(frame, bg, output, t, y0, y1));
+        _settings.For(frame.Height, frame.RowLength, (y0, y1) => Rows(frame, bg, output, t, y0, y1));
     }
 
     private static unsafe void Rows(Frame frame, Frame bg, Frame output, float threshold, int y0, int y1)

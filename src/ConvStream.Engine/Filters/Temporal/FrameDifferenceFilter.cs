@@ -18,9 +18,11 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
 {
     private readonly bool _abs;
     private readonly int _threshold;   // −1: no threshold
+    private readonly ExecutionSettings _settings;
 
-    public FrameDifferenceFilter(bool abs, int? threshold, BorderMode timeBorder, string context = "stage 'tdiff'")
+    public FrameDifferenceFilter(bool abs, int? threshold, BorderMode timeBorder, string context = "stage 'tdiff'", ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         if (threshold is { } t && (t < 0 || t > 255)) throw new ConvStreamException($"{context}: key 'threshold' must be 0..255 but is {t}");
         if (threshold is not null && !abs) throw new ConvStreamException($"{context}: key 'threshold' masks the absolute difference; it cannot be combined with abs=false");
         _abs = abs;
@@ -30,7 +32,7 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
 
     public static IFrameFilter Create(StageSpec spec)
         => new FrameDifferenceFilter(spec.Bool("abs", true), spec.Has("threshold") ? spec.Int("threshold", 0) : null,
-            TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context);
+            TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context, spec.Settings);
 
     public string Op => "tdiff";
     public int Span => 2;
@@ -49,10 +51,10 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
     {
         if (window.Length != 2) throw new ConvStreamException($"stage 'tdiff': needs the previous frame and this one but {window.Length} frames were given");
         Frame previous = window[0], current = window[1];
-        var level = Simd.Simd.Level;
+        var level = _settings.Level;
         bool abs = _abs;
         int threshold = _threshold, length = output.RowLength;
-        Threads.For(output.Height, length, (y0, y1) => Rows(previous, current, output, abs, threshold, length, level, y0, y1));
+        _settings.For(output.Height, length, (y0, y1) => Rows(previous, current, output, abs, threshold, length, level, y0, y1));
     }
 
     private static unsafe void Rows(Frame previous, Frame current, Frame output, bool abs, int threshold, int length, SimdLevel level, int y0, int y1)

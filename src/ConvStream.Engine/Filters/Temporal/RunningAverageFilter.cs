@@ -17,11 +17,13 @@ namespace ConvStream.Engine.Filters.Temporal;
 public sealed class RunningAverageFilter : ITemporalFilter
 {
     private readonly float _alpha;
+    private readonly ExecutionSettings _settings;
     private float[] _background = [];
     private bool _started;
 
-    public RunningAverageFilter(double alpha, string context = "stage 'running-average'")
+    public RunningAverageFilter(double alpha, string context = "stage 'running-average'", ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         if (!(alpha > 0 && alpha <= 1)) throw new ConvStreamException($"{context}: key 'alpha' must be in (0, 1] but is {alpha.ToString(CultureInfo.InvariantCulture)}");
         _alpha = (float)alpha;
     }
@@ -29,7 +31,7 @@ public sealed class RunningAverageFilter : ITemporalFilter
     public static IFrameFilter Create(StageSpec spec)
     {
         if (!spec.Has("alpha")) throw new ConvStreamException($"{spec.Context}: needs key 'alpha' (the weight of each new frame, e.g. alpha=0.05)");
-        return new RunningAverageFilter(spec.Double("alpha", 0), spec.Context);
+        return new RunningAverageFilter(spec.Double("alpha", 0), spec.Context, spec.Settings);
     }
 
     public string Op => "running-average";
@@ -58,8 +60,8 @@ public sealed class RunningAverageFilter : ITemporalFilter
         bool first = !_started;
         _started = true;
         float alpha = _alpha;
-        var level = Simd.Simd.Level;
-        Threads.For(height, length, (y0, y1) => Rows(frame, bg, output, first, alpha, length, level, y0, y1));
+        var level = _settings.Level;
+        _settings.For(height, length, (y0, y1) => Rows(frame, bg, output, first, alpha, length, level, y0, y1));
     }
 
     private static unsafe void Rows(Frame frame, float[] bg, Frame output, bool first, float alpha, int length, SimdLevel level, int y0, int y1)
@@ -70,7 +72,7 @@ public sealed class RunningAverageFilter : ITemporalFilter
             {
                 byte* row = f + (nint)y * frame.Stride;
                 float* b = b0 + (nint)y * length;
-                if (first) FrameConvertRows.U8ToFloat(new ReadOnlySpan<byte>(row, length), new Span<float>(b, length));
+                if (first) FrameConvertRows.U8ToFloat(new ReadOnlySpan<byte>(row, length), new Span<float>(b, length), level);
                 else TemporalRows.Accumulate(row, b, alpha, length, level);
                 new ReadOnlySpan<float>(b, length).CopyTo(new Span<float>(o + (nint)y * output.Stride, length));
             }

@@ -17,9 +17,11 @@ namespace ConvStream.Engine.Filters.Temporal;
 public sealed class TemporalMixFilter : ITemporalFilter
 {
     private readonly float[] _weights;   // already divided by the scale
+    private readonly ExecutionSettings _settings;
 
-    public TemporalMixFilter(IReadOnlyList<double> weights, double? scale, TemporalMode mode, BorderMode timeBorder, string context = "stage 'tmix'")
+    public TemporalMixFilter(IReadOnlyList<double> weights, double? scale, TemporalMode mode, BorderMode timeBorder, string context = "stage 'tmix'", ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         if (weights.Count == 0) throw new ConvStreamException($"{context}: key 'weights' needs at least one weight");
         if (weights.Count > TemporalLimits.MaxSpan)
             throw new ConvStreamException($"{context}: key 'weights' has {weights.Count} weights; a window holds at most {TemporalLimits.MaxSpan} frames (use running-average for longer averages)");
@@ -46,7 +48,7 @@ public sealed class TemporalMixFilter : ITemporalFilter
             weights.Add(w);
         }
         double? scale = spec.Has("scale") ? spec.Double("scale", 1) : null;
-        return new TemporalMixFilter(weights, scale, TemporalModes.Parse(spec), TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context);
+        return new TemporalMixFilter(weights, scale, TemporalModes.Parse(spec), TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context, spec.Settings);
     }
 
     public string Op => "tmix";
@@ -70,9 +72,9 @@ public sealed class TemporalMixFilter : ITemporalFilter
             throw new ConvStreamException($"stage 'tmix': {window.Length} frames given for {_weights.Length} weights");
         var frames = window.ToArray();
         var weights = _weights;
-        var level = Simd.Simd.Level;
+        var level = _settings.Level;
         int length = output.RowLength;
-        Threads.For(output.Height, (long)length * weights.Length, (y0, y1) => Rows(frames, weights, output, length, level, y0, y1));
+        _settings.For(output.Height, (long)length * weights.Length, (y0, y1) => Rows(frames, weights, output, length, level, y0, y1));
     }
 
     private static unsafe void Rows(Frame[] frames, float[] weights, Frame output, int length, SimdLevel level, int y0, int y1)

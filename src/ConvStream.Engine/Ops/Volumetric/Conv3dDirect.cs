@@ -20,24 +20,25 @@ internal sealed unsafe class Conv3dDirect
     private readonly BorderMode _border, _timeBorder;
     private readonly bool _relu, _streaming;
     private readonly SimdLevel _level;
+    private readonly long _scratchFloats;
     private readonly float* _input, _weights, _bias, _output;
 
-    private Conv3dDirect(in Conv3dShape s, BorderMode border, BorderMode timeBorder, bool relu, SimdLevel level,
+    private Conv3dDirect(in Conv3dShape s, BorderMode border, BorderMode timeBorder, bool relu, ExecutionSettings settings,
         float* input, float* weights, float* bias, float* output)
     {
-        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutT * s.OutH * s.OutW);
-        _s = s; _border = border; _timeBorder = timeBorder; _relu = relu; _level = level;
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutT * s.OutH * s.OutW, settings);
+        _s = s; _border = border; _timeBorder = timeBorder; _relu = relu; _level = settings.Level; _scratchFloats = settings.ScratchFloats;
         _input = input; _weights = weights; _bias = bias; _output = output;
     }
 
     /// <param name="weights">Packed by <see cref="PackedWeights"/> as (Cout, Cin/groups·KT, KH, KW).</param>
     /// <param name="bias">Cout values or null.</param>
-    public static void Run(in Conv3dShape s, BorderMode border, BorderMode timeBorder, bool relu, SimdLevel level,
+    public static void Run(in Conv3dShape s, BorderMode border, BorderMode timeBorder, bool relu, ExecutionSettings settings,
         float* input, float* weights, float* bias, float* output)
     {
-        var call = new Conv3dDirect(s, border, timeBorder, relu, level, input, weights, bias, output);
+        var call = new Conv3dDirect(s, border, timeBorder, relu, settings, input, weights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * s.CinPerGroup * s.KT * s.KH * s.KW;
-        Threads.For(s.N * s.OutT * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutT * s.OutH, workPerRow, call.Band);
     }
 
     private void Band(int start, int end)
@@ -48,7 +49,7 @@ internal sealed unsafe class Conv3dDirect
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 2L * planes + 16 + PaddedRowRing.ScratchFloats(layout, planes, slots);
-        using var lease = PinnedScratch.Rent(floats);
+        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
         nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
         nint* column = tap + taps;
         nint* plane = column + s.KW;

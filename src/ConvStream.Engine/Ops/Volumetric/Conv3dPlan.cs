@@ -1,4 +1,5 @@
 using ConvStream.Engine.Ops.Conv;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops.Volumetric;
@@ -8,13 +9,15 @@ namespace ConvStream.Engine.Ops.Volumetric;
 /// for true convolution and packed for the row kernel once; each <see cref="Forward(Tensor, Tensor)"/>
 /// then allocates nothing but what the caller asks for. Later changes to the weight or bias
 /// tensors do not affect the plan. Thread-safe: several threads may run the same plan at once.
+/// It runs with the <see cref="ExecutionSettings"/> it was built with (SIMD level, threads, scratch).
 /// </summary>
 public sealed class Conv3dPlan
 {
     private readonly float[] _packed;
     private readonly float[]? _bias;
 
-    public Conv3dPlan(Tensor weight, Tensor? bias, Conv3dOptions options)
+    /// <param name="settings">How every call runs; <see cref="ExecutionSettings.Default"/> when null.</param>
+    public Conv3dPlan(Tensor weight, Tensor? bias, Conv3dOptions options, ExecutionSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(options);
@@ -22,6 +25,7 @@ public sealed class Conv3dPlan
             throw new ConvStreamException($"weight must be (Cout, Cin/groups, KT, KH, KW) but has shape {weight.ShapeText}");
         if (options.Groups <= 0) throw new ConvStreamException($"groups must be positive but is {options.Groups}");
         Options = options;
+        Settings = settings ?? ExecutionSettings.Default;
         Cout = weight.Dim(0); CinPerGroup = weight.Dim(1); KT = weight.Dim(2); KH = weight.Dim(3); KW = weight.Dim(4);
         if (Cout <= 0 || CinPerGroup <= 0 || KT <= 0 || KH <= 0 || KW <= 0)
             throw new ConvStreamException($"weight has an empty dimension {weight.ShapeText}");
@@ -35,6 +39,8 @@ public sealed class Conv3dPlan
     }
 
     public Conv3dOptions Options { get; }
+    /// <summary>The settings every call of this plan runs with.</summary>
+    public ExecutionSettings Settings { get; }
     public int Cout { get; }
     public int CinPerGroup { get; }
     public int KT { get; }
@@ -97,6 +103,6 @@ public sealed class Conv3dPlan
         fixed (float* w = _packed)
         fixed (float* b = _bias)
         fixed (float* y = output.Data)
-            Conv3dDirect.Run(s, Options.Border, Options.TimeBorder, Options.Relu, Simd.Simd.Level, x, w, b, y);
+            Conv3dDirect.Run(s, Options.Border, Options.TimeBorder, Options.Relu, Settings, x, w, b, y);
     }
 }
