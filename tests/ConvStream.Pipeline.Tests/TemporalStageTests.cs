@@ -330,4 +330,41 @@ public class TemporalStageTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public async Task A_swapped_plan_with_a_longer_window_takes_over_without_losing_a_frame()
+    {
+        // tmix 1;2;1 centred, swapped mid-run for 1;1;1;1;1 centred: the old window is flushed
+        // (its last frame completed by the border rule), the new one starts at the next frame.
+        const int n = 120;
+        var clip = Enumerable.Range(0, n).Select(i => Frames.Value[i % T]).ToArray();
+        string json = $$"""{ "stages": [ {{StageJson("t", "tmix:weights=1;2;1,mode=centred")}}, {{StageJson("wait", "slow:ms=2", "\"t\"")}} ], "outputs": [ { "kind": "null", "stage": "wait", "name": "out" } ], "schedule": { "mode": "offline", "capacity": 2 } }""";
+        var plan = Harness.Plan(json, W, H, C);
+        var sink = new CaptureSink();
+        var runner = new PipelineRunner(plan, new FixtureSource(clip, W, H, C), new Dictionary<string, Video.IVideoSink> { ["out"] = sink });
+        var run = runner.RunAsync();
+        while (sink.Frames.Count < 10 && !run.IsCompleted) await Task.Delay(2);
+        await runner.UpdateStageAsync("t", new Dictionary<string, string> { ["weights"] = "1;1;1;1;1" });
+        await run;
+        Assert.True(runner.Pool.AllReturned);
+        Assert.Equal(Enumerable.Range(0, n).Select(i => (long)i), sink.Frames.Select(f => f.Stamp.Index));
+
+        // Each output is the old rule (on the old segment) or the new one (on the new segment): the first
+        // output that differs from the old rule over the whole clip is the old segment's flushed last frame.
+        byte[] Mix(int[] w, int t, int first, int last)
+        {
+            int past = w.Length - 1 - (w.Length - 1) / 2;
+            return clip[t].Select((_, x) => (byte)Math.Clamp(Math.Round(
+                w.Select((wi, i) => wi * (double)clip[Math.Clamp(t - past + i, first, last)][x]).Sum() / w.Sum(), MidpointRounding.ToEven), 0, 255)).ToArray();
+        }
+        int switchAt = Enumerable.Range(1, n - 1).First(t => !sink.Frames[t].Pixels.AsSpan().SequenceEqual(Mix([1, 2, 1], t, 0, n - 1)));
+        Assert.True(switchAt < n - 5, $"the swap landed at frame {switchAt}, too late to test");
+        for (int t = 0; t < n; t++)
+        {
+            byte[] expected = t < switchAt ? Mix([1, 2, 1], t, 0, n - 1)
+                : t == switchAt ? Mix([1, 2, 1], t, 0, t)              // the old segment's last frame: its future by the border rule
+                : Mix([1, 1, 1, 1, 1], t, switchAt + 1, n - 1);        // the new segment starts at the frame after
+            Assert.True(expected.AsSpan().SequenceEqual(sink.Frames[t].Pixels), $"frame {t} (swap at {switchAt})");
+        }
+    }
 }
