@@ -117,6 +117,7 @@ public static class RunCommand
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             stdout.WriteLine(SummaryTable.Format(summary));
+            foreach (string note in runner.Notes) stdout.WriteLine($"note: {note}");
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;

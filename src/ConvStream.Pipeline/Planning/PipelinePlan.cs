@@ -132,6 +132,7 @@ public sealed class PipelinePlan
         IFrameFilter filter;
         try { filter = StageFactory.Create(spec, extraOps); }
         catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message), e); }
+        TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
         if (filter.InputCount != s.Inputs.Count)
             throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
         if (inputs.Length > 1 && inputs.Any(f => f.Width != inputs[0].Width || f.Height != inputs[0].Height))
