@@ -40,7 +40,7 @@ public static class RunCommand
 
     public static int Run(string[] args)
     {
-        var a = new ArgReader(args, "run", "--preview", "--live", "--offline");
+        var a = new ArgReader(args, "run", "--preview", "--live", "--offline", "--allow-outside-output");
         if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
         string file = a.Positional("a pipeline file PIPELINE");
         var o = new RunRequest
@@ -52,6 +52,7 @@ public static class RunCommand
             Live = a.Flag("--live"),
             Offline = a.Flag("--offline"),
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
+            AllowOutsideOutput = a.Flag("--allow-outside-output"),
         };
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
@@ -67,6 +68,8 @@ public static class RunCommand
         public bool Live { get; init; }
         public bool Offline { get; init; }
         public long? Frames { get; init; }
+        /// <summary>Lets output paths lead outside --output (../x.mp4, absolute paths).</summary>
+        public bool AllowOutsideOutput { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
@@ -79,52 +82,89 @@ public static class RunCommand
         string sourceBase = r.Input is not null ? Directory.GetCurrentDirectory() : definition.BaseDirectory;
         bool live = definition.Schedule.Mode == ScheduleMode.Live;
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl+C drains and closes outputs; a second one ends the process at once.
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("convstream run: stopping: finishing the frames in flight and closing outputs (Ctrl+C again to abort)");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new RunSignals(line => Say($"convstream run: {line}"));
         try
         {
-            return RunAsync(definition, sourceText, sourceBase, live, r, stdout, cts.Token).GetAwaiter().GetResult();
+            int status = RunAsync(definition, sourceText, sourceBase, live, r, stdout, signals).GetAwaiter().GetResult();
+            return signals.First is null ? status : signals.ExitCode;
         }
-        finally
+        catch (OperationCanceledException) when (signals.First is not null)
         {
-            Console.CancelKeyPress -= onCancel;
+            Say($"convstream run: interrupted by {RunSignals.Name(signals.First)}");
+            return signals.ExitCode;
         }
     }
 
-    private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
-        TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>A line on stderr below the progress line; a closed terminal (SIGHUP) must not turn a clean stop into a crash.</summary>
+    private static void Say(string line)
     {
+        try { Console.Error.WriteLine(); Console.Error.WriteLine(line); }
+        catch (IOException) { }
+    }
+
+    private static void Note(string line)
+    {
+        try { Console.Error.WriteLine(line); }
+        catch (IOException) { }
+    }
+
+    private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
+        TextWriter stdout, RunSignals signals)
+    {
+        var cancellationToken = signals.Stopping;
+        // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
+        var paths = r.NullOutputs ? null : OutputPaths.Check(definition, r.OutputDirectory, RunMedia.SourceFile(sourceText, sourceBase), r.AllowOutsideOutput);
         await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames);
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
+        PipelineRunner? runner = null;
         try
         {
+            if (paths is not null)
+            {
+                paths.CreateFolders(definition);
+                foreach (string folder in paths.Folders)
+                    foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
+            }
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
-            var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!);
+            runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
+            using var abort = signals.Aborting.Register(runner.Abort);
             var run = runner.RunAsync(cancellationToken);
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
-            stdout.WriteLine(SummaryTable.Format(summary));
+            await DisposeAll(sinks).ConfigureAwait(false);
+            Print(stdout, SummaryTable.Format(summary));
             foreach (var output in plan.Outputs)
-                if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description}");
+                if (output.Definition.Path is not null && !r.NullOutputs) Print(stdout, $"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;
+        }
+        catch (ConvStreamException e)
+        {
+            await DisposeAll(sinks).ConfigureAwait(false);
+            if (runner is null || runner.FramesRead == 0) paths?.RemoveCreatedFolders();
+            string report = RunMedia.OutputReport(sinks.Values);
+            if (report.Length == 0) throw;
+            throw new ConvStreamException($"{e.Message}; {report}", e);
         }
         finally
         {
-            foreach (var sink in sinks.Values) await sink.DisposeAsync().ConfigureAwait(false);
+            await DisposeAll(sinks).ConfigureAwait(false);
         }
+    }
+
+    private static async ValueTask DisposeAll(Dictionary<string, IVideoSink> sinks)
+    {
+        foreach (var sink in sinks.Values) await sink.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A line on stdout; after SIGHUP the terminal may be gone, which must not turn a clean stop into a crash.</summary>
+    private static void Print(TextWriter stdout, string text)
+    {
+        try { stdout.WriteLine(text); }
+        catch (IOException) { }
     }
 
     /// <summary>Applies the command line to the file: schedule mode, windows only with --preview.</summary>

@@ -77,22 +77,49 @@ internal static class RunMedia
     /// <summary>True for outputs that are windows (preview, or a mosaic without a path): shown only with --preview.</summary>
     public static bool IsWindow(OutputDefinition o) => o.Kind == OutputKind.Preview || (o.Kind == OutputKind.Mosaic && o.Path is null);
 
-    public static IVideoSink CreateSink(PlannedOutput output, string outputDirectory)
+    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths)
     {
         var o = output.Definition;
         if (o.Kind == OutputKind.Null) return new NullSink();
         if (IsWindow(o)) return new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
-        string path = Path.Combine(outputDirectory, o.Path!);
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
+        string path = paths[o.Name];
         if (o.Kind == OutputKind.Images)
-        {
             // A folder without a pattern gets numbered PNGs inside it.
-            if (!path.Contains('%')) { Directory.CreateDirectory(path); path = Path.Combine(path, "%06d.png"); }
-            return new ImageSequenceSink(path);
-        }
+            return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"));
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
         return new VideoFileSink(path);
+    }
+
+    /// <summary>The source's file when it is one (for the output ≠ source check), else null.</summary>
+    public static string? SourceFile(string text, string baseDirectory)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Contains('%')) return null;
+        try
+        {
+            string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
+            return File.Exists(path) ? path : null;
+        }
+        catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>Unfinished outputs that killed runs left in <paramref name="folder"/>, removed (one line each).</summary>
+    public static IReadOnlyList<string> RemoveStalePartials(string folder) => OutputFile.RemoveStale(folder);
+
+    /// <summary>
+    /// After a failed run: "lost: a.mp4, b.mp4; kept: c.mp4 (120 frames)", naming every file output
+    /// that is not in place and every one that is; empty when the run had no file outputs.
+    /// </summary>
+    public static string OutputReport(IEnumerable<IVideoSink> sinks)
+    {
+        var files = sinks.OfType<IFileOutput>().ToList();
+        if (files.Count == 0) return "";
+        var lost = files.Where(f => !f.Kept).Select(f => f.Description).ToList();
+        var kept = files.Where(f => f.Kept).Select(f => $"{f.Description} ({f.FramesWritten} frames)").ToList();
+        var parts = new List<string>();
+        if (lost.Count > 0) parts.Add($"not written: {string.Join(", ", lost)}");
+        if (kept.Count > 0) parts.Add($"kept: {string.Join(", ", kept)}");
+        return string.Join("; ", parts);
     }
 
     /// <summary>True when ffmpeg can be found (PATH, CONVSTREAM_FFMPEG).</summary>

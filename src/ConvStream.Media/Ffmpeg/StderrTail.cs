@@ -11,6 +11,8 @@ public sealed class StderrTail
     private int _count;
     private long _total;
     private long _chars;
+    private long _errors;
+    private string? _firstError;
 
     public StderrTail(int capacity = 20) => _ring = new string[capacity];
 
@@ -31,8 +33,27 @@ public sealed class StderrTail
             if (_count < _ring.Length) _count++;
             _total++;
             _chars += line.Length + 1;
+            if (IsError(line))
+            {
+                _errors++;
+                _firstError ??= line.Trim();
+            }
         }
     }
+
+    /// <summary>
+    /// Lines ffmpeg logged at error level or worse (it runs with <c>-loglevel level+…</c>, which
+    /// prefixes each line with its level). ffmpeg can exit 0 after "Error writing trailer … No
+    /// space left on device", so a clean exit status alone does not prove the file is whole.
+    /// </summary>
+    public long ErrorLines { get { lock (_ring) return _errors; } }
+
+    /// <summary>The first error-level line, kept even after it fell out of the ring.</summary>
+    public string? FirstError { get { lock (_ring) return _firstError; } }
+
+    private static bool IsError(string line)
+        => line.Contains("[error] ", StringComparison.Ordinal) || line.Contains("[fatal] ", StringComparison.Ordinal)
+        || line.Contains("[panic] ", StringComparison.Ordinal);
 
     /// <summary>The kept lines, oldest first.</summary>
     public IReadOnlyList<string> Lines()

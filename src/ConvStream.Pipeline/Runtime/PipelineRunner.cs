@@ -500,6 +500,16 @@ public sealed class PipelineRunner
         }
     }
 
+    /// <summary>
+    /// Stops at once without an error (a second Ctrl+C or SIGTERM): frames still queued are
+    /// released unprocessed, the source stops, and every sink is completed as at the end of a run.
+    /// </summary>
+    public void Abort()
+    {
+        _aborted = true;
+        foreach (var c in _channels) c.Writer.TryComplete();
+    }
+
     /// <summary>Records the first failure and closes every queue so every node winds down.</summary>
     private void Fault(string node, Exception error)
     {
