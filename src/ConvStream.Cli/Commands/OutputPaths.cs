@@ -44,17 +44,17 @@ internal sealed class OutputPaths
         foreach (var o in d.Outputs)
         {
             if (o.Path is null || o.Kind is OutputKind.Null or OutputKind.Preview) continue;
-            string where = $"{d.FileName}: output '{o.Name}'";
+            string where = o.Name == o.Path ? $"{d.FileName}: output '{o.Name}'" : $"{d.FileName}: output '{o.Name}' (path '{o.Path}')";
             string full = Path.GetFullPath(Path.Combine(root, o.Path));
             if (!allowOutside && !full.StartsWith(rootPrefix, StringComparison.Ordinal))
-                throw new ConvStreamException($"{where}: path '{o.Path}' leads outside the --output folder {root} (to {full}); give --allow-outside-output to write there");
+                throw new ConvStreamException($"{where}: leads outside the --output folder {root} (to {full}); give --allow-outside-output to write there");
             bool imageFolder = o.Kind == OutputKind.Images && !o.Path.Contains('%');
             if (imageFolder ? File.Exists(full) : System.IO.Directory.Exists(full))
                 throw new ConvStreamException(imageFolder
-                    ? $"{where}: path '{o.Path}' ({full}) is a file; an image output without a %d pattern names a folder"
-                    : $"{where}: path '{o.Path}' ({full}) is a folder; expected a file name");
+                    ? $"{where}: {full} is a file; an image output without a %d pattern names a folder"
+                    : $"{where}: {full} is a folder; expected a file name");
             if (source is not null && SameFile(full, source))
-                throw new ConvStreamException($"{where}: path '{o.Path}' is the source {source}; writing it would destroy the input");
+                throw new ConvStreamException($"{where}: {full} is the source; writing it would destroy the input");
             foreach (var (other, otherPath) in paths._byOutput)
                 if (string.Equals(otherPath, full, StringComparison.Ordinal))
                     throw new ConvStreamException($"{where}: path {full} is also output '{other}''s");
