@@ -23,7 +23,7 @@ public static class RunCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
-        "                      [--live|--offline] [--frames N]",
+        "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -33,8 +33,13 @@ public static class RunCommand
         "  --live      latency first: queues of 1, the source drops the oldest frame when stages fall behind.",
         "  --offline   every frame: queues wait, nothing is dropped (the default for most pipeline files).",
         "  --frames N  stop after N source frames (test sources give 300 offline when not set).",
+        "  --on-decode-error skip|stop  a damaged video file: skip (default, as ffmpeg and players do) lets the",
+        "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
+        "              stop ends the run at the first decode error (the frames before it are still written).",
+        "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
         "",
-        "Ctrl+C stops reading, lets the frames in flight finish and closes every output properly.",
+        "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
+        "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
         "The summary lists per stage frames in/out, drops, queue wait and compute p50/p95/p99/max (ms),",
         "and per output the age of frames from capture to sink.");
 
@@ -53,7 +58,10 @@ public static class RunCommand
             Offline = a.Flag("--offline"),
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
             AllowOutsideOutput = a.Flag("--allow-outside-output"),
+            OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
         };
+        if (o.OnDecodeError is not ("stop" or "skip"))
+            throw new UsageException($"option --on-decode-error '{o.OnDecodeError}' must be stop or skip");
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
         return Execute(o, Console.Out);
@@ -68,6 +76,8 @@ public static class RunCommand
         public bool Live { get; init; }
         public bool Offline { get; init; }
         public long? Frames { get; init; }
+        /// <summary>"skip" (default: the decoder conceals damage, as ffmpeg and players do) or "stop" (the first decode error ends the run).</summary>
+        public string OnDecodeError { get; init; } = "skip";
         /// <summary>Lets output paths lead outside --output (../x.mp4, absolute paths).</summary>
         public bool AllowOutsideOutput { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
@@ -114,7 +124,7 @@ public static class RunCommand
         var cancellationToken = signals.Stopping;
         // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
         var paths = r.NullOutputs ? null : OutputPaths.Check(definition, r.OutputDirectory, RunMedia.SourceFile(sourceText, sourceBase), r.AllowOutsideOutput);
-        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames);
+        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames, r.OnDecodeError == "stop");
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
@@ -137,6 +147,7 @@ public static class RunCommand
             var summary = await run.ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
             Print(stdout, SummaryTable.Format(summary));
+            if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs) Print(stdout, $"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;

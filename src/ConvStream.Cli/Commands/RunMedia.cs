@@ -26,7 +26,7 @@ internal static class RunMedia
     /// <summary>Frames a synthetic or lavfi test source gives offline when --frames is not set (10 s at 30 fps).</summary>
     public const long DefaultTestFrames = 300;
 
-    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames)
+    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames, bool stopOnDecodeError = false)
     {
         text = text.Trim();
         long? testFrames = frames ?? (live ? null : DefaultTestFrames);
@@ -56,7 +56,7 @@ internal static class RunMedia
         if (!File.Exists(path))
             throw new ConvStreamException($"{text}: input file not found{(Path.IsPathRooted(text) ? "" : $" (looked in {baseDirectory})")}; expected a video file, webcam[:N] or test[:WxH@FPS]");
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path);
-        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames });
+        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames, StopOnDecodeError = stopOnDecodeError });
     }
 
     /// <summary>The source's frame format without decoding (for describe): synthetic sizes are known, files are probed.</summary>
@@ -101,6 +101,18 @@ internal static class RunMedia
             return File.Exists(path) ? path : null;
         }
         catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>
+    /// After a run on a damaged file with <c>--on-decode-error skip</c>: how many decode errors the
+    /// decoder concealed and how many frames it delivered damaged; null when there were none.
+    /// (Frames the decoder could not produce at all are filled by repeating the previous one, so
+    /// the output keeps the source's frame count and timing.)
+    /// </summary>
+    public static string? DecodeDamage(IVideoSource source)
+    {
+        if (source is not FfmpegPipeSource f || f.Log.ErrorLines == 0) return null;
+        return $"source: {f.Log.ErrorLines} decode error(s) concealed, {f.Log.DamagedFrames} frame(s) damaged, missing frames repeated (--on-decode-error skip; 'stop' ends the run at the first error); first: {f.Log.FirstError}";
     }
 
     /// <summary>Unfinished outputs that killed runs left in <paramref name="folder"/>, removed (one line each).</summary>

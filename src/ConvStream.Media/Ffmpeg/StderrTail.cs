@@ -13,6 +13,7 @@ public sealed class StderrTail
     private long _chars;
     private long _errors;
     private string? _firstError;
+    private long _damagedFrames;
 
     public StderrTail(int capacity = 20) => _ring = new string[capacity];
 
@@ -33,6 +34,8 @@ public sealed class StderrTail
             if (_count < _ring.Length) _count++;
             _total++;
             _chars += line.Length + 1;
+            // ffmpeg's own note for a frame its decoder concealed errors in (-xerror not given).
+            if (line.Contains("corrupt decoded frame", StringComparison.Ordinal)) _damagedFrames++;
             if (IsError(line))
             {
                 _errors++;
@@ -47,6 +50,9 @@ public sealed class StderrTail
     /// space left on device", so a clean exit status alone does not prove the file is whole.
     /// </summary>
     public long ErrorLines { get { lock (_ring) return _errors; } }
+
+    /// <summary>Frames a decoder delivered with concealed damage ("corrupt decoded frame in stream 0").</summary>
+    public long DamagedFrames { get { lock (_ring) return _damagedFrames; } }
 
     /// <summary>The first error-level line, kept even after it fell out of the ring.</summary>
     public string? FirstError { get { lock (_ring) return _firstError; } }

@@ -110,10 +110,10 @@ internal sealed class LongRun : IAsyncDisposable
         return alive;
     }
 
-    /// <summary>The command (argv[0]) of a process, from /proc.</summary>
-    public static string Command(int id)
+    /// <summary>A process's command line (arguments joined by spaces), from /proc.</summary>
+    public static string Arguments(int id)
     {
-        try { return File.ReadAllText($"/proc/{id}/cmdline").Split('\0')[0]; }
+        try { return File.ReadAllText($"/proc/{id}/cmdline").Replace('\0', ' '); }
         catch (IOException) { return ""; }
     }
 
