@@ -45,16 +45,8 @@ public static class ConvGeometry
     /// </summary>
     public static (int Field, int Jump) ReceptiveField(IEnumerable<(int Kernel, int Stride, int Dilation)> layers)
     {
-        // Saturating at int.MaxValue: a field that large covers any frame, and a long stack of
-        // strides would overflow even 64 bits.
-        long field = 1, jump = 1;
-        foreach (var (k, s, d) in layers)
-        {
-            field = Math.Min(int.MaxValue, field + Saturating(Saturating(Math.Max(k - 1, 0), Math.Max(d, 0)), jump));
-            jump = Saturating(jump, Math.Max(s, 1));
-        }
-        return ((int)field, (int)jump);
+        var r = Geometry.ReceptiveField.Source;
+        foreach (var (k, s, d) in layers) r = r.Then(k, s, d);
+        return (r.Field, r.Jump);
     }
-
-    private static long Saturating(long a, long b) => a == 0 || b <= int.MaxValue / a ? Math.Min(a * b, int.MaxValue) : int.MaxValue;
 }
