@@ -1,4 +1,5 @@
 using ConvStream.Engine;
+using ConvStream.Media.Sinks;
 using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
 using ConvStream.Pipeline.Outputs;
@@ -138,7 +139,7 @@ public static class RunCommand
                     foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
             }
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!);
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live);
             runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);
@@ -149,7 +150,10 @@ public static class RunCommand
             Print(stdout, SummaryTable.Format(summary));
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
-                if (output.Definition.Path is not null && !r.NullOutputs) Print(stdout, $"wrote {sinks[output.Name].Description}");
+                if (output.Definition.Path is not null && !r.NullOutputs)
+                    Print(stdout, sinks[output.Name] is VideoFileSink { FramesRepeated: > 0 } v
+                        ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
+                        : $"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;
         }
         catch (ConvStreamException e)

@@ -77,7 +77,8 @@ internal static class RunMedia
     /// <summary>True for outputs that are windows (preview, or a mosaic without a path): shown only with --preview.</summary>
     public static bool IsWindow(OutputDefinition o) => o.Kind == OutputKind.Preview || (o.Kind == OutputKind.Mosaic && o.Path is null);
 
-    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths)
+    /// <param name="live">A live run: video files repeat the last frame over dropped ones, so they last as long as the run.</param>
+    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live)
     {
         var o = output.Definition;
         if (o.Kind == OutputKind.Null) return new NullSink();
@@ -87,7 +88,7 @@ internal static class RunMedia
             // A folder without a pattern gets numbered PNGs inside it.
             return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"));
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
-        return new VideoFileSink(path);
+        return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null });
     }
 
     /// <summary>The source's file when it is one (for the output ≠ source check), else null.</summary>

@@ -30,6 +30,8 @@ public sealed class VideoFileSink : IVideoSink, IFileOutput
     private string? _failure;
     private bool _audioMapped;
     private VideoInfo? _source;
+    private FrameSlots? _slots;
+    private byte[]? _last;
 
     public VideoFileSink(string path, VideoFileSinkOptions? options = null)
     {
@@ -47,6 +49,8 @@ public sealed class VideoFileSink : IVideoSink, IFileOutput
     public int? ProcessId => _child?.Id;
     public int PipeSize { get; private set; }
     public bool Kept => _output.Committed;
+    /// <summary>Frames written again to cover frames a live run dropped (included in <see cref="FramesWritten"/>).</summary>
+    public long FramesRepeated { get; private set; }
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
     {
@@ -54,6 +58,7 @@ public sealed class VideoFileSink : IVideoSink, IFileOutput
         if (channels is not (1 or 3)) throw new ConvStreamException($"{Description}: video files take gray or BGR frames, not {channels} channels");
         _width = width; _height = height; _channels = channels;
         _source = source;
+        if (_options.FillDroppedFrames ?? source.IsLive) _slots = new FrameSlots(source.FrameRateNumerator, source.FrameRateDenominator);
         string ffmpeg = FfmpegLocator.Find("ffmpeg", _options.FfmpegPath);
         var choice = EncoderChoice.For(Description, channels, _options);
         string rate = $"{Math.Max(1, source.FrameRateNumerator)}/{Math.Max(1, source.FrameRateDenominator)}";
@@ -121,13 +126,28 @@ public sealed class VideoFileSink : IVideoSink, IFileOutput
         var stdin = child.Stdin ?? throw new ConvStreamException($"{Description}: already completed");
         try
         {
-            if (frame.Stride == frame.RowBytes) stdin.Write(frame.Bytes);
+            ReadOnlySpan<byte> current;
+            if (frame.Stride == frame.RowBytes) current = frame.Bytes;
             else
             {
                 _packed ??= GC.AllocateUninitializedArray<byte>(frame.RowBytes * frame.Height, pinned: true);
                 frame.CopyToPacked(_packed);
-                stdin.Write(_packed);
+                current = _packed;
             }
+            if (_slots is not null)
+            {
+                // Empty slots before this frame: the previous frame again (before the first frame, this one).
+                var fill = _last is null ? current : _last;
+                for (long r = _slots.RepeatsBefore(stamp.Pts); r > 0; r--)
+                {
+                    stdin.Write(fill);
+                    FramesWritten++;
+                    FramesRepeated++;
+                }
+            }
+            stdin.Write(current);
+            // Kept for the next gap (live only: one copy per frame, in its own buffer).
+            if (_slots is not null) current.CopyTo(_last ??= GC.AllocateUninitializedArray<byte>(current.Length, pinned: true));
         }
         catch (IOException)
         {
