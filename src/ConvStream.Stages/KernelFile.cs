@@ -1,25 +1,31 @@
 using System.Globalization;
 using System.Text.Json;
+using ConvStream.Engine;
+using ConvStream.Engine.Filters.Kernels;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Io;
+using ConvStream.Engine.Tensors;
 
-namespace ConvStream.Engine.Filters.Kernels;
+namespace ConvStream.Stages;
 
 /// <summary>
-/// A kernel file (<c>filters/kernels/*.json</c>, format in <c>filters/README.md</c>):
+/// The one kernel file format (<c>filters/kernels/*.json</c>, rules in <c>filters/README.md</c>),
+/// read by every op that takes weights (<c>conv</c>, <c>conv2d</c>, <c>conv-transpose2d</c>):
 /// <c>{"weights": [[…],…]}</c> for one KH×KW kernel, or <c>weights[Cout][Cin][KH][KW]</c> with
 /// <c>bias[Cout]</c> for a multi-channel one; optional <c>mode</c>, <c>scale</c>, <c>bias</c>,
-/// <c>anchor</c>, <c>name</c>, <c>description</c>. Every error names the file and the place
-/// inside it ("sharpen.json: weights row 2 has 2 values but row 1 has 3").
+/// <c>anchor</c>, <c>name</c>, <c>description</c>; any other key is an error. A <c>.npy</c> file
+/// holds the weights alone (rank 2 or 4). Every error names the file and the place inside it
+/// ("sharpen.json: weights row 2 has 2 values but row 1 has 3").
 /// </summary>
 public sealed class KernelFile
 {
     private static readonly string[] KnownKeys = ["weights", "mode", "scale", "bias", "anchor", "name", "description"];
 
     private KernelFile(string name, double[] weights, int cout, int cin, int kh, int kw, bool multi,
-                       string mode, double scale, double[] bias, (int X, int Y)? anchor)
+                       string mode, double scale, double[] bias, bool hasBias, (int X, int Y)? anchor)
     {
         Name = name; Weights = weights; OutChannels = cout; InChannels = cin; KH = kh; KW = kw;
-        IsMultiChannel = multi; Mode = mode; Scale = scale; Bias = bias; Anchor = anchor;
+        IsMultiChannel = multi; Mode = mode; Scale = scale; Bias = bias; HasBias = hasBias; Anchor = anchor;
     }
 
     /// <summary>The file's name as errors show it.</summary>
@@ -34,15 +40,19 @@ public sealed class KernelFile
     /// <summary>"correlate" (the default, as filter2D) or "convolve" (kernel and anchor flipped).</summary>
     public string Mode { get; }
     public double Scale { get; }
-    /// <summary>One value per output channel (one for a single 2-D kernel).</summary>
+    /// <summary>One value per output channel (one for a single 2-D kernel); zeros when the file has none.</summary>
     public double[] Bias { get; }
+    /// <summary>Whether the file gives a bias.</summary>
+    public bool HasBias { get; }
     /// <summary>(x, y) in the file's own (unflipped) coordinates; null = (KW/2, KH/2).</summary>
     public (int X, int Y)? Anchor { get; }
 
+    /// <summary>Reads a <c>.npy</c> array (rank 2: one KH×KW kernel; rank 4: Cout×Cin×KH×KW) or, for any other name, a JSON kernel file.</summary>
     public static KernelFile Load(string path)
     {
         string name = Path.GetFileName(path);
         if (!File.Exists(path)) throw new ConvStreamException($"kernel file '{path}' not found");
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return FromNpy(path, name);
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -53,7 +63,8 @@ public sealed class KernelFile
     public static KernelFile Parse(string json, string name)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip }); }
+        // Comments and trailing commas are allowed, as in pipeline files.
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
         catch (JsonException e)
         { throw new ConvStreamException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
         using (doc)
@@ -87,7 +98,8 @@ public sealed class KernelFile
             double scale = root.TryGetProperty("scale", out var sc) ? Number(sc, name, "\"scale\"") : 1.0;
 
             double[] bias = new double[cout];
-            if (root.TryGetProperty("bias", out var b))
+            bool hasBias = root.TryGetProperty("bias", out var b);
+            if (hasBias)
             {
                 if (!multi)
                 {
@@ -118,8 +130,60 @@ public sealed class KernelFile
                 if (root.TryGetProperty(opt, out var t) && t.ValueKind != JsonValueKind.String)
                     throw new ConvStreamException($"{name}: \"{opt}\" must be a string but is {Kind(t)}");
 
-            return new KernelFile(name, values.ToArray(), cout, cin, kh, kw, multi, mode, scale, bias, anchor);
+            return new KernelFile(name, values.ToArray(), cout, cin, kh, kw, multi, mode, scale, bias, hasBias, anchor);
         }
+    }
+
+    private static KernelFile FromNpy(string path, string name)
+    {
+        Tensor t;
+        try { t = Npy.ReadTensor(path); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{name}: {e.Message}", e); }
+        if (t.Rank is not (2 or 4))
+            throw new ConvStreamException($"{name}: weights must be 2-D (KH, KW) or 4-D (Cout, Cin, KH, KW) but have shape {t.ShapeText}");
+        bool multi = t.Rank == 4;
+        int cout = multi ? t.Dim(0) : 1, cin = multi ? t.Dim(1) : 1;
+        var values = new double[t.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = t.Data[i];
+        return new KernelFile(name, values, cout, cin, t.Dim(t.Rank - 2), t.Dim(t.Rank - 1), multi, "correlate", 1.0, new double[cout], false, null);
+    }
+
+    /// <summary>
+    /// The weights as a rank-4 tensor (the file's nesting, times its <c>scale</c>) and the bias (null
+    /// when the file has none), for <paramref name="op"/> (<c>conv2d</c>: (Cout, Cin/groups, KH, KW);
+    /// <c>conv-transpose2d</c>: (Cin, Cout/groups, KH, KW)). A 2-D kernel and <c>anchor</c> belong to
+    /// <c>conv</c> and are refused; <c>mode: "convolve"</c> is for the caller to honour (conv2d's flip)
+    /// or refuse.
+    /// </summary>
+    public (Tensor Weights, Tensor? Bias) ToTensors(string op)
+    {
+        if (!IsMultiChannel)
+            throw new ConvStreamException($"{Name}: {op} needs weights nested 4 deep (out channels, in channels, height, width) but the file holds one {KH}x{KW} kernel (a 2-D kernel is for 'conv')");
+        if (Anchor is not null)
+            throw new ConvStreamException($"{Name}: \"anchor\" is for 'conv'; {op} places its kernel by padding");
+        var w = new float[Weights.Length];
+        for (int i = 0; i < w.Length; i++)
+        {
+            double v = Weights[i] * Scale;
+            if (!double.IsFinite((float)v)) throw new ConvStreamException($"{Name}: weight {Weights[i]} times scale {Scale} does not fit a float");
+            w[i] = (float)v;
+        }
+        var weights = new Tensor(w, OutChannels, InChannels, KH, KW);
+        Tensor? bias = HasBias ? new Tensor(Bias.Select(v => (float)v).ToArray(), OutChannels) : null;
+        return (weights, bias);
+    }
+
+    /// <summary>A bias file: a rank-1 <c>.npy</c> of <paramref name="channels"/> values (the <c>bias=</c> key of conv2d and conv-transpose2d).</summary>
+    public static Tensor LoadBias(string path, int channels)
+    {
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new ConvStreamException($"bias file '{path}' not found");
+        Tensor b;
+        try { b = Npy.ReadTensor(path); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{name}: {e.Message}", e); }
+        if (b.Rank != 1 || b.Dim(0) != channels)
+            throw new ConvStreamException($"{name}: bias has shape {b.ShapeText} but the kernel has {channels} output channels; expected ({channels})");
+        return b;
     }
 
     /// <summary>
