@@ -28,6 +28,8 @@ public static class CliApp
         ["bench"] = (Commands.BenchCommand.Run, Commands.BenchCommand.Summary),
         ["demo"] = (Commands.DemoCommand.Run, Commands.DemoCommand.Summary),
         ["fit"] = (Commands.FitCommand.Run, Commands.FitCommand.Summary),
+        ["join"] = (Commands.JoinCommand.Run, Commands.JoinCommand.Summary),
+        ["k8s-job"] = (Commands.K8sJobCommand.Run, Commands.K8sJobCommand.Summary),
     };
 
     public static int Run(string[] args)

@@ -25,6 +25,7 @@ public static class RunCommand
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
         "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
+        "                      [--segments N | --segment I/N]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -38,6 +39,10 @@ public static class RunCommand
         "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
         "              stop ends the run at the first decode error (the frames before it are still written).",
         "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
+        "  --segments N  (video files, offline) cut the input into N keyframe-aligned segments, run them as N",
+        "              worker processes and join the outputs (convstream join); Ctrl+C stops every worker.",
+        "  --segment I/N  run segment I (0..N-1) of N alone, into --output DIR/segments/I with a manifest;",
+        "              'convstream join DIR' joins them (one machine, or the pods of 'convstream k8s-job').",
         "",
         "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
         "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
@@ -61,10 +66,14 @@ public static class RunCommand
             AllowOutsideOutput = a.Flag("--allow-outside-output"),
             OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
         };
+        string? segments = a.Optional("--segments"), segment = a.Optional("--segment");
         if (o.OnDecodeError is not ("stop" or "skip"))
             throw new UsageException($"option --on-decode-error '{o.OnDecodeError}' must be stop or skip");
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
+        if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
+        if (segments is not null) return SegmentWorkers.Execute(o, SegmentRun.ParseCount("--segments", segments), args);
+        if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
         return Execute(o, Console.Out);
     }
 
@@ -81,6 +90,10 @@ public static class RunCommand
         public string OnDecodeError { get; init; } = "skip";
         /// <summary>Lets output paths lead outside --output (../x.mp4, absolute paths).</summary>
         public bool AllowOutsideOutput { get; init; }
+        /// <summary>Where a video file input starts (a segment's keyframe); null: at its beginning.</summary>
+        public TimeSpan? SourceStart { get; init; }
+        /// <summary>Copy the source's audio into video outputs (not in segment parts: the join adds it once).</summary>
+        public bool CopyAudio { get; init; } = true;
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
@@ -125,7 +138,7 @@ public static class RunCommand
         var cancellationToken = signals.Stopping;
         // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
         var paths = r.NullOutputs ? null : OutputPaths.Check(definition, r.OutputDirectory, RunMedia.SourceFile(sourceText, sourceBase), r.AllowOutsideOutput);
-        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames, r.OnDecodeError == "stop");
+        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames, r.OnDecodeError == "stop", r.SourceStart);
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
@@ -139,7 +152,7 @@ public static class RunCommand
                     foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
             }
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live);
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live, r.CopyAudio);
             runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);

@@ -26,7 +26,7 @@ internal static class RunMedia
     /// <summary>Frames a synthetic or lavfi test source gives offline when --frames is not set (10 s at 30 fps).</summary>
     public const long DefaultTestFrames = 300;
 
-    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames, bool stopOnDecodeError = false)
+    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames, bool stopOnDecodeError = false, TimeSpan? start = null)
     {
         text = text.Trim();
         long? testFrames = frames ?? (live ? null : DefaultTestFrames);
@@ -56,7 +56,7 @@ internal static class RunMedia
         if (!File.Exists(path))
             throw new ConvStreamException($"{text}: input file not found{(Path.IsPathRooted(text) ? "" : $" (looked in {baseDirectory})")}; expected a video file, webcam[:N] or test[:WxH@FPS]");
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path);
-        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames, StopOnDecodeError = stopOnDecodeError });
+        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames, StopOnDecodeError = stopOnDecodeError, Start = start });
     }
 
     /// <summary>The source's frame format without decoding (for describe): synthetic sizes are known, files are probed.</summary>
@@ -84,7 +84,8 @@ internal static class RunMedia
     public static bool IsWindow(OutputDefinition o) => o.Kind == OutputKind.Preview || (o.Kind == OutputKind.Mosaic && o.Path is null);
 
     /// <param name="live">A live run: video files repeat the last frame over dropped ones, so they last as long as the run.</param>
-    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live)
+    /// <param name="copyAudio">Copy the source's audio into video files (false for segment parts: the join adds it once).</param>
+    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live, bool copyAudio = true)
     {
         var o = output.Definition;
         if (o.Kind == OutputKind.Null) return new NullSink();
@@ -94,7 +95,7 @@ internal static class RunMedia
             // A folder without a pattern gets numbered PNGs inside it.
             return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"));
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
-        return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null });
+        return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null, CopyAudio = copyAudio });
     }
 
     /// <summary>The source's file when it is one (for the output ≠ source check), else null.</summary>
