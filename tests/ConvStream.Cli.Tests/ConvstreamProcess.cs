@@ -20,7 +20,10 @@ internal static class ConvstreamProcess
     /// <summary>The dotnet host running these tests (testhost runs under it), else the one on PATH.</summary>
     private static string DotnetHost { get; } = FindHost();
 
-    public static CommandResult Run(string workDir, params string[] args)
+    public static CommandResult Run(string workDir, params string[] args) => Run(workDir, null, args);
+
+    /// <summary>With extra environment variables (as a Kubernetes pod would have them).</summary>
+    public static CommandResult Run(string workDir, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing: the test project must reference src/ConvStream.Cli");
         var psi = new ProcessStartInfo(DotnetHost)
@@ -34,6 +37,7 @@ internal static class ConvstreamProcess
         foreach (string a in args) psi.ArgumentList.Add(a);
         // A stack trace must never reach the user; make sure the debug switch is off.
         psi.Environment.Remove("CONVSTREAM_DEBUG");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start dotnet");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

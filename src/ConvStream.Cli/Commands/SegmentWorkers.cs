@@ -126,7 +126,8 @@ internal static partial class SegmentWorkers
             if (line.Length == 0) return;
             var m = ProgressLine().Match(line);
             if (m.Success) { Done = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture); return; }
-            if (line.StartsWith("convstream", StringComparison.Ordinal)) _lastError = line;
+            const string prefix = "convstream run: ";
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) _lastError = line[prefix.Length..];
         }
 
         private async Task ReadStdout()
