@@ -142,13 +142,20 @@ internal static partial class SegmentWorkers
             Task.WaitAll(_stderr, _stdout);
         }
 
-        /// <summary>SIGINT, as Ctrl+C in a terminal would send it: the worker finishes its frames in flight and closes its outputs.</summary>
+        /// <summary>
+        /// SIGTERM: the worker finishes its frames in flight and closes its outputs (RunSignals).
+        /// Not SIGINT: a shell starts background jobs with SIGINT ignored, and the workers inherit
+        /// that. After a Ctrl+C in a terminal the workers get SIGINT too; the second signal only
+        /// makes them stop faster.
+        /// </summary>
         public void Interrupt()
         {
             if (_process.HasExited) return;
             if (OperatingSystem.IsWindows()) { Kill(); return; }
-            if (SendSignal(_process.Id, 2) != 0) Kill();
+            if (SendSignal(_process.Id, SigTerm) != 0) Kill();
         }
+
+        private const int SigTerm = 15;
 
         public void Kill()
         {
