@@ -19,7 +19,7 @@ internal static class SegmentMedia
         return clip;
     }
 
-    /// <summary>A Gaussian into a lossless .mkv and a Sobel magnitude into PNGs; <paramref name="sigma"/> makes a different pipeline.</summary>
+    /// <summary>A Gaussian into a lossless .mkv and a lossy H.264 .mp4, a Sobel magnitude into PNGs; <paramref name="sigma"/> makes a different pipeline.</summary>
     public static string MakePipeline(TempFolder work, string clip, string name = "p.json", string sigma = "1.5") 
     {
         string file = work.File(name);
@@ -28,6 +28,7 @@ internal static class SegmentMedia
               "stages": [ { "name": "blur", "op": "gaussian", "input": "source", "size": 5, "sigma": {{sigma}} },
                           { "name": "edges", "op": "sobel-magnitude", "input": "source" } ],
               "outputs": [ { "kind": "file", "stage": "blur", "path": "blur.mkv" },
+                           { "kind": "file", "stage": "blur", "name": "lossy", "path": "blur.mp4" },
                            { "kind": "images", "stage": "edges", "path": "edges" } ] }
             """);
         return file;

@@ -51,6 +51,18 @@ public class SegmentRunTests(SegmentRunFixture f) : IClassFixture<SegmentRunFixt
     }
 
     [Fact]
+    public void Lossy_h264_output_has_the_same_frame_count_timestamps_and_rate()
+    {
+        // Not the same bytes: x264 starts a GOP at every cut. The same frames in time, though.
+        static string[] Timing(string file) => SegmentMedia.VideoFrames(file).Select(l => string.Join(",", l.Split(',').Take(2))).ToArray();
+        string single = f.Work.File("single/blur.mp4"), joined = f.Work.File("seg/blur.mp4");
+        Assert.Equal(SegmentMedia.Frames, Timing(single).Length);
+        Assert.Equal(Timing(single), Timing(joined));
+        Assert.Equal(PipelineMedia.Video(single).Rate, PipelineMedia.Video(joined).Rate);
+        Assert.Contains(PipelineMedia.Streams(joined), s => s.Type == "audio");
+    }
+
+    [Fact]
     public void Audio_is_muxed_once_over_the_whole_and_equals_the_single_runs()
     {
         string joined = f.Work.File("seg/blur.mkv");
