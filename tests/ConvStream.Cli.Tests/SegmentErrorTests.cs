@@ -5,7 +5,7 @@ namespace ConvStream.Cli.Tests;
 /// <summary>
 /// Segments refused or failing, each with one clear line: a live or camera source, --segments 0,
 /// more segments than keyframes (fewer, said once), a file without keyframe timestamps, a
-/// temporal stage, a worker that fails (the others stopped, nothing joined), and a join over
+/// running average (state over every earlier frame), a worker that fails (the others stopped, nothing joined), and a join over
 /// manifests of two different pipelines.
 /// </summary>
 public class SegmentErrorTests
@@ -64,18 +64,18 @@ public class SegmentErrorTests
     }
 
     [Fact]
-    public void Temporal_stage_is_refused()
+    public void Running_average_is_refused()
     {
         using var work = new TempFolder();
         string clip = SegmentMedia.MakeClip(work);
         File.WriteAllText(work.File("t.json"), $$"""
             { "source": {{PipelineMedia.Json(clip)}},
-              "stages": [ { "name": "smooth", "op": "tmix", "input": "source", "weights": "1;2;1" } ],
-              "outputs": [ { "kind": "file", "stage": "smooth", "path": "t.mkv" } ] }
+              "stages": [ { "name": "background", "op": "running-average", "input": "source", "alpha": 0.1 } ],
+              "outputs": [ { "kind": "file", "stage": "background", "path": "t.mkv" } ] }
             """);
         var r = ConvstreamProcess.Run(work.Path, "run", "t.json", "--segments", "2", "--output", "out");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("stage 'smooth' reads a window of neighbouring frames (temporal)", LastLine(r));
+        Assert.Contains("stage 'background' keeps a running state over every earlier frame, which no segment can start with", LastLine(r));
     }
 
     [Fact]

@@ -82,3 +82,35 @@ public class SegmentRunTests(SegmentRunFixture f) : IClassFixture<SegmentRunFixt
         Assert.Equal(a.OrderBy(p => p.Key), b.OrderBy(p => p.Key));
     }
 }
+
+/// <summary>
+/// Temporal stages: a centred tmix feeding another tmix (5 frames before, 2 after in all). Each
+/// segment reads that margin around its range and keeps only its own frames, so the joined FFV1
+/// outputs of both stages equal a single run's, frame for frame.
+/// </summary>
+public class TemporalSegmentTests
+{
+    [Fact]
+    public void Temporal_pipeline_in_four_segments_is_frame_identical_to_a_single_run()
+    {
+        using var work = new TempFolder();
+        string clip = SegmentMedia.MakeClip(work);
+        File.WriteAllText(work.File("t.json"), $$"""
+            { "source": {{PipelineMedia.Json(clip)}},
+              "stages": [ { "name": "smooth", "op": "tmix", "input": "source", "weights": "1;2;1", "mode": "centred" },
+                          { "name": "trail", "op": "tmix", "input": "smooth", "weights": "1;1;1;1" } ],
+              "outputs": [ { "kind": "file", "stage": "trail", "path": "trail.mkv" }, { "kind": "file", "stage": "smooth", "path": "smooth.mkv" } ] }
+            """);
+        var single = ConvstreamProcess.Run(work.Path, "run", "t.json", "--output", "single");
+        var segmented = ConvstreamProcess.Run(work.Path, "run", "t.json", "--segments", "4", "--output", "seg");
+        Assert.True(single.ExitCode == 0, single.ToString());
+        Assert.True(segmented.ExitCode == 0, segmented.ToString());
+        Assert.Contains("joined seg/trail.mkv (64 frames from 4 segments)", segmented.Stdout);
+        foreach (string name in new[] { "trail.mkv", "smooth.mkv" })
+        {
+            var expected = SegmentMedia.VideoFrames(work.File("single/" + name));
+            Assert.Equal(SegmentMedia.Frames, expected.Length);
+            Assert.Equal(expected, SegmentMedia.VideoFrames(work.File("seg/" + name)));
+        }
+    }
+}

@@ -94,6 +94,8 @@ public static class RunCommand
         public TimeSpan? SourceStart { get; init; }
         /// <summary>Copy the source's audio into video outputs (not in segment parts: the join adds it once).</summary>
         public bool CopyAudio { get; init; } = true;
+        /// <summary>Frames every output drops first, and how many it keeps after them (a segment with temporal margins); null: all.</summary>
+        public (long Skip, long? Keep)? OutputWindow { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
@@ -152,7 +154,10 @@ public static class RunCommand
                     foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
             }
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live, r.CopyAudio);
+            {
+                var sink = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live, r.CopyAudio);
+                sinks[output.Name] = r.OutputWindow is var (skip, keep) ? new Media.Segments.SegmentWindowSink(sink, skip, keep) : sink;
+            }
             runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);

@@ -15,8 +15,8 @@ namespace ConvStream.Cli.Commands;
 /// Indexed Job). Every worker probes the same keyframes and so picks the same segments
 /// (<see cref="SegmentPlan"/>). The segment's outputs go to DIR/segments/I without audio (the join
 /// adds it once over the whole), then its manifest, last: a folder without one is unfinished.
-/// Pipelines with temporal stages are refused: their windows would need frames of the neighbouring
-/// segments.
+/// With temporal stages the segment also reads their footprint before and after its range and
+/// writes only its own frames; a running state over every earlier frame (running-average) is refused.
 /// </summary>
 internal static class SegmentRun
 {
@@ -33,8 +33,8 @@ internal static class SegmentRun
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
             ? n : throw new UsageException($"option {option} '{text}' must be a positive integer (the number of segments)");
 
-    /// <summary>What every segment run (and the --segments parent) checks first; returns the pipeline, the input file and the plan.</summary>
-    public static (PipelineDefinition Definition, string Input, SegmentPlan Plan) Prepare(RunCommand.RunRequest r, int requested)
+    /// <summary>What every segment run (and the --segments parent) checks first; returns the pipeline, the input file, the plan and the temporal margins (frames before and after).</summary>
+    public static (PipelineDefinition Definition, string Input, SegmentPlan Plan, int Before, int After) Prepare(RunCommand.RunRequest r, int requested)
     {
         if (r.Live) throw new ConvStreamException("--segments/--segment: segments are for offline runs of a video file; --live contradicts them");
         if (r.Frames is not null) throw new ConvStreamException("--segments/--segment: --frames is not supported with segments (cut the input first: ffmpeg -i IN -frames:v N -c copy OUT)");
@@ -60,17 +60,22 @@ internal static class SegmentRun
         var pipelinePlan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var temporal = TemporalPlan.For(pipelinePlan);
         foreach (var (stage, t) in temporal.Stages)
-            if (t.Past > 0 || t.Future > 0 || t.Unbounded)
-                throw new ConvStreamException($"{definition.FileName}: stage '{stage}' reads a window of neighbouring frames (temporal), which segments cut apart; run it without --segments");
-        return (definition, input, plan);
+            if (t.Unbounded)
+                throw new ConvStreamException($"{definition.FileName}: stage '{stage}' keeps a running state over every earlier frame, which no segment can start with; run it without --segments");
+        // Frames a kept frame may depend on before it (a bound: the whole field in time) and after it (the delay).
+        int before = temporal.Stages.Values.Select(t => t.Field - 1).DefaultIfEmpty(0).Max();
+        int after = temporal.Stages.Values.Select(t => t.Delay).DefaultIfEmpty(0).Max();
+        return (definition, input, plan, before, after);
     }
 
     public static int Execute(RunCommand.RunRequest r, (int Index, int Count) which, TextWriter stdout)
     {
-        var (definition, input, plan) = Prepare(r, which.Count);
+        var (definition, input, plan, before, after) = Prepare(r, which.Count);
         if (plan.Note is string note) Console.Error.WriteLine($"convstream run: {note}");
         if (which.Index >= plan.Count)
         {
+            // A folder an earlier plan left at this index would make the join's manifests disagree.
+            if (Directory.Exists(SegmentManifest.FolderOf(r.OutputDirectory, which.Index))) Directory.Delete(SegmentManifest.FolderOf(r.OutputDirectory, which.Index), recursive: true);
             stdout.WriteLine($"segment {which.Index}/{which.Count}: nothing to do (the input allows {plan.Count} segments)");
             return 0;
         }
@@ -79,12 +84,18 @@ internal static class SegmentRun
         // A re-run replaces what an earlier (failed or stale) run of this segment left.
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
+        // Temporal stages: read their footprint before and after the segment (an accurate seek works
+        // at any frame), keep only the segment's own frames.
+        long readStart = Math.Max(0, segment.StartFrame - before);
+        long readEnd = segment.Last ? plan.Index.FrameCount : Math.Min(plan.Index.FrameCount, segment.StartFrame + segment.Frames + after);
+        long skip = segment.StartFrame - readStart;
         var run = r with
         {
             OutputDirectory = folder,
-            SourceStart = segment.StartFrame > 0 ? plan.Index.SeekTo(segment.StartFrame) : null,
-            Frames = segment.Last ? null : segment.Frames,
+            SourceStart = readStart > 0 ? plan.Index.SeekTo(readStart) : null,
+            Frames = segment.Last ? null : readEnd - readStart,
             CopyAudio = false,
+            OutputWindow = before > 0 || after > 0 ? (skip, segment.Last ? null : segment.Frames) : null,
         };
         int status = RunCommand.Execute(run, stdout);
         if (status != 0) return status;

@@ -18,7 +18,7 @@ internal static partial class SegmentWorkers
 {
     public static int Execute(RunCommand.RunRequest r, int requested, string[] args)
     {
-        var (_, _, plan) = SegmentRun.Prepare(r, requested);
+        var (_, _, plan, _, _) = SegmentRun.Prepare(r, requested);
         if (plan.Note is string note) Console.Error.WriteLine($"convstream run: {note}");
         // A new plan: segments of an earlier run (perhaps of another N) must not be joined with these.
         string root = Path.Combine(r.OutputDirectory, "segments");
