@@ -55,10 +55,13 @@ public static class FitCommand
         "the image, NaN/infinity, videos of different lengths or frame rates, and an input without enough texture to",
         "determine the kernel (a flat image, a single stripe), found from the rank and condition of the problem.");
 
+    /// <summary>Frame pairs sampled from two videos when --frames is not given.</summary>
+    private const int DefaultFrames = 8;
+
     private sealed record Request(
         string Before, string After, string Output, int KH, int KW, bool Convolve, FitChannels Channels, bool Bias,
         BorderMode Border, FitMethod Method, AdamOptions Adam, double L2, (string Before, string After)? Holdout,
-        string? Plot, int Frames, int Threads);
+        string? Plot, int? Frames, int Threads);
 
     public static int Run(string[] args)
     {
@@ -105,14 +108,14 @@ public static class FitCommand
         double l2 = a.Double("--l2", 0);
         string? holdoutText = a.Optional("--holdout");
         string? plot = a.Optional("--plot");
-        int frames = a.Int("--frames", 8);
+        int? frames = a.Optional("--frames") is null ? null : a.Int("--frames", 8);
         int threads = a.Int("--threads", Threads.Default);
         a.EnsureAllUsed();
 
         if (steps < 1) throw new UsageException($"option --steps '{steps}' must be a positive integer");
         if (!(lr > 0) || !double.IsFinite(lr)) throw new UsageException($"option --lr '{lr.ToString(CultureInfo.InvariantCulture)}' must be a positive number");
         if (!(l2 >= 0) || !double.IsFinite(l2)) throw new UsageException($"option --l2 '{l2.ToString(CultureInfo.InvariantCulture)}' must be a number ≥ 0");
-        if (frames < 1) throw new UsageException($"option --frames '{frames}' must be a positive integer");
+        if (frames is < 1) throw new UsageException($"option --frames '{frames}' must be a positive integer");
         if (threads < 1) throw new UsageException($"option --threads '{threads}' must be a positive integer");
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--output '{output}' must be a .json kernel file");
@@ -142,7 +145,9 @@ public static class FitCommand
             ? new KernelModel(r.KH, r.KW, r.KW - 1 - r.KW / 2, r.KH - 1 - r.KH / 2, r.Border, r.Channels, r.Bias)
             : new KernelModel(r.KH, r.KW, r.KW / 2, r.KH / 2, r.Border, r.Channels, r.Bias);
         bool full = r.Channels == FitChannels.Full;
-        var loaded = FitPairs.Read(r.Before, r.After, r.Frames, cancel);
+        if (r.Frames is not null && FitPairs.IsImage(r.Before) && FitPairs.IsImage(r.After))
+            throw new UsageException("--frames samples frame pairs from two videos, but --input and --target are images");
+        var loaded = FitPairs.Read(r.Before, r.After, r.Frames ?? DefaultFrames, cancel);
         var pairs = FitPairs.ToPairs(loaded, r.Before, r.After, full);
         var design = FitDesign.Create(pairs, model);
         var method = KernelFitter.Resolve(r.Method, design.Unknowns);
@@ -153,7 +158,7 @@ public static class FitCommand
         List<(Frame Before, Frame After)>? holdout = null;
         if (r.Holdout is var (hb, ha))
         {
-            var h = FitPairs.Read(hb, ha, r.Frames, cancel);
+            var h = FitPairs.Read(hb, ha, r.Frames ?? DefaultFrames, cancel);
             var check = FitPairs.ToPairs(h, hb, ha, full);
             if (check[0].InputChannels != pairs[0].InputChannels || check[0].OutputChannels != pairs[0].OutputChannels)
                 throw new ConvStreamException($"{hb}: the holdout pair has {check[0].InputChannels} → {check[0].OutputChannels} channels but the fit has {pairs[0].InputChannels} → {pairs[0].OutputChannels}");
