@@ -200,7 +200,7 @@ public static class FitCommand
         stdout.WriteLine(Line("pair", onPair, targetDepth));
         if (onHoldout is not null) stdout.WriteLine(Line("holdout", onHoldout, targetDepth));
         if (r.Plot is not null) stdout.WriteLine($"  wrote the loss curve to {r.Plot}{(plotWarning is null ? "" : $" ({plotWarning})")}");
-        stdout.WriteLine($"wrote {r.Output}; run it with --stage \"{StageText(r, fit, loaded.Frames[0], targetDepth)}\"");
+        stdout.WriteLine($"wrote {r.Output}; run it with --stage \"{StageText(r, loaded.Frames[0], targetDepth)}\"");
         return 0;
     }
 
@@ -229,14 +229,13 @@ public static class FitCommand
         return KernelFitter.Fit(design, options with { Method = FitMethod.LeastSquares }).Loss;
     }
 
-    private static string StageText(Request r, FittedKernel fit, (Frame Before, Frame After) pair, PixelDepth targetDepth)
+    private static string StageText(Request r, (Frame Before, Frame After) pair, PixelDepth targetDepth)
     {
         var keys = new List<string> { $"kernel={r.Output}" };
         // The conv stage keeps the input's depth for a 2-D kernel and writes f32 for a multi-channel one.
         var stageDepth = r.Channels == FitChannels.Full ? PixelDepth.F32 : pair.Before.Depth;
         if (stageDepth != targetDepth) keys.Add($"depth={targetDepth.Name()}");
         if (r.Border != BorderMode.Reflect) keys.Add($"border={r.Border.Name()}");
-        _ = fit;
         return "conv:" + string.Join(",", keys);
     }
 
