@@ -4,11 +4,13 @@ using System.Text;
 
 namespace ConvStream.Cli.Tests;
 
-/// <summary>Ctrl+C (SIGINT) during a long Adam fit: exit 130, one line saying so, and no kernel file.</summary>
+/// <summary>Ctrl+C (SIGINT) or SIGTERM during a long Adam fit: exit 128 + the signal, a line saying so, and no kernel file.</summary>
 public class FitCancellationTests
 {
-    [Fact]
-    public async Task CtrlCStopsTheFitAndWritesNothing()
+    [Theory]
+    [InlineData("INT", "SIGINT", 130)]
+    [InlineData("TERM", "SIGTERM", 143)]
+    public async Task SignalStopsTheFitAndWritesNothing(string kill, string name, int exit)
     {
         if (!OperatingSystem.IsLinux()) return; // real signals: Linux only
         using var work = new TempFolder();
@@ -39,7 +41,7 @@ public class FitCancellationTests
                 Assert.True(DateTime.UtcNow < deadline, $"no progress after 60 s: {Snapshot(stderr)}");
                 await Task.Delay(100);
             }
-            PipelineMedia.Tool("kill", "-INT", p.Id.ToString(CultureInfo.InvariantCulture));
+            PipelineMedia.Tool("kill", "-" + kill, p.Id.ToString(CultureInfo.InvariantCulture));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await p.WaitForExitAsync(timeout.Token);
         }
@@ -48,9 +50,9 @@ public class FitCancellationTests
             if (!p.HasExited) p.Kill(entireProcessTree: true);
         }
         await reader;
-        Assert.Equal(130, p.ExitCode);
+        Assert.Equal(exit, p.ExitCode);
         var lines = Snapshot(stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("convstream fit: interrupted", lines[^1]);
+        Assert.Equal($"convstream fit: interrupted by {name}; no kernel file written", lines[^1]);
         Assert.Equal("", await stdout);
         Assert.Empty(work.Files());
     }

@@ -72,16 +72,16 @@ public static class FitCommand
             return 0;
         }
         var r = Parse(a);
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // SIGINT, SIGTERM and SIGHUP stop the fit between steps (or bands of rows), as they stop a
+        // run; nothing has been written yet, so nothing is left behind. Exit 128 + the signal.
+        using var signals = new RunSignals(_ => { });
+        try { return Execute(r, Console.Out, signals.Stopping); }
+        catch (OperationCanceledException) when (signals.First is not null)
         {
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try { return Execute(r, Console.Out, cts.Token); }
-        finally { Console.CancelKeyPress -= onCancel; }
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"convstream fit: interrupted by {RunSignals.Name(signals.First)}; no kernel file written");
+            return signals.ExitCode;
+        }
     }
 
     private static Request Parse(ArgReader a)
