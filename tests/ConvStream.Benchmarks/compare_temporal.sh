@@ -3,10 +3,13 @@
 # baseline time; < 1 is faster), at 1920x1080:
 #  - tmix over 3 and 5 frames of BGR u8 vs ffmpeg's tmix (on gbrp, the same bytes planar; ffmpeg's
 #    tmix has no packed-RGB path). ConvStream: `convstream bench` compute p50 of the tmix stage.
-#    ffmpeg: wall time of `-vf format=gbrp,tmix` minus `-vf format=gbrp` over the same frames (a raw
-#    gbrp clip read from the page cache, looped), divided by the frame count; median of 3 runs.
+#    ffmpeg: CPU time (user + system) of `-vf format=gbrp,tmix` minus `-vf format=gbrp` over the
+#    same frames (a raw gbrp clip read from the page cache, looped), divided by the frame count,
+#    median of 3 runs. CPU time, because on a loaded machine ffmpeg's wall time is mostly waiting
+#    for a core; with 2 threads it sums both threads' work (wall time would be about half).
 #  - conv3d 3->8 3x3x3 (3 input frames -> 1 output frame, spatial padding 1) vs PyTorch's
-#    F.conv3d (float32, NCDHW and channels_last_3d, the better one), both medians of 10 calls.
+#    F.conv3d (float32, NCDHW and channels_last_3d, the better one), both medians of 10 calls;
+#    PyTorch's as CPU time of the process (time.process_time: the sum over its threads).
 # 1 and 2 threads each. Needs ffmpeg, /usr/bin/python3 with numpy and torch (Debian).
 #   tests/ConvStream.Benchmarks/compare_temporal.sh [FRAMES]     (prints a Markdown table)
 set -euo pipefail
@@ -23,8 +26,8 @@ ffmpeg -v error -f lavfi -i testsrc2=s=1920x1080:r=30 -frames:v 12 -pix_fmt gbrp
 median3() { sort -n | sed -n 2p; }
 ff_ms() { # THREADS FILTER → ms per frame of FILTER beyond format conversion
   local t="$1" f="$2" with without
-  run() { /usr/bin/time -f %e ffmpeg -v error -threads 1 -filter_threads "$t" -stream_loop -1 -f rawvideo -pix_fmt gbrp -s 1920x1080 -r 30 \
-            -i clip.gbrp -frames:v "$frames" -vf "$1" -f null - 2>&1 | tail -1; }
+  run() { /usr/bin/time -f "%U %S" ffmpeg -v error -threads 1 -filter_threads "$t" -stream_loop -1 -f rawvideo -pix_fmt gbrp -s 1920x1080 -r 30 \
+            -i clip.gbrp -frames:v "$frames" -vf "$1" -f null - 2>&1 | tail -1 | awk '{ print $1 + $2 }'; }
   with=$(for i in 1 2 3; do run "format=gbrp,$f"; done | median3)
   without=$(for i in 1 2 3; do run "format=gbrp"; done | median3)
   "$py" -c "print(f'{max(0.0, ($with - $without) * 1000 / $frames):.3f}')"
@@ -57,7 +60,7 @@ for cl in (False, True):
         F.conv3d(xx, ww, b, padding=(0, 1, 1))
         t = []
         for _ in range(10):
-            t0 = time.perf_counter(); F.conv3d(xx, ww, b, padding=(0, 1, 1)); t.append((time.perf_counter() - t0) * 1e3)
+            t0 = time.process_time(); F.conv3d(xx, ww, b, padding=(0, 1, 1)); t.append((time.process_time() - t0) * 1e3)
     t.sort(); m = (t[4] + t[5]) / 2
     best = m if best is None else min(best, m)
 print(f"{best:.3f}")
