@@ -9,7 +9,8 @@ using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
 using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Planning;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 using ConvStream.Pipeline.Video;
 
 namespace ConvStream.Pipeline.Runtime;
@@ -254,7 +255,7 @@ public sealed partial class PipelineRunner
                 FrameStamp? stamp;
                 try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken); }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
-                catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
+                catch (Exception e) { frame.Release(); SourceFailed(e); break; }
                 if (stamp is not FrameStamp st) { frame.Release(); break; }
                 frame.Stamp = st;
                 Interlocked.Increment(ref _framesRead);
@@ -513,6 +514,26 @@ public sealed partial class PipelineRunner
             heads[i]?.Release();
             heads[i] = null;
         }
+    }
+
+    /// <summary>
+    /// Stops at once without an error (a second Ctrl+C or SIGTERM): frames still queued are
+    /// released unprocessed, the source stops, and every sink is completed as at the end of a run.
+    /// </summary>
+    public void Abort()
+    {
+        _aborted = true;
+        foreach (var c in _channels) c.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// The source failed (a decoder died, a damaged file): the frames it already delivered are
+    /// still in the queues and reach every output, as at the end of the stream; the error is
+    /// reported once they have. Unlike a failing stage, nothing downstream is broken.
+    /// </summary>
+    private void SourceFailed(Exception error)
+    {
+        lock (_faultGate) _fault ??= (PipelineFile.SourceName, error);
     }
 
     /// <summary>Records the first failure and closes every queue so every node winds down.</summary>

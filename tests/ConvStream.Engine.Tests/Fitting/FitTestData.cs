@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConvStream.Engine.Filters.Kernels;
+using ConvStream.Stages;
 using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Fitting;
 using ConvStream.Engine.Geometry;
@@ -79,7 +80,7 @@ internal static class FitTestData
     {
         var pair = FitPair.FromFrames(before, "before", after, "after", model.Channels == FitChannels.Full);
         var design = FitDesign.Create([pair], model);
-        return KernelFitter.Fit(design, new KernelFitOptions { Method = method, L2 = l2, Adam = adam ?? new AdamOptions(), Threads = 2 });
+        return KernelFitter.Fit(design, new KernelFitOptions { Method = method, L2 = l2, Adam = adam ?? new AdamOptions(), Settings = ConvStream.Engine.Simd.ExecutionSettings.Default with { Threads = 2 } });
     }
 
     /// <summary>The fitted weights in the file's order (rot180 for convolve), as a kernel file would hold them.</summary>
