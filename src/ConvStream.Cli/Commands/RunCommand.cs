@@ -7,6 +7,7 @@ using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Video;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Web;
 
 namespace ConvStream.Cli.Commands;
 
@@ -23,7 +24,7 @@ public static class RunCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
-        "                      [--live|--offline] [--frames N]",
+        "                      [--live|--offline] [--frames N] [--web [HOST:]PORT [--token TOKEN]]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -33,6 +34,10 @@ public static class RunCommand
         "  --live      latency first: queues of 1, the source drops the oldest frame when stages fall behind.",
         "  --offline   every frame: queues wait, nothing is dropped (the default for most pipeline files).",
         "  --frames N  stop after N source frames (test sources give 300 offline when not set).",
+        "  --web       also serve a live view in the browser: every stage's picture, statistics and",
+        "              parameters (editable), /metrics for Prometheus. HOST is 127.0.0.1 unless given;",
+        "              any other address needs --token (then every request must carry it).",
+        "  --token     the token a non-loopback --web bind requires (at least 8 characters).",
         "",
         "Ctrl+C stops reading, lets the frames in flight finish and closes every output properly.",
         "The summary lists per stage frames in/out, drops, queue wait and compute p50/p95/p99/max (ms),",
@@ -52,9 +57,12 @@ public static class RunCommand
             Live = a.Flag("--live"),
             Offline = a.Flag("--offline"),
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
+            Web = a.Optional("--web"),
+            Token = a.Optional("--token"),
         };
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
+        if (o.Token is not null && o.Web is null) throw new UsageException("--token needs --web");
         return Execute(o, Console.Out);
     }
 
@@ -67,12 +75,17 @@ public static class RunCommand
         public bool Live { get; init; }
         public bool Offline { get; init; }
         public long? Frames { get; init; }
+        /// <summary>--web [HOST:]PORT and --token: the browser view.</summary>
+        public string? Web { get; init; }
+        public string? Token { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
 
     internal static int Execute(RunRequest r, TextWriter stdout)
     {
+        // A non-loopback bind without a token is refused before anything opens.
+        var web = r.Web is { } w ? WebBind.Parse(w, r.Token) : null;
         var definition = Prepare(PipelineFile.Load(r.PipelinePath), r);
         string sourceText = r.Input ?? definition.Source?.Text
             ?? throw new ConvStreamException($"{definition.FileName}: the file names no source; give --input PATH|webcam|test");
@@ -92,7 +105,7 @@ public static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            return RunAsync(definition, sourceText, sourceBase, live, r, stdout, cts.Token).GetAwaiter().GetResult();
+            return RunAsync(definition, sourceText, sourceBase, live, r, web, stdout, cts.Token).GetAwaiter().GetResult();
         }
         finally
         {
@@ -101,17 +114,24 @@ public static class RunCommand
     }
 
     private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
-        TextWriter stdout, CancellationToken cancellationToken)
+        WebBind? web, TextWriter stdout, CancellationToken cancellationToken)
     {
         await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames);
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
+        LiveView? view = web is null ? null : new LiveView(web, plan, info, sourceText);
         try
         {
             foreach (var output in plan.Outputs)
                 sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
-            var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
+            var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames, FrameTap = view?.Tap });
+            if (view is not null)
+            {
+                await view.StartAsync(runner, cancellationToken).ConfigureAwait(false);
+                stdout.WriteLine($"web view: {view.Url}");
+                stdout.Flush();
+            }
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             var run = runner.RunAsync(cancellationToken);
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
@@ -123,6 +143,7 @@ public static class RunCommand
         }
         finally
         {
+            if (view is not null) await view.DisposeAsync().ConfigureAwait(false);
             foreach (var sink in sinks.Values) await sink.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -224,6 +224,12 @@ public sealed class PipelineRunner
         foreach (var s in _plan.Stages) Add(s.Output, perProducer);
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
+        // A tap keeps the newest frame of each node it watches, plus one it is reading.
+        if (_options.FrameTap is not null)
+        {
+            Add(_plan.SourceFormat, 2);
+            foreach (var st in _plan.Stages) Add(st.Output, 2);
+        }
         foreach (var (format, count) in need) Pool.Reserve(format, count);
     }
 
@@ -245,6 +251,7 @@ public sealed class PipelineRunner
                 Interlocked.Increment(ref _framesRead);
                 if (SourceMetrics.Measures(st.Index)) SourceMetrics.CountOut();
                 frame.ReadyTimestamp = Stopwatch.GetTimestamp();
+                _options.FrameTap?.OnFrame(PipelineFile.SourceName, frame);
                 var consumers = _sourceConsumers;
                 if (consumers.Length == 0) frame.Release();
                 else
@@ -277,7 +284,6 @@ public sealed class PipelineRunner
         var heads = new PooledFrame?[readers.Length];
         var frames = new Frame[readers.Length];
         var m = node.Metrics;
-        var filter = node.Plan.Filter;
         int slot = node.Plan.Slot;
         var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
         try
@@ -319,7 +325,8 @@ public sealed class PipelineRunner
                 }
                 try
                 {
-                    filter.Apply(frames, output.Frame);
+                    // Read once per frame: a filter swapped in by ReplaceFilter applies from the next frame on, whole.
+                    Volatile.Read(ref node.Filter).Apply(frames, output.Frame);
                 }
                 catch (Exception e)
                 {
@@ -342,6 +349,7 @@ public sealed class PipelineRunner
                     m.CountOut();
                 }
                 output.ReadyTimestamp = end;
+                _options.FrameTap?.OnFrame(node.Plan.Name, output);
                 var consumers = node.Consumers;
                 if (consumers.Length == 0) output.Release();
                 else
@@ -518,8 +526,26 @@ public sealed class PipelineRunner
         catch (Exception) { /* the open failure is the error worth reporting */ }
     }
 
+    /// <summary>
+    /// Makes stage <paramref name="stage"/> compute with <paramref name="filter"/> from its next frame on
+    /// (built by the caller off the frame path, with the same output format); the frame being
+    /// computed finishes with the old one. Returns the filter it replaced.
+    /// </summary>
+    public IFrameFilter ReplaceFilter(string stage, IFrameFilter filter)
+    {
+        var node = _stages.FirstOrDefault(s => s.Plan.Name == stage)
+            ?? throw new ConvStreamException($"{_plan.Definition.FileName}: no stage '{stage}'");
+        var formats = node.Plan.Inputs;
+        var output = filter.OutputFormat(formats);
+        if (output != node.Plan.Output || filter.InputCount != formats.Length)
+            throw new ConvStreamException($"{_plan.Definition.FileName}: stage '{stage}': the new filter gives {output} but the stage was planned for {node.Plan.Output}");
+        return Interlocked.Exchange(ref node.Filter, filter);
+    }
+
     private sealed class StageNode(PlannedStage plan, StageMetrics metrics, ChannelReader<PooledFrame>[] readers)
     {
+        /// <summary>The filter in force; <see cref="ReplaceFilter"/> swaps it between two frames.</summary>
+        public IFrameFilter Filter = plan.Filter;
         public PlannedStage Plan { get; } = plan;
         public StageMetrics Metrics { get; } = metrics;
         public ChannelReader<PooledFrame>[] Readers { get; } = readers;
