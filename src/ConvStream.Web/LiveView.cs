@@ -279,8 +279,8 @@ public sealed class LiveView : IAsyncDisposable
         {
             if (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) is JsonObject o)
             {
-                if (o["file"] is JsonValue f && f.TryGetValue(out string? s)) name = s;
-                if (o["overwrite"] is JsonValue w && w.TryGetValue(out bool b)) overwrite = b;
+                if (o["file"] is { } f) name = f is JsonValue v && v.TryGetValue(out string? s) ? s : throw new JsonException("file");
+                if (o["overwrite"] is { } w) overwrite = w is JsonValue v && v.TryGetValue(out bool b) ? b : throw new JsonException("overwrite");
             }
         }
         catch (JsonException)
