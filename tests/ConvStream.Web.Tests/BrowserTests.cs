@@ -11,7 +11,8 @@ namespace ConvStream.Web.Tests;
 /// </summary>
 public sealed class BrowserTests(ITestOutputHelper output)
 {
-    public const string Chromium = "/usr/bin/chromium";
+    /// <summary>Debian's chromium, or the browser CONVSTREAM_CHROMIUM names (another system's Chromium or Chrome).</summary>
+    public static readonly string Chromium = Environment.GetEnvironmentVariable("CONVSTREAM_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
 
     private static readonly string[] Flags =
     [

@@ -49,10 +49,12 @@ internal sealed class TestPipeline : IAsyncDisposable
     public string PipelineName { get; private init; } = "";
 
     /// <param name="pipeline">A file of the repo's filters/pipelines/.</param>
-    public static async Task<TestPipeline> StartAsync(string pipeline = "demo.json", WebBind? bind = null)
+    /// <param name="text">The pipeline file's text, when it is not one of the repo's.</param>
+    public static async Task<TestPipeline> StartAsync(string pipeline = "demo.json", WebBind? bind = null, string? text = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "convstream-web-tests", Guid.NewGuid().ToString("N"));
         CopyTree(Path.Combine(Repo.Root, "filters"), Path.Combine(folder, "filters"));
+        if (text is not null) File.WriteAllText(Path.Combine(folder, "filters", "pipelines", pipeline), text);
         var loaded = PipelineFile.Load(Path.Combine(folder, "filters", "pipelines", pipeline));
         // As `run --live` without --preview: queues of 1, windows left out; every output a null sink.
         var definition = loaded with
