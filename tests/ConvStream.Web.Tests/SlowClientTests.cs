@@ -11,6 +11,7 @@ namespace ConvStream.Web.Tests;
 /// than 16 MB and the frame pool by at most 2 frames (the watched stage's slot and the one being
 /// encoded), whatever the number of clients.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class SlowClientTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Clients = 40;
@@ -75,4 +76,11 @@ public sealed class SlowClientTests(Xunit.Abstractions.ITestOutputHelper output)
         await Task.Delay(3000);
         return (m.FramesOut - start) / t.Elapsed.TotalSeconds;
     }
+}
+
+/// <summary>Tests that compare frame rates run alone, after the others, so other tests' pipelines do not load the cores meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "alone";
 }
