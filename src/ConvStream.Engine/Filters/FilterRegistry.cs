@@ -26,7 +26,8 @@ public static class FilterRegistry
 
     public static bool IsKnown(string op) => Factories.ContainsKey(op);
 
-    public static IFrameFilter Create(string text, string? baseDirectory = null) => Create(StageSpec.Parse(text, baseDirectory));
+    public static IFrameFilter Create(string text, string? baseDirectory = null, Simd.ExecutionSettings? settings = null)
+        => Create(StageSpec.Parse(text, baseDirectory, settings));
 
     public static IFrameFilter Create(StageSpec spec)
     {

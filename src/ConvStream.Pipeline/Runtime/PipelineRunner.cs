@@ -24,6 +24,13 @@ namespace ConvStream.Pipeline.Runtime;
 /// cancellation (Ctrl+C: the source stops, everything in flight drains), completes the queues one
 /// after the other; a node that throws stops the whole pipeline, every sink is still completed,
 /// and <see cref="RunAsync"/> throws a <see cref="PipelineStageException"/> naming the node.
+/// <para>
+/// Every stage runs the plan it was built with (<see cref="PipelinePlan.Settings"/>: nothing
+/// process-wide is read or changed, so several runners may share a process). While it runs, a
+/// stage's keys can be changed with <see cref="UpdateStageAsync"/>: the new plan is built off the
+/// frame path and swapped in between two frames; <see cref="GetStageParameters()"/> reads what
+/// every stage runs with now.
+/// </para>
 /// </summary>
 public sealed class PipelineRunner
 {
@@ -35,6 +42,7 @@ public sealed class PipelineRunner
     private readonly StageNode[] _stages;
     private readonly OutputNode[] _outputs;
     private readonly object _faultGate = new();
+    private readonly SemaphoreSlim _updateGate = new(1, 1);
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
     private long _framesRead;
@@ -117,9 +125,6 @@ public sealed class PipelineRunner
     /// <summary>Runs until the source ends, <paramref name="cancellationToken"/> fires (then drains) or a node fails (then throws).</summary>
     public async Task<RunSummary> RunAsync(CancellationToken cancellationToken = default)
     {
-        int threadsBefore = Threads.Count, bandBefore = RowBands.Height;
-        Threads.Count = _plan.Schedule.Threads;
-        RowBands.Height = _plan.Schedule.BandHeight;
         PipelineMeter.Attach(Nodes);
         var started = Stopwatch.GetTimestamp();
         _measureStartTimestamp = 0;
@@ -148,8 +153,6 @@ public sealed class PipelineRunner
         finally
         {
             PipelineMeter.Detach(Nodes);
-            Threads.Count = threadsBefore;
-            RowBands.Height = bandBefore;
         }
         long ended = Stopwatch.GetTimestamp();
         SourceMetrics.AddDropped(_source.DroppedFrames);
@@ -182,8 +185,9 @@ public sealed class PipelineRunner
     /// </summary>
     private void WarmUp()
     {
-        foreach (var s in _plan.Stages)
+        foreach (var node in _stages)
         {
+            var s = node.Current;
             var inputs = new PooledFrame[s.Inputs.Length];
             var frames = new Frame[s.Inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
@@ -325,8 +329,8 @@ public sealed class PipelineRunner
                 }
                 try
                 {
-                    // Read once per frame: a filter swapped in by ReplaceFilter applies from the next frame on, whole.
-                    Volatile.Read(ref node.Filter).Apply(frames, output.Frame);
+                    // One read of the stage's plan per frame: a swap lands between two frames, never inside one.
+                    node.Current.Filter.Apply(frames, output.Frame);
                 }
                 catch (Exception e)
                 {
@@ -527,26 +531,70 @@ public sealed class PipelineRunner
     }
 
     /// <summary>
-    /// Makes stage <paramref name="stage"/> compute with <paramref name="filter"/> from its next frame on
-    /// (built by the caller off the frame path, with the same output format); the frame being
-    /// computed finishes with the old one. Returns the filter it replaced.
+    /// What every stage runs with now, in dependency order: its keys as given, every key its op
+    /// accepts with the value in force, and its output format.
     /// </summary>
-    public IFrameFilter ReplaceFilter(string stage, IFrameFilter filter)
+    public IReadOnlyList<StageParameters> GetStageParameters() => _stages.Select(n => StageParameters.Of(n.Current)).ToArray();
+
+    /// <summary>What stage <paramref name="stage"/> runs with now; throws a <see cref="ConvStreamException"/> for an unknown name.</summary>
+    public StageParameters GetStageParameters(string stage) => StageParameters.Of(Find(stage).Current);
+
+    /// <summary>
+    /// Changes keys of a stage, running or not. <paramref name="keys"/> are merged over the stage's
+    /// current keys (an empty value removes a key, so the op's default applies). The new plan is built
+    /// and run once on blank frames off the frame path (on a pool thread), then swapped in: every frame
+    /// the stage starts after the returned task completes uses it, a frame in flight finishes with
+    /// the old one, and no frame is lost or computed half with each. Bad keys throw the
+    /// <see cref="ConvStreamException"/> the pipeline file would give ("demo.json: stage 'blur': key
+    /// 'size' must be …"), and so do keys that would change the stage's output format; the running plan
+    /// is then left as it was. Updates are applied one at a time; safe to call from any thread.
+    /// </summary>
+    /// <returns>The stage's parameters now in force.</returns>
+    public async Task<StageParameters> UpdateStageAsync(string stage, IReadOnlyDictionary<string, string> keys, CancellationToken cancellationToken = default)
     {
-        var node = _stages.FirstOrDefault(s => s.Plan.Name == stage)
-            ?? throw new ConvStreamException($"{_plan.Definition.FileName}: no stage '{stage}'");
-        var formats = node.Plan.Inputs;
-        var output = filter.OutputFormat(formats);
-        if (output != node.Plan.Output || filter.InputCount != formats.Length)
-            throw new ConvStreamException($"{_plan.Definition.FileName}: stage '{stage}': the new filter gives {output} but the stage was planned for {node.Plan.Output}");
-        return Interlocked.Exchange(ref node.Filter, filter);
+        ArgumentNullException.ThrowIfNull(keys);
+        var node = Find(stage);
+        await _updateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = node.Current;
+            var merged = new Dictionary<string, string>(current.Definition.Keys, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in keys)
+            {
+                if (string.IsNullOrEmpty(value)) merged.Remove(key);
+                else merged[key] = value;
+            }
+            var next = await Task.Run(() =>
+            {
+                var planned = _plan.Replan(current, merged);
+                WarmUpOffPath(planned);
+                return planned;
+            }, cancellationToken).ConfigureAwait(false);
+            node.Current = next;
+            return StageParameters.Of(next);
+        }
+        finally { _updateGate.Release(); }
+    }
+
+    private StageNode Find(string stage)
+        => _stages.FirstOrDefault(s => s.Current.Name == stage)
+           ?? throw new ConvStreamException($"{_plan.Definition.FileName}: no stage '{stage}'; the stages are {string.Join(", ", _stages.Select(s => s.Current.Name))}");
+
+    /// <summary>Runs a new plan once on blank frames of its own (not the pool's), so its first frame on the path is warm.</summary>
+    private static void WarmUpOffPath(PlannedStage s)
+    {
+        var frames = s.Inputs.Select(f => f.Allocate()).ToArray();
+        try { s.Filter.Apply(frames, s.Output.Allocate()); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"stage '{s.Name}': {e.Message}", e); }
     }
 
     private sealed class StageNode(PlannedStage plan, StageMetrics metrics, ChannelReader<PooledFrame>[] readers)
     {
-        /// <summary>The filter in force; <see cref="ReplaceFilter"/> swaps it between two frames.</summary>
-        public IFrameFilter Filter = plan.Filter;
+        private volatile PlannedStage _current = plan;
+        /// <summary>As planned; its slot, formats and name never change.</summary>
         public PlannedStage Plan { get; } = plan;
+        /// <summary>The plan the stage runs now (replaced whole by <see cref="UpdateStageAsync"/>).</summary>
+        public PlannedStage Current { get => _current; set => _current = value; }
         public StageMetrics Metrics { get; } = metrics;
         public ChannelReader<PooledFrame>[] Readers { get; } = readers;
         public ChannelWriter<PooledFrame>[] Consumers { get; set; } = [];

@@ -2,6 +2,7 @@ using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Ops;
+using ConvStream.Engine.Ops.Conv;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Pipeline.Stages;
@@ -11,6 +12,7 @@ namespace ConvStream.Pipeline.Stages;
 /// file (<c>weights=</c>, .npy or .json) and an optional bias (in the JSON file or <c>bias=</c> .npy).
 /// Keys as <c>convstream op conv2d</c>: stride, padding, dilation, groups, border, flip, relu.
 /// The kernel's depth must equal the channels the stage receives; a mismatch names both.
+/// The <see cref="Conv2dPlan"/> (weights packed, path chosen) is built once, with the stage.
 /// </summary>
 public sealed class Conv2dStage : TensorStage
 {
@@ -18,8 +20,9 @@ public sealed class Conv2dStage : TensorStage
     private readonly Tensor? _bias;
     private readonly Conv2dOptions _options;
     private readonly string _weightsPath;
+    private readonly Conv2dPlan _plan;
 
-    public Conv2dStage(StageSpec spec) : base(spec.Context)
+    public Conv2dStage(StageSpec spec) : base(spec)
     {
         _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
         (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context);
@@ -36,6 +39,9 @@ public sealed class Conv2dStage : TensorStage
             Relu = spec.Bool("relu", false),
         };
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
+        if (OutChannels % _options.Groups != 0)
+            throw new ConvStreamException($"{Context}: groups {_options.Groups} does not divide the kernel's {OutChannels} output channels");
+        _plan = new Conv2dPlan(_weights, _bias, _options, Settings);
     }
 
     public override string Op => "conv2d";
@@ -49,8 +55,6 @@ public sealed class Conv2dStage : TensorStage
     {
         if (KernelDepth != channels)
             throw new ConvStreamException($"{Context}: kernel depth {KernelDepth} ({Path.GetFileName(_weightsPath)}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {channels} channel(s) the stage receives");
-        if (OutChannels % _options.Groups != 0)
-            throw new ConvStreamException($"{Context}: groups {_options.Groups} does not divide the kernel's {OutChannels} output channels");
         try
         {
             var s = Conv2dShape.Resolve(1, channels, height, width, OutChannels, _weights.Dim(1), _weights.Dim(2), _weights.Dim(3), _bias, _options);
@@ -62,5 +66,5 @@ public sealed class Conv2dStage : TensorStage
     public override long MultiplyAdds(FrameFormat output)
         => (long)output.Width * output.Height * output.Channels * _weights.Dim(1) * _weights.Dim(2) * _weights.Dim(3);
 
-    protected override void Compute(Tensor input, Tensor output) => Conv2d.Forward(input, _weights, _bias, _options, output);
+    protected override void Compute(Tensor input, Tensor output) => _plan.Forward(input, output);
 }

@@ -18,7 +18,7 @@ public sealed class ConvTranspose2dStage : TensorStage
     private readonly ConvTranspose2dOptions _options;
     private readonly string _weightsPath;
 
-    public ConvTranspose2dStage(StageSpec spec) : base(spec.Context)
+    public ConvTranspose2dStage(StageSpec spec) : base(spec)
     {
         _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
         (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context);
@@ -62,5 +62,5 @@ public sealed class ConvTranspose2dStage : TensorStage
         return inputPixels * _weights.Dim(0) * _weights.Dim(1) * _weights.Dim(2) * _weights.Dim(3);
     }
 
-    protected override void Compute(Tensor input, Tensor output) => ConvTranspose2d.Forward(input, _weights, _bias, _options, output);
+    protected override void Compute(Tensor input, Tensor output) => ConvTranspose2d.Forward(input, _weights, _bias, _options, output, Settings);
 }

@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Pipeline.Stages;
 
@@ -14,6 +15,7 @@ public sealed class NormalizeStage : IFrameFilter
     private readonly bool _minMax;
     private readonly float _scale, _offset;
     private readonly Action<int, int> _rows;
+    private readonly ExecutionSettings _settings;
     private Frame? _in, _out;
     private float _a, _b;
 
@@ -25,6 +27,7 @@ public sealed class NormalizeStage : IFrameFilter
         if (_minMax && (spec.Keys.ContainsKey("scale") || spec.Keys.ContainsKey("offset")))
             throw new ConvStreamException($"{spec.Context}: keys 'scale' and 'offset' need mode=scale");
         _rows = Rows;
+        _settings = spec.Settings;
     }
 
     public string Op => "normalize";
@@ -50,7 +53,7 @@ public sealed class NormalizeStage : IFrameFilter
                 _b = -lo * _a;
             }
             else { _a = _scale; _b = _offset; }
-            RowBands.Run(output.Height, output.RowLength, _rows);
+            _settings.ForRows(output.Height, output.RowLength, _rows);
             _in = _out = null;
         }
     }

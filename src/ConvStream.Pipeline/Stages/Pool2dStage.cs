@@ -15,7 +15,7 @@ public sealed class Pool2dStage : TensorStage
     private readonly bool _max;
     private readonly Pool2dOptions _options;
 
-    public Pool2dStage(StageSpec spec, bool max) : base(spec.Context)
+    public Pool2dStage(StageSpec spec, bool max) : base(spec)
     {
         _max = max;
         var kernel = spec.Parse("kernel", (Size2)2, s => Size2.Parse(s, "kernel"));
@@ -52,7 +52,7 @@ public sealed class Pool2dStage : TensorStage
 
     protected override void Compute(Tensor input, Tensor output)
     {
-        if (_max) Pool2d.Max(input, _options, output);
-        else Pool2d.Average(input, _options, output);
+        if (_max) Pool2d.Max(input, _options, output, Settings);
+        else Pool2d.Average(input, _options, output, Settings);
     }
 }

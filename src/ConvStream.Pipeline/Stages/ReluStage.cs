@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Pipeline.Stages;
 
@@ -8,12 +9,13 @@ namespace ConvStream.Pipeline.Stages;
 public sealed class ReluStage : IFrameFilter
 {
     private readonly Action<int, int> _rows;
+    private readonly ExecutionSettings _settings;
     private Frame? _in, _out;
 
     public ReluStage(StageSpec spec)
     {
-        _ = spec;
         _rows = Rows;
+        _settings = spec.Settings;
     }
 
     public string Op => "relu";
@@ -32,7 +34,7 @@ public sealed class ReluStage : IFrameFilter
         {
             _in = inputs[0];
             _out = output;
-            RowBands.Run(output.Height, output.RowLength, _rows);
+            _settings.ForRows(output.Height, output.RowLength, _rows);
             _in = _out = null;
         }
     }

@@ -1,5 +1,6 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Pipeline.Stages;
 
@@ -42,5 +43,6 @@ public static class StageFactory
     }
 
     /// <summary>Parses <c>OP[:key=value,...]</c> (the <c>--stage</c> syntax) and creates its filter.</summary>
-    public static IFrameFilter Create(string text, string? baseDirectory = null) => Create(StageSpec.Parse(text, baseDirectory));
+    public static IFrameFilter Create(string text, string? baseDirectory = null, ExecutionSettings? settings = null)
+        => Create(StageSpec.Parse(text, baseDirectory, settings));
 }

@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Pipeline.Stages;
@@ -17,10 +18,17 @@ public abstract class TensorStage : IFrameFilter
     private float[] _planes = [];
     private Tensor? _input, _output;
 
-    protected TensorStage(string context) => Context = context;
+    protected TensorStage(StageSpec spec)
+    {
+        Context = spec.Context;
+        Settings = spec.Settings;
+    }
 
     /// <summary>How errors name this stage ("demo.json: stage 'conv1'").</summary>
     protected string Context { get; }
+
+    /// <summary>What the op's plan runs with (SIMD level, threads), fixed when the stage is built.</summary>
+    protected ExecutionSettings Settings { get; }
 
     public abstract string Op { get; }
 

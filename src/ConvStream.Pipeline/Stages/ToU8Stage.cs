@@ -1,5 +1,6 @@
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Imaging.Codecs;
 using ConvStream.Engine;
 
@@ -14,12 +15,14 @@ public sealed class ToU8Stage : IFrameFilter
 {
     private readonly bool _abs;
     private readonly Action<int, int> _rows;
+    private readonly ExecutionSettings _settings;
     private Frame? _in, _out;
 
     public ToU8Stage(StageSpec spec)
     {
         _abs = spec.Bool("abs", false);
         _rows = Rows;
+        _settings = spec.Settings;
     }
 
     public string Op => "to-u8";
@@ -38,7 +41,7 @@ public sealed class ToU8Stage : IFrameFilter
         {
             _in = inputs[0];
             _out = output;
-            RowBands.Run(output.Height, output.RowLength, _rows);
+            _settings.ForRows(output.Height, output.RowLength, _rows);
             _in = _out = null;
         }
     }

@@ -20,7 +20,7 @@ internal static class ApiJson
         {
             var d = definition.Stages.First(x => x.Name == s.Name);
             var parameters = new JsonObject();
-            foreach (var (k, v) in live.ParamsOf(d).OrderBy(p => p.Key, StringComparer.Ordinal)) parameters[k] = LivePipeline.ValueNode(v);
+            foreach (var (k, v) in live.ParamsOf(s.Name).OrderBy(p => p.Key, StringComparer.Ordinal)) parameters[k] = LivePipeline.ValueNode(v);
             stages.Add(new JsonObject
             {
                 ["name"] = s.Name,

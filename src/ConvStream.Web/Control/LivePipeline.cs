@@ -12,10 +12,11 @@ namespace ConvStream.Web.Control;
 /// <summary>
 /// The running pipeline as the browser edits it: the pipeline file's JSON with every accepted
 /// change applied, and the definition in force. A change is validated exactly as the file is: the
-/// edited JSON goes through <see cref="PipelineFile.Parse"/> and <see cref="PipelinePlan.Build"/>,
-/// so the messages are the file's own. A change that alters a frame format the later stages and
-/// outputs were planned for is refused; an accepted one is planned and warmed up off the frame
-/// path, then swapped in between two frames. One change at a time.
+/// edited JSON goes through <see cref="PipelineFile.Parse"/>, then the running pipeline replans the
+/// stage (<see cref="IStageControl.ChangeAsync"/>), so the messages are the file's own. A change that
+/// alters the frame format the later stages and outputs were planned for is refused; an accepted
+/// one is planned and warmed up off the frame path, then swapped in between two frames. One change
+/// at a time.
 /// </summary>
 internal sealed class LivePipeline
 {
@@ -50,12 +51,12 @@ internal sealed class LivePipeline
 
     public StageDefinition? Stage(string name) => Definition.Stages.FirstOrDefault(s => s.Name == name);
 
-    public IReadOnlyDictionary<string, string> ParamsOf(StageDefinition stage) => _control.ParamsOf(stage);
+    public IReadOnlyDictionary<string, string?> ParamsOf(string stage) => _control.ParamsOf(stage);
 
     /// <summary>Applies <paramref name="changes"/> (key → JSON value; null = back to the op's default) to stage <paramref name="name"/>.</summary>
     /// <returns>The stage's params in force afterwards.</returns>
     /// <exception cref="ConvStreamException">The one-line reason it was refused; nothing changed.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> ChangeAsync(string name, JsonObject changes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string?>> ChangeAsync(string name, JsonObject changes, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -75,22 +76,18 @@ internal sealed class LivePipeline
                 if (value is not null) stage[key] = value.DeepClone();
             }
 
-            // Exactly what loading the edited file would say; then the running pipeline's own schedule and outputs.
+            // The edited file's own form checks and messages (types, lists); then the stage's keys as text.
             var parsed = PipelineFile.Parse(document.ToJsonString(), running.FilePath, running.BaseDirectory);
-            var edited = running with { Stages = parsed.Stages };
-            var plan = PipelinePlan.Build(edited, _plan.SourceFormat);
-            foreach (var s in plan.Stages)
-            {
-                var before = _plan.Stages.First(p => p.Name == s.Name).Output;
-                if (s.Output != before)
-                    throw new ConvStreamException($"{FileName}: stage '{s.Name}': these parameters change its output from {before} to {s.Output}, but the stages and outputs after it were planned for {before}; change the file and restart to change shapes");
-            }
-            var replacement = plan.Stages.First(p => p.Name == name);
-            WarmUp(replacement);
-            _control.Swap(replacement);
+            var before = running.Stages.First(p => p.Name == name);
+            var after = parsed.Stages.First(p => p.Name == name);
+            var keys = new Dictionary<string, string>(after.Keys, StringComparer.OrdinalIgnoreCase);
+            foreach (var k in before.Keys.Keys)
+                if (!keys.ContainsKey(k)) keys[k] = "";   // removed: the op's default applies
+            // Planned with the file's checks (same messages), a change of output format refused, swapped between two frames.
+            await _control.ChangeAsync(name, keys, cancellationToken).ConfigureAwait(false);
             _document = document;
-            Volatile.Write(ref _definition, edited);
-            return _control.ParamsOf(edited.Stages.First(p => p.Name == name));
+            Volatile.Write(ref _definition, running with { Stages = running.Stages.Select(p => p.Name == name ? after : p).ToList() });
+            return _control.ParamsOf(name);
         }
         finally
         {
@@ -133,8 +130,9 @@ internal sealed class LivePipeline
     }
 
     /// <summary>A key's value as JSON: numbers and booleans as such, everything else as the string the file holds.</summary>
-    public static JsonNode? ValueNode(string value)
+    public static JsonNode? ValueNode(string? value)
     {
+        if (value is null) return null;
         if (value is "true" or "false") return JsonValue.Create(value == "true");
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
             && d.ToString("R", CultureInfo.InvariantCulture) == value)
@@ -146,13 +144,6 @@ internal sealed class LivePipeline
         => document["stages"] is JsonArray stages
             ? stages.OfType<JsonObject>().FirstOrDefault(s => s["name"] is JsonValue n && n.TryGetValue(out string? t) && t == name)
             : null;
-
-    /// <summary>The first call of a new plan compiles its kernels and fills its scratch: done here, not on the frame path.</summary>
-    private static void WarmUp(PlannedStage stage)
-    {
-        var inputs = stage.Inputs.Select(f => f.Allocate()).ToArray();
-        stage.Filter.Apply(inputs, stage.Output.Allocate());
-    }
 }
 
 /// <summary>A save that would replace a file without the user's say-so.</summary>

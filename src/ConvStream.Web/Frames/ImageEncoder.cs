@@ -1,34 +1,21 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Imaging;
-using OpenCvSharp;
+using ConvStream.Media.Images;
 
 namespace ConvStream.Web.Frames;
 
-/// <summary>
-/// JPEG and PNG encoding of 8-bit gray or BGR frames through OpenCV's imgcodecs (OpenCvSharp),
-/// straight from the frame's rows (no copy: the Mat wraps the pinned buffer for the call).
-/// </summary>
+/// <summary>JPEG and PNG of 8-bit gray or BGR pictures, through ConvStream.Media's image codec (OpenCV's imgcodecs).</summary>
 internal static class ImageEncoder
 {
-    /// <summary>JPEG quality for the live streams: 80 keeps a 640x360 frame near 40 KB.</summary>
+    /// <summary>JPEG quality for the live streams: 80 keeps a 640x360 frame near 25–40 KB.</summary>
     public const int JpegQuality = 80;
 
-    public static byte[] Jpeg(Frame frame, int quality = JpegQuality)
-        => Encode(frame, ".jpg", [(int)ImwriteFlags.JpegQuality, quality]);
+    public static byte[] Jpeg(Frame frame) => ImageCodec.Encode(Checked(frame), ".jpg", JpegQuality);
 
-    /// <summary>Lossless: what a snapshot needs when its pixels are compared.</summary>
-    public static byte[] Png(Frame frame) => Encode(frame, ".png", [(int)ImwriteFlags.PngCompression, 1]);
+    /// <summary>Lossless, fast (zlib level 1): what a snapshot needs when its pixels are compared.</summary>
+    public static byte[] Png(Frame frame) => ImageCodec.Encode(Checked(frame), ".png", 1);
 
-    private static unsafe byte[] Encode(Frame frame, string extension, int[] parameters)
-    {
-        if (frame.Depth != PixelDepth.U8 || frame.Channels is not (1 or 3))
-            throw new ConvStreamException($"image encoder: a {frame.ShapeText} frame cannot be encoded; 8-bit gray or BGR expected");
-        fixed (byte* origin = &frame.Origin)
-        {
-            using var mat = Mat.FromPixelData(frame.Height, frame.Width, frame.Channels == 1 ? MatType.CV_8UC1 : MatType.CV_8UC3, (IntPtr)origin, frame.Stride);
-            if (!Cv2.ImEncode(extension, mat, out byte[] bytes, parameters))
-                throw new ConvStreamException($"image encoder: OpenCV could not encode a {frame.ShapeText} frame as {extension}");
-            return bytes;
-        }
-    }
+    // The display conversion happened before (DisplayPicture); the codec must not saturate again.
+    private static Frame Checked(Frame frame) => frame.Depth == PixelDepth.U8 && frame.Channels is 1 or 3 ? frame
+        : throw new ConvStreamException($"image encoder: a {frame.ShapeText} frame cannot be shown; 8-bit gray or BGR expected");
 }

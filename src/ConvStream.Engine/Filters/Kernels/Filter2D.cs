@@ -13,21 +13,24 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// A per-channel kernel on an interleaved frame treats a row as a flat array of W·C samples and
 /// puts the taps C samples apart, so BGR costs no shuffling. A multi-channel kernel (Cin → Cout)
 /// keeps its ring planar (one padded row per input channel) and accumulates each output channel
-/// over (ci, ky, kx). Row bands run on <see cref="Threads.Count"/> cores; each band fills its
+/// over (ci, ky, kx). Row bands run on the settings' cores; each band fills its
 /// own ring (KH−1 rows are converted twice at band edges).
 /// </para>
 /// </summary>
 public sealed unsafe class Filter2D
 {
     private readonly Filter2DKernel _k;
+    private readonly ExecutionSettings _settings;
     // Non-zero taps per output channel, in (ci, ky, kx) order: OpenCV skips zero coefficients
     // and FMAs the rest in row-major order; doing the same keeps us bit-exact with it.
     private readonly int[] _tapStart;
     private readonly int[] _tapPlane, _tapKy, _tapKx;
     private readonly float[] _tapW;
 
-    public Filter2D(Filter2DKernel kernel)
+    /// <param name="settings">SIMD level and threads of every call; <see cref="ExecutionSettings.Default"/> when null.</param>
+    public Filter2D(Filter2DKernel kernel, ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         _k = kernel;
         var plane = new List<int>(); var ky = new List<int>(); var kx = new List<int>(); var w = new List<float>();
         _tapStart = new int[kernel.OutChannels + 1];
@@ -78,8 +81,8 @@ public sealed unsafe class Filter2D
         if (dst.Width != src.Width || dst.Height != src.Height || dst.Channels != _k.OutputChannels(src.Channels))
             throw new ConvStreamException($"filter output {dst.ShapeText} does not match input {src.ShapeText}");
         long work = (long)src.Width * dst.Channels * Math.Max(1, _tapW.Length / Math.Max(1, _k.OutChannels));
-        var level = Simd.Simd.Level;
-        Threads.For(src.Height, work, (y0, y1) => Band(src, dst, y0, y1, level));
+        var level = _settings.Level;
+        _settings.For(src.Height, work, (y0, y1) => Band(src, dst, y0, y1, level));
     }
 
     private sealed class Scratch
@@ -143,8 +146,8 @@ public sealed unsafe class Filter2D
                         taps[e] = (nint)(ring + slot * slotStride + _pairKx[e] * unit);
                     }
                     TapAccumulator.RunPair512((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n);
-                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y);
-                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow + outStride, dst.RowLength), dst, y + 1);
+                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y, _settings.Level);
+                    FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow + outStride, dst.RowLength), dst, y + 1, _settings.Level);
                     y++;
                     continue;
                 }
@@ -165,7 +168,7 @@ public sealed unsafe class Filter2D
                     if (!perChannel)
                         for (int x = 0, i = co; x < w; x++, i += cout) outRow[i] = row[x];
                 }
-                FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y);
+                FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y, _settings.Level);
             }
         }
     }
@@ -179,7 +182,7 @@ public sealed unsafe class Filter2D
         {
             int rowLen = (w + kw - 1) * c;
             if (sy < 0) { new Span<float>(slot, rowLen).Clear(); return; }
-            FrameConvert.RowToFloat(src, sy, new Span<float>(slot + ax * c, w * c));
+            FrameConvert.RowToFloat(src, sy, new Span<float>(slot + ax * c, w * c), _settings.Level);
             for (int i = 0; i < kw - 1; i++)
             {
                 int xo = i < ax ? i - ax : w + (i - ax);          // outside column, left then right
@@ -195,7 +198,7 @@ public sealed unsafe class Filter2D
             for (int p = 0; p < c; p++) new Span<float>(slot + p * slotStride, len).Clear();
             return;
         }
-        FrameConvert.RowToFloat(src, sy, new Span<float>(tmp, w * c));
+        FrameConvert.RowToFloat(src, sy, new Span<float>(tmp, w * c), _settings.Level);
         for (int p = 0; p < c; p++)
         {
             float* d = slot + p * slotStride + ax;

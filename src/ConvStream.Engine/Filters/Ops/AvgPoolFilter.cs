@@ -11,7 +11,12 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class AvgPoolFilter : IFrameFilter
 {
-    public AvgPoolFilter(int size, int stride) { Size = size; Stride = stride; }
+    private readonly ExecutionSettings _settings;
+
+    public AvgPoolFilter(int size, int stride, ExecutionSettings? settings = null)
+    {
+        Size = size; Stride = stride; _settings = settings ?? ExecutionSettings.Default;
+    }
 
     public string Op => "avgpool";
     public int Size { get; }
@@ -21,7 +26,7 @@ public sealed class AvgPoolFilter : IFrameFilter
     public static IFrameFilter Create(StageSpec spec)
     {
         var (size, stride) = PoolRows.ReadWindow(spec);
-        return new AvgPoolFilter(size, stride);
+        return new AvgPoolFilter(size, stride, spec.Settings);
     }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
@@ -30,8 +35,8 @@ public sealed class AvgPoolFilter : IFrameFilter
     {
         var src = inputs[0];
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
-        var level = Simd.Simd.Level;
-        Threads.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
+        var level = _settings.Level;
+        _settings.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
         {
             for (int oy = y0; oy < y1; oy++)
             {

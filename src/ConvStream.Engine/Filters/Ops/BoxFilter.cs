@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -14,8 +15,8 @@ public sealed class BoxFilter : SeparableFrameFilter
 {
     public const int MaxSize = 255;
 
-    public BoxFilter(int size, bool normalize = true, PixelDepth depth = PixelDepth.U8, BorderMode border = BorderMode.Reflect)
-        : base("box", MakeKernel(size, normalize, depth), border)
+    public BoxFilter(int size, bool normalize = true, PixelDepth depth = PixelDepth.U8, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("box", MakeKernel(size, normalize, depth), border, settings)
     {
         Size = size;
         Normalize = normalize;
@@ -32,7 +33,7 @@ public sealed class BoxFilter : SeparableFrameFilter
         var border = ReadBorder(spec);
         if (size is < 1 or > MaxSize)
             throw new ConvStreamException($"{spec.Context}: key 'size' must be from 1 to {MaxSize}, got {size}");
-        return new BoxFilter(size, normalize, depth, border);
+        return new BoxFilter(size, normalize, depth, border, spec.Settings);
     }
 
     private static SeparableKernel MakeKernel(int size, bool normalize, PixelDepth depth)

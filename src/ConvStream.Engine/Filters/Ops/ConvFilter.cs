@@ -2,6 +2,7 @@ using System.Globalization;
 using ConvStream.Engine.Filters.Kernels;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -16,9 +17,9 @@ public sealed class ConvFilter : IFrameFilter
     private readonly Filter2D _engine;
     private readonly PixelDepth? _depth;
 
-    public ConvFilter(Filter2DKernel kernel, PixelDepth? depth, string kernelName)
+    public ConvFilter(Filter2DKernel kernel, PixelDepth? depth, string kernelName, ExecutionSettings? settings = null)
     {
-        _engine = new Filter2D(kernel);
+        _engine = new Filter2D(kernel, settings);
         _depth = depth;
         KernelName = kernelName;
     }
@@ -40,7 +41,7 @@ public sealed class ConvFilter : IFrameFilter
         (int X, int Y)? anchor = spec.Has("anchor") ? spec.Parse<(int, int)>("anchor", (0, 0), ParseAnchor) : null;
         if (anchor is (-1, -1)) anchor = null;                        // OpenCV's "kernel centre"
         var border = spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
-        try { return new ConvFilter(file.ToKernel(mode, scale, delta, anchor, border), depth, file.Name); }
+        try { return new ConvFilter(file.ToKernel(mode, scale, delta, anchor, border), depth, file.Name, spec.Settings); }
         catch (ConvStreamException e) { throw new ConvStreamException($"{spec.Context}: {e.Message}"); }
     }
 

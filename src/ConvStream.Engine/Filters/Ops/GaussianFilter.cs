@@ -1,5 +1,6 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -11,8 +12,8 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class GaussianFilter : SeparableFrameFilter
 {
-    public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect)
-        : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border)
+    public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border, settings)
     {
         Size = (kw, kh);
         Sigma = sigma;
@@ -35,7 +36,7 @@ public sealed class GaussianFilter : SeparableFrameFilter
             throw new ConvStreamException($"{spec.Context}: give 'size' (odd) or a positive 'sigma'");
         if (sigma > 200 || sigmaY > 200)
             throw new ConvStreamException($"{spec.Context}: sigma must be at most 200");
-        return new GaussianFilter(size, sigma, sigmaY, border);
+        return new GaussianFilter(size, sigma, sigmaY, border, spec.Settings);
     }
 
     private static SeparableKernel MakeKernel(int size, double sigma, double sigmaY, out int kw, out int kh)

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -13,8 +14,8 @@ namespace ConvStream.Engine.Filters.Ops;
 public sealed class LaplacianFilter : SeparableFrameFilter
 {
     public LaplacianFilter(int size = 1, double scale = 1, double delta = 0,
-                           PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect)
-        : base("laplacian", MakeKernel(size, scale, delta, depth), border)
+                           PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("laplacian", MakeKernel(size, scale, delta, depth), border, settings)
     {
         Size = size;
     }
@@ -30,7 +31,7 @@ public sealed class LaplacianFilter : SeparableFrameFilter
         var border = ReadBorder(spec);
         if (size is not (1 or 3 or 5))
             throw new ConvStreamException($"{spec.Context}: key 'size' must be 1, 3 or 5, got {size}");
-        return new LaplacianFilter(size, scale, delta, depth, border);
+        return new LaplacianFilter(size, scale, delta, depth, border, spec.Settings);
     }
 
     private static SeparableKernel MakeKernel(int size, double scale, double delta, PixelDepth depth)

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -12,8 +13,8 @@ namespace ConvStream.Engine.Filters.Ops;
 public sealed class ScharrFilter : SeparableFrameFilter
 {
     public ScharrFilter(int dx, int dy, double scale = 1, double delta = 0,
-                        PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect)
-        : base("scharr", MakeKernel(dx, dy, scale, delta, depth), border)
+                        PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("scharr", MakeKernel(dx, dy, scale, delta, depth), border, settings)
     {
         Dx = dx; Dy = dy;
     }
@@ -32,7 +33,7 @@ public sealed class ScharrFilter : SeparableFrameFilter
         var border = ReadBorder(spec);
         if (!((dx == 1 && dy == 0) || (dx == 0 && dy == 1)))
             throw new ConvStreamException($"{spec.Context}: exactly one of dx, dy must be 1 (the other 0), got dx={dx}, dy={dy}");
-        return new ScharrFilter(dx, dy, scale, delta, depth, border);
+        return new ScharrFilter(dx, dy, scale, delta, depth, border, spec.Settings);
     }
 
     private static SeparableKernel MakeKernel(int dx, int dy, double scale, double delta, PixelDepth depth)

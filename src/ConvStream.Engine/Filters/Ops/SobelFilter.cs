@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -13,8 +14,8 @@ namespace ConvStream.Engine.Filters.Ops;
 public sealed class SobelFilter : SeparableFrameFilter
 {
     public SobelFilter(int dx, int dy, int size = 3, double scale = 1, double delta = 0,
-                       PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect)
-        : base("sobel", MakeKernel(dx, dy, size, scale, delta, depth), border)
+                       PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("sobel", MakeKernel(dx, dy, size, scale, delta, depth), border, settings)
     {
         Dx = dx; Dy = dy; Size = size;
     }
@@ -40,7 +41,7 @@ public sealed class SobelFilter : SeparableFrameFilter
         int limit = size == 1 ? 2 : size - 1;
         if (dx > limit || dy > limit)
             throw new ConvStreamException($"{spec.Context}: derivative order must be at most {limit} for size {size}, got dx={dx}, dy={dy}");
-        return new SobelFilter(dx, dy, size, scale, delta, depth, border);
+        return new SobelFilter(dx, dy, size, scale, delta, depth, border, spec.Settings);
     }
 
     private static SeparableKernel MakeKernel(int dx, int dy, int size, double scale, double delta, PixelDepth depth)

@@ -1,5 +1,6 @@
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Separable;
 
@@ -11,12 +12,12 @@ public abstract class SeparableFrameFilter : IFrameFilter
 {
     private readonly SeparableEngine _engine;
 
-    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border)
+    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
     {
         Op = op;
         Kernel = kernel;
         Border = border;
-        _engine = new SeparableEngine(kernel, border);
+        _engine = new SeparableEngine(kernel, border, settings);
     }
 
     public string Op { get; }

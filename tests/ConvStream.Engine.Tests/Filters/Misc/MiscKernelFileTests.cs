@@ -7,7 +7,6 @@ using ConvStream.Engine.Imaging;
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
 /// <summary>Kernel files: every malformed shape gets one precise line naming the file and the place; shipped kernels all load and run.</summary>
-[Collection(MiscFilterCollection.Name)]
 public sealed class MiscKernelFileTests
 {
     private static string Error(string json, string name = "k.json")

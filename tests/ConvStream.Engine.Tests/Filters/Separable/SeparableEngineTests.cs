@@ -6,17 +6,13 @@ using SimdLevels = ConvStream.Engine.Simd.Simd;
 
 namespace ConvStream.Engine.Tests.Filters.Separable;
 
-[CollectionDefinition("SeparableSimd", DisableParallelization = true)]
-public sealed class SeparableSimdCollection { }
-
 /// <summary>
 /// The engine against the scalar reference at every SIMD level this machine has (including the
 /// one-lane path) and at 1 and 2 threads, on seeded random geometries: widths around the vector
 /// sizes (so the overlapping last vector and the short-row fallback both run), 1–4 channels,
-/// every border, every op. These tests set the process-wide <see cref="SimdLevels.Level"/> and
-/// <see cref="Threads.Count"/>, so they run alone.
+/// every border, every op. Each level and thread count is a filter built with those
+/// <see cref="ExecutionSettings"/>, so these tests run alongside any other.
 /// </summary>
-[Collection("SeparableSimd")]
 public sealed class SeparableEngineTests
 {
     private static readonly string[] Stages =
@@ -56,25 +52,14 @@ public sealed class SeparableEngineTests
         var expected = format.Allocate();
         filter.ApplyReference(input, expected);
 
-        var savedLevel = SimdLevels.Level;
-        int savedThreads = Threads.Count;
-        try
-        {
-            foreach (var level in SimdLevels.Supported)
-                foreach (int threads in new[] { 1, 2 })
-                {
-                    SimdLevels.Level = level;
-                    Threads.Count = threads;
-                    var actual = format.Allocate();
-                    filter.Apply(new[] { input }, actual);
-                    SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
-                }
-        }
-        finally
-        {
-            SimdLevels.Level = savedLevel;
-            Threads.Count = savedThreads;
-        }
+        foreach (var level in SimdLevels.Supported)
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var at = FilterRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads });
+                var actual = format.Allocate();
+                at.Apply(new[] { input }, actual);
+                SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
+            }
     }
 
     [Fact]
@@ -88,18 +73,13 @@ public sealed class SeparableEngineTests
             var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
             var expected = format.Allocate();
             filter.ApplyReference(input, expected);
-            int saved = Threads.Count;
-            try
+            foreach (int threads in new[] { 1, 2, 3, 7 })
             {
-                foreach (int threads in new[] { 1, 2, 3, 7 })
-                {
-                    Threads.Count = threads;
-                    var actual = format.Allocate();
-                    filter.Apply(new[] { input }, actual);
-                    SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
-                }
+                var at = FilterRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads });
+                var actual = format.Allocate();
+                at.Apply(new[] { input }, actual);
+                SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
             }
-            finally { Threads.Count = saved; }
         }
     }
 
@@ -120,25 +100,20 @@ public sealed class SeparableEngineTests
     [Fact]
     public void SteadyStateApplyAllocatesNothingOnOneThread()
     {
-        int saved = Threads.Count;
-        try
+        var one = new ExecutionSettings { Threads = 1 };
+        var input = RandomFrame(new Random(3), 96, 16, 3);
+        foreach (var stage in new[] { "gaussian:size=5,sigma=0", "sobel:dx=1,dy=0", "box:size=3", "laplacian:size=5,depth=f32", "sobel:size=7" })
         {
-            Threads.Count = 1;
-            var input = RandomFrame(new Random(3), 96, 16, 3);
-            foreach (var stage in new[] { "gaussian:size=5,sigma=0", "sobel:dx=1,dy=0", "box:size=3", "laplacian:size=5,depth=f32", "sobel:size=7" })
-            {
-                var filter = FilterRegistry.Create(stage);
-                var output = filter.OutputFormat(new[] { FrameFormat.Of(input) }).Allocate();
-                var inputs = new[] { input };
-                // Warm up past tiered compilation (its early tiers may allocate).
-                for (int i = 0; i < 200; i++) filter.Apply(inputs, output);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 5; i++) filter.Apply(inputs, output);
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                Assert.True(allocated == 0, $"{stage}: {allocated} bytes allocated in 5 steady-state calls");
-            }
+            var filter = FilterRegistry.Create(stage, settings: one);
+            var output = filter.OutputFormat(new[] { FrameFormat.Of(input) }).Allocate();
+            var inputs = new[] { input };
+            // Warm up past tiered compilation (its early tiers may allocate).
+            for (int i = 0; i < 200; i++) filter.Apply(inputs, output);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) filter.Apply(inputs, output);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{stage}: {allocated} bytes allocated in 5 steady-state calls");
         }
-        finally { Threads.Count = saved; }
     }
 
     internal static Frame RandomFrame(Random rng, int w, int h, int c)
