@@ -45,6 +45,10 @@ public sealed class EndpointTests(LiveDemo demo) : IClassFixture<LiveDemo>
         Assert.Equal(9, (int)stages[0]["params"]!["size"]!);
         Assert.Equal(2, (double)stages[0]["params"]!["sigma"]!);
         Assert.Equal("../kernels/emboss.json", (string?)stages[2]["params"]!["kernel"]);
+        // Every key the op accepts, with the value in force: given, else the op's default.
+        Assert.Equal("""{"border":"reflect","sigma":2,"sigma_y":0,"size":9}""", stages[0]["params"]!.ToJsonString());
+        Assert.Equal("""{"border":"reflect","norm":"l2","scale":1,"size":3}""", stages[1]["params"]!.ToJsonString());
+        Assert.Equal("""{"size":2,"stride":2}""", stages[3]["params"]!.ToJsonString());
         Assert.Equal(4, j["outputs"]!.AsArray().Count);
     }
 

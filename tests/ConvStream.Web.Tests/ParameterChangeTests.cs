@@ -27,6 +27,17 @@ public sealed class ParameterChangeTests
         Assert.True(p.Reference("edges", ei).ToPacked().AsSpan().SequenceEqual(edges));
     }
 
+    [Fact]
+    public async Task Null_puts_a_key_back_to_the_ops_default()
+    {
+        await using var p = await TestPipeline.StartAsync();
+        var (status, body) = await p.PutAsync("blur", """{"size": null, "sigma": 1.5}""");
+        Assert.True(status == 200, body.ToJsonString());
+        // gaussian's size 0 = derived from sigma, as OpenCV does.
+        Assert.Equal("""{"border":"reflect","sigma":1.5,"sigma_y":0,"size":0}""", body["params"]!.ToJsonString());
+        await AssertSwitchesWhole(p, "blur", p.Plan.Definition, p.With("blur", ("size", null), ("sigma", "1.5")));
+    }
+
     [Theory]
     [InlineData("blur", """{"size": 4}""", "size", "4")]
     [InlineData("blur", """{"sigma": "wide"}""", "sigma", "\"wide\"")]
