@@ -23,6 +23,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace ConvStream.Web;
 
@@ -81,8 +82,6 @@ public sealed class LiveView : IAsyncDisposable
     /// <summary>The port listened on (the one picked when 0 was asked).</summary>
     public int Port { get; private set; }
 
-    internal LiveFrames Frames => _frames;
-
     public Task StartAsync(PipelineRunner runner, CancellationToken cancellationToken = default)
         => StartAsync(runner.Nodes, new RunnerStageControl(runner), cancellationToken);
 
@@ -109,6 +108,7 @@ public sealed class LiveView : IAsyncDisposable
             k.Listen(_bind.Address, _bind.Port);
         });
         _metrics = Sdk.CreateMeterProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("convstream"))
             .AddMeter(PipelineMeter.Name)
             .AddView(i => i.Meter.Name == PipelineMeter.Name && i is System.Diagnostics.Metrics.Histogram<double>
                 // Milliseconds: stage times from tens of microseconds to a frame period and beyond.

@@ -19,9 +19,7 @@ public sealed class RunWebCommandTests
     [Fact]
     public async Task Run_with_web_serves_the_contract_and_stops_on_ctrl_c()
     {
-        string output = Path.Combine(Path.GetTempPath(), "convstream-web-tests", Guid.NewGuid().ToString("N"));
-        using var process = Start(Repo.Root, "run", "filters/pipelines/demo.json", "--input", "test:640x360@30", "--live",
-            "--web", "127.0.0.1:0", "--output", output);
+        using var process = StartDemo("127.0.0.1:0", out string output);
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
@@ -72,9 +70,7 @@ public sealed class RunWebCommandTests
     [Fact]
     public async Task A_non_loopback_bind_without_a_token_stops_before_anything_starts()
     {
-        string output = Path.Combine(Path.GetTempPath(), "convstream-web-tests", Guid.NewGuid().ToString("N"));
-        using var process = Start(Repo.Root, "run", "filters/pipelines/demo.json", "--input", "test:640x360@30", "--live",
-            "--web", "0.0.0.0:0", "--output", output);
+        using var process = StartDemo("0.0.0.0:0", out string output);
         var stdout = process.StandardOutput.ReadToEndAsync();
         string stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -82,6 +78,13 @@ public sealed class RunWebCommandTests
         Assert.Equal("convstream run: --web 0.0.0.0:0: listening on 0.0.0.0, which other machines can reach, needs --token TOKEN (every request must then carry it); or bind 127.0.0.1 and use an SSH tunnel", stderr.Trim());
         Assert.Equal("", (await stdout).Trim());
         Assert.False(Directory.Exists(output), "an output folder was created before the refusal");
+    }
+
+    /// <summary>The command on the repo's demo.json, writing into a fresh temp folder.</summary>
+    private static Process StartDemo(string web, out string output)
+    {
+        output = Path.Combine(Path.GetTempPath(), "convstream-web-tests", Guid.NewGuid().ToString("N"));
+        return Start(Repo.Root, "run", "filters/pipelines/demo.json", "--input", "test:640x360@30", "--live", "--web", web, "--output", output);
     }
 
     private static Process Start(string workDir, params string[] args)

@@ -39,8 +39,6 @@ internal sealed class NodeFrames : IAsyncDisposable
     public FrameFormat Format => _display.Format;
     public int Watchers => Volatile.Read(ref _watchers);
     public Picture? Latest => Volatile.Read(ref _latest);
-    /// <summary>Pictures encoded so far (for tests and statistics).</summary>
-    public long Encoded => Latest?.Sequence ?? 0;
 
     /// <summary>On the node's thread: keeps <paramref name="frame"/> as the newest if anyone watches.</summary>
     public void Offer(PooledFrame frame)
