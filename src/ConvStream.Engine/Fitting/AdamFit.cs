@@ -1,4 +1,5 @@
 using ConvStream.Engine.Ops;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Fitting;
@@ -21,7 +22,8 @@ public static class AdamFit
 {
     /// <param name="progress">Called after each step with (step, steps, loss before the step).</param>
     public static FittedKernel Fit(FitDesign design, AdamOptions options, double l2, FitCondition? condition,
-                                   Action<int, int, double>? progress = null, CancellationToken cancel = default)
+                                   Action<int, int, double>? progress = null, CancellationToken cancel = default,
+                                   ExecutionSettings? settings = null)
     {
         if (options.Steps < 1) throw new ConvStreamException($"Adam needs at least 1 step, got {options.Steps}");
         if (!(options.LearningRate > 0) || !double.IsFinite(options.LearningRate))
@@ -79,7 +81,10 @@ public static class AdamFit
         }
 
         int np = nw + (model.Bias ? outs : 0);
-        var theta = new double[np];                 // weights, then the (scaled) biases
+        var theta = new double[np];                 // the weights' DCT coefficients (KernelBasis), then the (scaled) biases
+        var basis = new KernelBasis(inputs, kh, kw);
+        var pixel = new double[nw];                 // theta's weights in the pixel basis
+        var pixelGrad = new double[nw];
         var m1 = new double[np];
         var m2 = new double[np];
         var grad = new double[np];
@@ -90,13 +95,15 @@ public static class AdamFit
 
         double Evaluate(bool withGradient)
         {
-            for (int i = 0; i < nw; i++) weight.Data[i] = (float)theta[i];
+            basis.Synthesize(theta.AsSpan(0, nw), pixel);
+            for (int i = 0; i < nw; i++) weight.Data[i] = (float)pixel[i];
             if (bias is not null) for (int o = 0; o < outs; o++) bias.Data[o] = (float)theta[nw + o];
             Array.Clear(grad);
+            Array.Clear(pixelGrad);
             double sse = 0;
             foreach (var (x, t, wt, y) in batches)
             {
-                Conv2d.Forward(x, weight, bias, conv, y);
+                Conv2d.Forward(x, weight, bias, conv, y, settings);
                 var g = y.Data;                        // becomes ∂L/∂y in place
                 for (int k = 0; k < t.Length; k++)
                 {
@@ -106,11 +113,12 @@ public static class AdamFit
                     g[k] = (float)(2 * r / count);
                 }
                 if (!withGradient) continue;
-                var gradients = Conv2dBackward.Backward(x, weight, bias, y, conv);
-                for (int i = 0; i < nw; i++) grad[i] += gradients.GradWeight.Data[i];
+                var gradients = Conv2dBackward.Backward(x, weight, bias, y, conv, settings);
+                for (int i = 0; i < nw; i++) pixelGrad[i] += gradients.GradWeight.Data[i];
                 if (bias is not null) for (int o = 0; o < outs; o++) grad[nw + o] += gradients.GradBias.Data[o];
             }
-            double reg = 0;
+            basis.Analyse(pixelGrad, grad.AsSpan(0, nw));
+            double reg = 0;                            // ‖w‖² = ‖u‖²: the basis is orthonormal
             for (int i = 0; i < nw; i++) { reg += theta[i] * theta[i]; grad[i] += 2 * penalty * theta[i]; }
             return (sse / count + penalty * reg) * scale * scale;   // in the data's own units
         }
@@ -134,14 +142,15 @@ public static class AdamFit
         }
         double final = Evaluate(withGradient: false);
 
-        var weights = theta[..nw];
+        var weights = new double[nw];
+        basis.Synthesize(theta.AsSpan(0, nw), weights);
         var biases = new double[outs];
         if (model.Bias)
             for (int o = 0; o < outs; o++)
             {
                 double b = theta[nw + o];          // b′ → b: take the centring back out
                 for (int ci = 0; ci < inputs; ci++)
-                    for (int tap = 0; tap < kh * kw; tap++) b -= mean[perChannel ? 0 : ci] * theta[(o * inputs + ci) * kh * kw + tap];
+                    for (int tap = 0; tap < kh * kw; tap++) b -= mean[perChannel ? 0 : ci] * weights[(o * inputs + ci) * kh * kw + tap];
                 biases[o] = b * scale;
             }
         return new FittedKernel(model, inputs, outs, weights, biases, FitMethod.Adam, condition, curve, final);

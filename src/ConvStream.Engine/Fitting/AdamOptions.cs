@@ -9,7 +9,7 @@ namespace ConvStream.Engine.Fitting;
 public sealed record AdamOptions
 {
     public int Steps { get; init; } = 500;
-    public double LearningRate { get; init; } = 0.01;
+    public double LearningRate { get; init; } = 0.2;
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-12;

@@ -10,7 +10,11 @@ namespace ConvStream.Engine.Fitting;
 /// <c>weights[Cout][Cin][KH][KW]</c> for a full one, <c>bias</c> when fitted. In convolve mode
 /// the weights are rotated by 180° and <c>"mode": "convolve"</c> says so; the anchor is written
 /// only when it is not the file's default, so the stage reads back exactly the fitted geometry.
-/// Numbers are written as the shortest text that round-trips the double.
+/// Numbers are written as the shortest text that round-trips their float32 value: the stage
+/// computes in float32, so more digits would only be noise (−2.0000000000000036 is written −2).
+/// A weight below 1e-7 of the largest one (rounding residue of an exact fit, 6.6e-14 next to 5)
+/// is written as 0: it is below float32's resolution at the kernel's scale, and the conv stage
+/// skips zero taps.
 /// </summary>
 public static class FittedKernelFile
 {
@@ -21,12 +25,17 @@ public static class FittedKernelFile
         // File coordinates: a convolve file holds rot180 of the correlation weights, anchor flipped with them.
         int fileAx = convolve ? kw - 1 - m.AnchorX : m.AnchorX, fileAy = convolve ? kh - 1 - m.AnchorY : m.AnchorY;
         bool defaultAnchor = fileAx == kw / 2 && fileAy == kh / 2;
-        double W(int o, int ci, int ky, int kx) => convolve ? k.Weight(o, ci, kh - 1 - ky, kw - 1 - kx) : k.Weight(o, ci, ky, kx);
+        double largest = k.Weights.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double W(int o, int ci, int ky, int kx)
+        {
+            double v = convolve ? k.Weight(o, ci, kh - 1 - ky, kw - 1 - kx) : k.Weight(o, ci, ky, kx);
+            return Math.Abs(v) < 1e-7 * largest ? 0 : v;
+        }
 
         var sb = new StringBuilder();
         sb.Append("{\n");
-        sb.Append("  \"name\": ").Append(JsonSerializer.Serialize(name)).Append(",\n");
-        sb.Append("  \"description\": ").Append(JsonSerializer.Serialize(description)).Append(",\n");
+        sb.Append("  \"name\": ").Append(JsonSerializer.Serialize(name, Text)).Append(",\n");
+        sb.Append("  \"description\": ").Append(JsonSerializer.Serialize(description, Text)).Append(",\n");
         if (convolve) sb.Append("  \"mode\": \"convolve\",\n");
         if (!defaultAnchor) sb.Append(CultureInfo.InvariantCulture, $"  \"anchor\": [{fileAx}, {fileAy}],\n");
         bool full = m.Channels == FitChannels.Full;
@@ -64,5 +73,7 @@ public static class FittedKernelFile
     private static string Row(Func<int, double> value, int kw)
         => "[" + string.Join(", ", Enumerable.Range(0, kw).Select(kx => Num(value(kx)))) + "]";
 
-    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string Num(double v) => ((float)v).ToString("R", CultureInfo.InvariantCulture);
+
+    private static readonly JsonSerializerOptions Text = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -9,8 +9,8 @@ public sealed record KernelFitOptions
     /// <summary>λ of the L2 penalty on the taps (not the bias), in the loss's units.</summary>
     public double L2 { get; init; }
     public AdamOptions Adam { get; init; } = new();
-    public int Threads { get; init; } = Environment.ProcessorCount;
-    public SimdLevel Level { get; init; } = Simd.Simd.Hardware;
+    /// <summary>SIMD width and cores for the normal equations and for Adam's conv2d passes.</summary>
+    public ExecutionSettings Settings { get; init; } = ExecutionSettings.Default;
 }
 
 /// <summary>
@@ -41,14 +41,14 @@ public static class KernelFitter
         FitCondition? condition = null;
         if (q <= MaxLeastSquaresUnknowns)
         {
-            eq = NormalEquations.Build(design, options.Threads, options.Level);
+            eq = NormalEquations.Build(design, options.Settings.Threads, options.Settings.Level);
             condition = LeastSquares.Analyse(eq);
             double all = 0;
             foreach (var g in design.Groups) all += design.Pairs[g.Pair].Plane;
             LeastSquares.RequireTexture(condition, design.Pairs[0].Name, design.Model.SizeText, 1 - eq.Count / all);
         }
         if (method == FitMethod.Adam)
-            return AdamFit.Fit(design, options.Adam, options.L2, condition, progress, cancel);
+            return AdamFit.Fit(design, options.Adam, options.L2, condition, progress, cancel, options.Settings);
 
         var solution = LeastSquares.Solve(eq!, design.Taps, options.L2);
         int taps = design.Taps, outs = design.Outputs;

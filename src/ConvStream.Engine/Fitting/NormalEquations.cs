@@ -13,9 +13,10 @@ namespace ConvStream.Engine.Fitting;
 /// <para>
 /// How: the frame is cut into bands of rows (fixed, so the sums do not depend on the thread
 /// count). For each output row the KH source rows are padded once by the border rule (in double);
-/// then, a chunk of columns at a time, the patch matrix of the chunk is laid out row by row (one
-/// row per tap, plus the bias and the targets: an "augmented" matrix) and its Gram matrix is
-/// accumulated with vector dot products (<see cref="GramRows"/>). Everything stays in L2; the
+/// then, a chunk of columns at a time, the patch matrix of the chunk is formed row by row (one
+/// row per tap — a shifted view of a padded row, no copy —, plus the bias and the targets: an
+/// "augmented" matrix) and its Gram matrix is accumulated with vector dot products
+/// (<see cref="GramRows"/>). Everything stays in L2; the
 /// sums are in double, so even an ill-conditioned photo loses nothing to rounding here.
 /// <see cref="NormalEquationsReference"/> is the specification.
 /// </para>
@@ -97,6 +98,7 @@ public sealed class NormalEquations
         return count;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateBand(FitDesign design, int groupIndex, int y0, int y1, double[] gram, SimdLevel level)
     {
         var model = design.Model;
@@ -108,9 +110,14 @@ public sealed class NormalEquations
         int m = q + outs, wp = w + kw - 1, stride = ChunkColumns;
         var border = model.Border;
 
+        // One buffer: the KH padded source rows of each input, then room for (unknowns + outputs)
+        // rows of one chunk. A tap's row is a shifted view into its padded source row when nothing
+        // needs weighting; clipped samples (weights) and a chunk not a whole number of vectors wide
+        // get copies with the weights applied and a zero tail.
+        int paddedLength = inputs * kh * wp, rowsAt = paddedLength;
         var colMap = ArrayPool<int>.Shared.Rent(wp);
-        var padded = ArrayPool<double>.Shared.Rent(inputs * kh * wp);
-        var rows = ArrayPool<double>.Shared.Rent(m * stride);
+        var starts = ArrayPool<int>.Shared.Rent(m);
+        var buffer = ArrayPool<double>.Shared.Rent(paddedLength + m * stride);
         try
         {
             for (int px = 0; px < wp; px++) colMap[px] = BorderModes.Map(px - model.AnchorX, w, border);
@@ -121,7 +128,7 @@ public sealed class NormalEquations
                     int srcPlane = (group.FirstInput + ci) * plane;
                     for (int ky = 0; ky < kh; ky++)
                     {
-                        var dst = padded.AsSpan((ci * kh + ky) * wp, wp);
+                        var dst = buffer.AsSpan((ci * kh + ky) * wp, wp);
                         int sy = BorderModes.Map(y + ky - model.AnchorY, h, border);
                         if (sy < 0) { dst.Clear(); continue; }
                         var src = pair.Input.AsSpan(srcPlane + sy * w, w);
@@ -131,46 +138,49 @@ public sealed class NormalEquations
                 for (int x0 = 0; x0 < w; x0 += ChunkColumns)
                 {
                     int len = Math.Min(ChunkColumns, w - x0);
-                    int vecLen = (len + 7) & ~7;              // zero tail: every width's loop runs whole vectors
+                    int vecLen = (len + 7) & ~7;
+                    bool view = weights is null && len == vecLen;
                     int weightRow = group.FirstTarget * plane + y * w + x0;
                     for (int ci = 0, t = 0; ci < inputs; ci++)
                         for (int ky = 0; ky < kh; ky++)
-                        {
-                            var src = padded.AsSpan((ci * kh + ky) * wp, wp);
                             for (int kx = 0; kx < kw; kx++, t++)
                             {
-                                var row = rows.AsSpan(t * stride, vecLen);
-                                var seg = src.Slice(x0 + kx, len);
-                                if (weights is null) seg.CopyTo(row);
-                                else for (int j = 0; j < len; j++) row[j] = seg[j] * weights[weightRow + j];
+                                int seg = (ci * kh + ky) * wp + x0 + kx;
+                                if (view) { starts[t] = seg; continue; }
+                                starts[t] = rowsAt + t * stride;
+                                var row = buffer.AsSpan(starts[t], vecLen);
+                                var src = buffer.AsSpan(seg, len);
+                                if (weights is null) src.CopyTo(row);
+                                else for (int j = 0; j < len; j++) row[j] = src[j] * weights[weightRow + j];
                                 row[len..].Clear();
                             }
-                        }
                     if (model.Bias)
                     {
-                        var row = rows.AsSpan(taps * stride, vecLen);
+                        starts[taps] = rowsAt + taps * stride;
+                        var row = buffer.AsSpan(starts[taps], vecLen);
                         if (weights is null) row[..len].Fill(1);
                         else for (int j = 0; j < len; j++) row[j] = weights[weightRow + j];
                         row[len..].Clear();
                     }
                     for (int o = 0; o < outs; o++)
                     {
-                        var row = rows.AsSpan((q + o) * stride, vecLen);
+                        starts[q + o] = rowsAt + (q + o) * stride;
+                        var row = buffer.AsSpan(starts[q + o], vecLen);
                         int at = (group.FirstTarget + o) * plane + y * w + x0;
                         var target = pair.Target.AsSpan(at, len);
                         if (weights is null) for (int j = 0; j < len; j++) row[j] = target[j];
                         else for (int j = 0; j < len; j++) row[j] = target[j] * weights[at + j];
                         row[len..].Clear();
                     }
-                    GramRows.Accumulate(rows, m, stride, vecLen, gram, level);
+                    GramRows.Accumulate(buffer, starts.AsSpan(0, m), vecLen, gram, level);
                 }
             }
         }
         finally
         {
             ArrayPool<int>.Shared.Return(colMap);
-            ArrayPool<double>.Shared.Return(padded);
-            ArrayPool<double>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<double>.Shared.Return(buffer);
         }
     }
 }

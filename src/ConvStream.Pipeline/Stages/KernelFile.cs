@@ -9,11 +9,11 @@ namespace ConvStream.Pipeline.Stages;
 /// Multi-channel kernels for the tensor stages: a <c>.npy</c> array of rank 4 (PyTorch's weight
 /// layout) or a JSON file <c>{"weights": [[[[...]]]], "bias": [...]}</c> with the same nesting,
 /// readable and diffable for small hand-made kernels. A separate bias file (<c>.npy</c>, rank 1) may
-/// override or supply the bias.
+/// override or supply the bias. conv3d's kernels have rank 5 (a time axis after the in channels).
 /// </summary>
 public static class KernelFile
 {
-    public static (Tensor Weights, Tensor? Bias) Load(string path, string context)
+    public static (Tensor Weights, Tensor? Bias) Load(string path, string context, int rank = 4)
     {
         if (!File.Exists(path)) throw new ConvStreamException($"{context}: kernel file {path} not found");
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -21,9 +21,10 @@ public static class KernelFile
             Tensor w;
             try { w = Npy.ReadTensor(path); }
             catch (ConvStreamException e) { throw new ConvStreamException($"{context}: {e.Message}"); }
-            return (Rank4(w, path, context), null);
+            if (w.Rank != rank) throw new ConvStreamException($"{context}: kernel {path} has shape {w.ShapeText}; expected {rank} dimensions {Axes(rank)}");
+            return (w, null);
         }
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return LoadJson(path, context);
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return LoadJson(path, context, rank);
         throw new ConvStreamException($"{context}: kernel file {path} is neither .npy nor .json");
     }
 
@@ -38,13 +39,11 @@ public static class KernelFile
         return b;
     }
 
-    private static Tensor Rank4(Tensor w, string path, string context)
-    {
-        if (w.Rank != 4) throw new ConvStreamException($"{context}: kernel {path} has shape {w.ShapeText}; expected 4 dimensions (out channels, in channels, height, width)");
-        return w;
-    }
+    private static string Axes(int rank) => rank == 5
+        ? "(out channels, in channels, frames, height, width)"
+        : "(out channels, in channels, height, width)";
 
-    private static (Tensor, Tensor?) LoadJson(string path, string context)
+    private static (Tensor, Tensor?) LoadJson(string path, string context, int rank)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
@@ -53,11 +52,11 @@ public static class KernelFile
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weights", out var we))
-                throw new ConvStreamException($"{context}: kernel file {path} needs an object with 'weights' (out × in × height × width numbers)");
+                throw new ConvStreamException($"{context}: kernel file {path} needs an object with 'weights' (out × in × {(rank == 5 ? "frames × " : "")}height × width numbers)");
             var shape = new List<int>();
             var values = new List<float>();
             Flatten(we, 0, shape, values, path, context);
-            if (shape.Count != 4) throw new ConvStreamException($"{context}: kernel file {path}: 'weights' has {shape.Count} levels of nesting; expected 4 (out channels, in channels, height, width)");
+            if (shape.Count != rank) throw new ConvStreamException($"{context}: kernel file {path}: 'weights' has {shape.Count} levels of nesting; expected {rank} {Axes(rank)}");
             var w = new Tensor(values.ToArray(), shape.ToArray());
             Tensor? bias = null;
             if (root.TryGetProperty("bias", out var be))

@@ -1,12 +1,14 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Pipeline.Stages;
 
 /// <summary>
 /// Creates a stage's filter from its spec: the pipeline's tensor ops (conv2d, relu, max-pool2d,
-/// avg-pool2d, conv-transpose2d, normalize, to-u8) and every video filter of the engine's
+/// avg-pool2d, conv-transpose2d, normalize, to-u8), the temporal stages (tmix, tdiff,
+/// running-average, foreground) and every video filter of the engine's
 /// <see cref="FilterRegistry"/> (gaussian, sobel, conv, maxpool, …). Unknown ops and keys are
 /// errors naming the stage and listing what is valid.
 /// </summary>
@@ -21,6 +23,11 @@ public static class StageFactory
         ["relu"] = s => new ReluStage(s),
         ["normalize"] = s => new NormalizeStage(s),
         ["to-u8"] = s => new ToU8Stage(s),
+        ["conv3d"] = s => new Conv3dStage(s),
+        ["tmix"] = TemporalMixFilter.Create,
+        ["tdiff"] = FrameDifferenceFilter.Create,
+        ["running-average"] = RunningAverageFilter.Create,
+        ["foreground"] = ForegroundFilter.Create,
     };
 
     public static IEnumerable<string> Ops => TensorOps.Keys.Concat(FilterRegistry.Ops).Distinct(StringComparer.OrdinalIgnoreCase).Order();

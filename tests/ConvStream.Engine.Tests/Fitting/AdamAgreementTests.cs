@@ -39,3 +39,45 @@ public class AdamAgreementTests
         Assert.True(Math.Abs(adam.Loss - lstsq.Loss) <= 1e-3 * lstsq.Loss, $"loss {adam.Loss} vs {lstsq.Loss}");
     }
 }
+
+/// <summary>The DCT basis Adam descends in is orthonormal: it changes the path, never the loss.</summary>
+public class KernelBasisTests
+{
+    [Theory]
+    [InlineData(1, 3, 3)]
+    [InlineData(3, 4, 5)]
+    [InlineData(2, 1, 7)]
+    public void AnalyseIsTheInverseOfSynthesizeAndKeepsTheNorm(int cin, int kh, int kw)
+    {
+        var rng = new Random(cin * 100 + kh * 10 + kw);
+        var u = Enumerable.Range(0, 2 * cin * kh * kw).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var basis = new KernelBasis(cin, kh, kw);
+        var w = new double[u.Length];
+        var back = new double[u.Length];
+        basis.Synthesize(u, w);
+        basis.Analyse(w, back);
+        Assert.True(FitTestData.MaxDiff(u, back) < 1e-12);
+        Assert.Equal(u.Sum(v => v * v), w.Sum(v => v * v), 1e-12);
+        // The first coefficient is the mean: a constant kernel has no other component.
+        var flat = Enumerable.Repeat(1.0, cin * kh * kw).ToArray();
+        var coeff = new double[flat.Length];
+        basis.Analyse(flat, coeff);
+        Assert.Equal(Math.Sqrt(flat.Length), coeff[0], 1e-12);
+        Assert.True(coeff.Skip(1).All(c => Math.Abs(c) < 1e-12));
+    }
+
+    [Fact]
+    public void AdamWithDefaultsAgreesOnASmoothImageWithoutBias()
+    {
+        // A blurred texture: neighbouring taps see nearly the same data, the case the basis is for.
+        var truth = KernelRecoveryTests.Outer([1, 2, 1], [1, 2, 1], 1.0 / 16);
+        var sharp = FitTestData.Texture(64, 48, 1, 41, PixelDepth.F32);
+        var before = FitTestData.RunConvStage(FitTestData.KernelJson(truth, 1, 1, 3, 3, false), sharp, PixelDepth.F32);
+        var after = FitTestData.RunConvStage(FitTestData.KernelJson([0, -1, 0, -1, 5, -1, 0, -1, 0], 1, 1, 3, 3, false), before, PixelDepth.F32);
+        var model = FitTestData.Model(3, 3, false, FitChannels.PerChannel, bias: false);
+        var lstsq = FitTestData.Fit(before, after, model);
+        var adam = FitTestData.Fit(before, after, model, FitMethod.Adam);
+        double dw = FitTestData.MaxDiff(lstsq.Weights, adam.Weights);
+        Assert.True(dw <= 1e-2, $"weights differ by {dw:G3} (lstsq loss {lstsq.Loss:G3}, adam {adam.Loss:G3})");
+    }
+}

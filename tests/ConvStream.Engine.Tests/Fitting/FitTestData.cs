@@ -79,7 +79,7 @@ internal static class FitTestData
     {
         var pair = FitPair.FromFrames(before, "before", after, "after", model.Channels == FitChannels.Full);
         var design = FitDesign.Create([pair], model);
-        return KernelFitter.Fit(design, new KernelFitOptions { Method = method, L2 = l2, Adam = adam ?? new AdamOptions(), Threads = 2 });
+        return KernelFitter.Fit(design, new KernelFitOptions { Method = method, L2 = l2, Adam = adam ?? new AdamOptions(), Settings = ConvStream.Engine.Simd.ExecutionSettings.Default with { Threads = 2 } });
     }
 
     /// <summary>The fitted weights in the file's order (rot180 for convolve), as a kernel file would hold them.</summary>

@@ -128,3 +128,35 @@ public class KernelRecoveryTests
         Assert.True(FitQuality.Compare(again, after).MaxError <= 1e-3);
     }
 }
+
+public class FittedKernelFileTests
+{
+    [Fact]
+    public void RoundingResidueIsWrittenAsZeroAndNumbersAsFloat32()
+    {
+        var model = new KernelModel(1, 3, 1, 0, BorderMode.Reflect, FitChannels.PerChannel, true);
+        var k = new FittedKernel(model, 1, 1, [6.6e-14, 5.0000000000000036, -1], [127.99999999999994], FitMethod.LeastSquares, null, [], 0);
+        string json = FittedKernelFile.ToJson(k, convolve: false, "k", "d");
+        Assert.Contains("\"weights\": [\n    [0, 5, -1]\n  ]", json);
+        Assert.Contains("\"bias\": 128,", json);
+        var rotated = FittedKernelFile.ToJson(k, convolve: true, "k", "d");
+        Assert.Contains("[-1, 5, 0]", rotated);
+        Assert.Contains("\"mode\": \"convolve\"", rotated);
+    }
+
+    [Fact]
+    public void AnchorIsWrittenOnlyWhenItIsNotTheFilesDefault()
+    {
+        // A 2×2 fitted with the correlate anchor (1, 1), written in convolve form: the file's default
+        // anchor would be (1, 1) of the rotated kernel = (0, 0) of the fitted one, so it must be explicit.
+        var model = new KernelModel(2, 2, 1, 1, BorderMode.Reflect, FitChannels.PerChannel, false);
+        var k = new FittedKernel(model, 1, 1, [1, 2, 3, 4], [0], FitMethod.LeastSquares, null, [], 0);
+        Assert.DoesNotContain("anchor", FittedKernelFile.ToJson(k, convolve: false, "k", "d"));
+        string json = FittedKernelFile.ToJson(k, convolve: true, "k", "d");
+        Assert.Contains("\"anchor\": [0, 0]", json);
+        var file = ConvStream.Engine.Filters.Kernels.KernelFile.Parse(json, "k.json");
+        var run = file.ToKernel(null, 1, 0, null, BorderMode.Reflect);
+        Assert.Equal((1, 1), (run.AnchorX, run.AnchorY));                // back to the fitted geometry
+        Assert.Equal([1f, 2f, 3f, 4f], run.Weights);
+    }
+}

@@ -44,6 +44,27 @@ public class NormalEquationsTests
             }
     }
 
+    [Theory]
+    [InlineData(BorderMode.Reflect, false)]
+    [InlineData(BorderMode.Zeros, true)]
+    [InlineData(BorderMode.Circular, false)]
+    public void ShiftedViewsEqualReference(BorderMode border, bool full)
+    {
+        // Float target (no weights) and chunks a whole number of vectors wide (256 + 8 columns):
+        // the taps are read as shifted views of the padded rows, not copied.
+        var before = FitTestData.Texture(264, 9, 2, 5, PixelDepth.F32);
+        var after = FitTestData.Texture(264, 9, 2, 6, PixelDepth.F32);
+        var model = new KernelModel(3, 4, 2, 1, border, full ? FitChannels.Full : FitChannels.PerChannel, true);
+        var design = FitDesign.Create([FitPair.FromFrames(before, "b", after, "a", full)], model);
+        var reference = NormalEquationsReference.Build(design);
+        foreach (var level in Simd.Simd.Supported)
+        {
+            var fast = NormalEquations.Build(design, 2, level);
+            AssertClose(reference.Gram, fast.Gram, $"Gram at {level}");
+            AssertClose(reference.Rhs, fast.Rhs, $"AᵀWb at {level}");
+        }
+    }
+
     [Fact]
     public void SameSumsForAnyThreadCount()
     {
