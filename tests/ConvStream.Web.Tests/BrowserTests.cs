@@ -72,7 +72,8 @@ public sealed class BrowserTests(ITestOutputHelper output)
         var blurImg = page.Locator("section[data-node='blur'] img.picture");
         double sharpBefore = await MeanSharpness(blurImg);
         await SetParam(page, "blur", "size", "21");
-        await SetParam(page, "blur", "sigma", "6");
+        // sigma through its slider, as a user drags it.
+        await page.Locator("section[data-node='blur'] input[aria-label='sigma slider']").FillAsync("6");
         await TestPipeline.Eventually(async () =>
         {
             var ps = (await p.GetJsonAsync("api/pipeline"))["stages"]![0]!["params"]!;
