@@ -75,6 +75,43 @@ public sealed class SlowClientTests(Xunit.Abstractions.ITestOutputHelper output)
             $"blur ran slower with {Clients} slow clients in every round: {string.Join("; ", rounds.Select(r => $"{r.Before:0.0} alone, {r.During:0.0} flooded"))} frames/s");
     }
 
+    [Fact]
+    public async Task Streams_beyond_the_limit_are_refused_with_503_not_queued()
+    {
+        await using var p = await TestPipeline.StartAsync();
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < LiveView.MaxStreams; i++)
+            {
+                var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, p.View.Port);
+                await c.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"GET /stream/{(i % 2 == 0 ? "edges" : "source")} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+                clients.Add(c);
+            }
+            await TestPipeline.Eventually(async () =>
+            {
+                var stats = await p.GetJsonAsync("api/stats");
+                return (int)stats["source"]!["watchers"]! + (int)stats["stages"]![1]!["watchers"]! == LiveView.MaxStreams;
+            }, $"{LiveView.MaxStreams} streams open");
+            using var refused = await p.Client.GetAsync("stream/blur", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains($"at most {LiveView.MaxStreams}", await refused.Content.ReadAsStringAsync());
+            // Everything else still answers.
+            Assert.NotNull(await p.GetJsonAsync("api/pipeline"));
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+        // Once some close, streams are served again.
+        await TestPipeline.Eventually(async () =>
+        {
+            using var r = await p.Client.GetAsync("stream/blur", HttpCompletionOption.ResponseHeadersRead);
+            return r.StatusCode == HttpStatusCode.OK;
+        }, "a stream served after the others closed");
+    }
+
     private static async Task<int> Watchers(TestPipeline p) => (int)(await p.GetJsonAsync("api/stats"))["stages"]![0]!["watchers"]!;
 
     /// <summary>Frames per second the stage produced over the next 3 s.</summary>
