@@ -49,6 +49,24 @@ public class MediaFaultTests
     }
 
     [SkippableFact]
+    public void AFullDiskDeletesAnUnfinishedY4m()
+    {
+        using var disk = Tmpfs.TryMount("size=200k", out string why);
+        Skip.If(disk is null, why);
+        using var work = new TempFolder();
+        File.WriteAllText(work.File("p.json"), """
+            { "source": "test:320x240@30", "stages": [ { "name": "g", "op": "gray", "input": "source" } ],
+              "outputs": [ { "kind": "file", "stage": "source", "path": "source.y4m" } ] }
+            """);
+        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", disk!.Path, "--frames", "30");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        Assert.Contains("No space left on device", line);
+        Assert.Contains($"not written: {disk.Path}/source.y4m", line);
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+    }
+
+    [SkippableFact]
     public void AFullDiskKeepsAndNamesTheOutputsThatFinished()
     {
         using var disk = Tmpfs.TryMount("size=200k", out string why);
