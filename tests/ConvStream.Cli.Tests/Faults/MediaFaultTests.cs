@@ -134,7 +134,7 @@ public class MediaFaultTests
         Assert.True(r.ExitCode == 1, r.ToString());
         string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
         // Killed between two frames or in the middle of one.
-        var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames \(|ended in the middle of frame (\d+) \(\d+ of 230400 bytes; )ffmpeg, process (\d+), was killed by signal 9 \(SIGKILL\)\); its last lines: ");
+        var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames: |ended in the middle of frame (\d+) \(\d+ of 230400 bytes\); )ffmpeg \(process (\d+)\) was killed by signal 9 \(SIGKILL\); its last lines: ");
         Assert.True(m.Success, line);
         Assert.Equal(decoder.ToString(CultureInfo.InvariantCulture), m.Groups[3].Value);
         int decoded = int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
@@ -172,7 +172,7 @@ public class MediaFaultTests
         var stop = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "stop", "--on-decode-error", "stop");
         Assert.True(stop.ExitCode == 1, stop.ToString());
         string line = Assert.Single(stop.StderrLines, l => !l.StartsWith('['));
-        var m = Regex.Match(line, @"decoding failed after (\d+) frames .*kept: stop/a\.mkv \((\d+) frames\)");
+        var m = Regex.Match(line, @"decoding failed after (\d+) frames: .*kept: stop/a\.mkv \((\d+) frames\)");
         Assert.True(m.Success, line);
         int decoded = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(decoded, 1, 59);
