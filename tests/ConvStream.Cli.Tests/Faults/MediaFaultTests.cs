@@ -89,6 +89,24 @@ public class MediaFaultTests
         Assert.Equal(["source.mkv"], Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!));
     }
 
+    /// <summary>
+    /// Runs two outputs of a test source, kills (SIGKILL) the one ffmpeg child whose command line
+    /// <paramref name="which"/> picks after a seeded random number of frames, and returns its id,
+    /// every child's id and the run's one error line (the run must exit 1).
+    /// </summary>
+    private static async Task<(int Killed, int[] Children, string Line)> KillOneChild(TempFolder work, int seed, Func<string, bool> which)
+    {
+        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
+        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
+        await run.WaitForFrames(new Random(seed).Next(5, 120));
+        var children = run.Children();
+        int child = Assert.Single(children, c => which(LongRun.Arguments(c)));
+        PipelineMedia.Tool("kill", "-KILL", child.ToString(CultureInfo.InvariantCulture));
+        var r = await run.Exit();
+        Assert.True(r.ExitCode == 1, r.ToString());
+        return (child, children, Assert.Single(r.StderrLines, l => !l.StartsWith('[')));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -96,16 +114,7 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
-        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
-        await run.WaitForFrames(new Random(seed).Next(5, 120));
-        var children = run.Children();
-        int encoder = Assert.Single(children, c => LongRun.Arguments(c).Contains("blur.") && LongRun.Arguments(c).Contains("pipe:0"));
-        PipelineMedia.Tool("kill", "-KILL", encoder.ToString(CultureInfo.InvariantCulture));
-        var r = await run.Exit();
-
-        Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        var (encoder, children, line) = await KillOneChild(work, seed, args => args.Contains("blur.") && args.Contains("pipe:0"));
         Assert.Contains($"output 'blur.mp4' failed: out/blur.mp4: the encoder (ffmpeg, process {encoder}) was killed by signal 9 (SIGKILL) after", line);
         Assert.Contains("its last lines: ", line);
         Assert.Contains("not written: out/blur.mp4", line);
@@ -123,16 +132,7 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
-        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
-        await run.WaitForFrames(new Random(seed).Next(5, 120));
-        var children = run.Children();
-        int decoder = Assert.Single(children, c => LongRun.Arguments(c).Contains("pipe:1"));
-        PipelineMedia.Tool("kill", "-KILL", decoder.ToString(CultureInfo.InvariantCulture));
-        var r = await run.Exit();
-
-        Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        var (decoder, children, line) = await KillOneChild(work, seed, args => args.Contains("pipe:1"));
         // Killed between two frames or in the middle of one.
         var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames: |ended in the middle of frame (\d+) \(\d+ of 230400 bytes\); )ffmpeg \(process (\d+)\) was killed by signal 9 \(SIGKILL\); its last lines: ");
         Assert.True(m.Success, line);
