@@ -142,7 +142,7 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper log)
     public void PngsThroughTheFilterCommand()
     {
         // Process runs are slow: a few dozen mutants of the committed PNG fixtures, overlapped.
-        var seeds = Directory.GetFiles(Path.Combine(PipelineMedia.RepoRoot, "tests", "ConvStream.Engine.Tests", "Fixtures", "png"), "*.png")
+        var seeds = Directory.GetFiles(Path.Combine(PipelineMedia.RepoRoot, "tests", "ConvStream.Media.Tests", "Fixtures", "png"), "*.png")
             .Where(p => !Path.GetFileName(p).StartsWith("bad_", StringComparison.Ordinal)).Select(File.ReadAllBytes).ToArray();
         Assert.NotEmpty(seeds);
         var rng = new Random(14);
