@@ -148,6 +148,7 @@ public static class RunCommand
             var summary = await run.ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
             Print(stdout, SummaryTable.Format(summary));
+            foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)

@@ -62,16 +62,22 @@ internal static class RunMedia
     /// <summary>The source's frame format without decoding (for describe): synthetic sizes are known, files are probed.</summary>
     public static FrameFormat ProbeFormat(string text, string baseDirectory)
     {
-        if (SyntheticSource.TryParse(text, 1, false) is { } s) return new FrameFormat(s.Info.Width, s.Info.Height, s.Info.Channels, PixelDepth.U8);
+        var info = Probe(text, baseDirectory);
+        return new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8);
+    }
+
+    /// <summary>What a source says about its stream before it is opened for reading (size, channels, frame rate).</summary>
+    public static VideoInfo Probe(string text, string baseDirectory)
+    {
+        if (SyntheticSource.TryParse(text, 1, false) is { } s) return s.Info;
         string kind = text.Split(':')[0].ToLowerInvariant();
         if (kind is "webcam" or "camera" or "testsrc2")
             throw new ConvStreamException($"source '{text}': its frame size is known only once opened; give --size WxH");
         string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
         if (!File.Exists(path)) throw new ConvStreamException($"{text}: input file not found (looked in {baseDirectory})");
-        var info = path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)
+        return path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)
             ? Y4mSource.Open(path).Info
             : MediaProbe.Probe(path).Info;
-        return new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8);
     }
 
     /// <summary>True for outputs that are windows (preview, or a mosaic without a path): shown only with --preview.</summary>

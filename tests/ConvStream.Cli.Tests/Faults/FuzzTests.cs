@@ -77,12 +77,12 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper log)
         var seeds = Directory.GetFiles(PipelineMedia.Kernels, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).ToArray();
         using var work = new TempFolder();
         string path = work.File("k.json");
+        // The one kernel-file reader every weighted op uses (conv, conv2d, conv-transpose2d, conv3d).
         Fuzz("kernel files", 11, rng => Mutator.Text(seeds[rng.Next(seeds.Length)], rng), m =>
         {
-            // Both readers: the filter's 2-D kernels and the tensor stages' (Cout, Cin, KH, KW) weights.
-            Engine.Filters.Kernels.KernelFile.Parse((string)m, "k.json");
+            Stages.KernelFile.Parse((string)m, "k.json");
             File.WriteAllText(path, (string)m);
-            Pipeline.Stages.KernelFile.Load(path, "stage 'k'");
+            Stages.KernelFile.Load(path);
         });
     }
 
@@ -139,7 +139,7 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper log)
     public void PngsThroughTheFilterCommand()
     {
         // Process runs are slow: a few dozen mutants of the committed PNG fixtures, overlapped.
-        var seeds = Directory.GetFiles(Path.Combine(PipelineMedia.RepoRoot, "tests", "ConvStream.Engine.Tests", "Fixtures", "png"), "*.png")
+        var seeds = Directory.GetFiles(Path.Combine(PipelineMedia.RepoRoot, "tests", "ConvStream.Media.Tests", "Fixtures", "png"), "*.png")
             .Where(p => !Path.GetFileName(p).StartsWith("bad_", StringComparison.Ordinal)).Select(File.ReadAllBytes).ToArray();
         Assert.NotEmpty(seeds);
         var rng = new Random(14);
