@@ -396,7 +396,8 @@ public class TemporalStageTests
             var wrongDepth = Assert.Throws<ConvStreamException>(() => Harness.Plan(Json("k5.json"), W, H, 1));
             Assert.Contains("stage 'c3': kernel depth 3 (k5.json: (1,3,2,1,1)) ≠ the 1 channel(s) the stage receives", wrongDepth.Message);
             var wrongRank = Assert.Throws<ConvStreamException>(() => Harness.Plan(Json("k4.json"), W, H, C));
-            Assert.Contains("'weights' has 4 levels of nesting; expected 5 (out channels, in channels, frames, height, width)", wrongRank.Message);
+            Assert.Contains("stage 'c3': k4.json: conv3d needs weights nested 5 deep", wrongRank.Message);
+            Assert.Contains("but they are nested 4 deep", wrongRank.Message);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
