@@ -38,6 +38,7 @@ internal static class SegmentRun
     {
         if (r.Live) throw new ConvStreamException("--segments/--segment: segments are for offline runs of a video file; --live contradicts them");
         if (r.Frames is not null) throw new ConvStreamException("--segments/--segment: --frames is not supported with segments (cut the input first: ffmpeg -i IN -frames:v N -c copy OUT)");
+        if (r.Web is not null) throw new ConvStreamException("--segments/--segment: --web shows one process's stages; drop it (each worker is its own process)");
         if (r.AllowOutsideOutput) throw new ConvStreamException("--segments/--segment: outputs must stay inside --output (the join looks for them there); drop --allow-outside-output");
         var definition = RunCommand.Prepare(PipelineFile.Load(r.PipelinePath), r);
         if (definition.Schedule.Mode == ScheduleMode.Live)
