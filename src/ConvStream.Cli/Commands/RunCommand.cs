@@ -23,7 +23,7 @@ public static class RunCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
-        "                      [--live|--offline] [--frames N]",
+        "                      [--live|--offline] [--frames N] [--backend auto|opencv|ffmpeg]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -33,6 +33,9 @@ public static class RunCommand
         "  --live      latency first: queues of 1, the source drops the oldest frame when stages fall behind.",
         "  --offline   every frame: queues wait, nothing is dropped (the default for most pipeline files).",
         "  --frames N  stop after N source frames (test sources give 300 offline when not set).",
+        "  --backend   who reads the source and writes video outputs: opencv (OpenCvSharp in-process: files,",
+        "              cameras; mp4v/MJPG/FFV1 outputs, no audio), ffmpeg (child processes: H.264, audio) or",
+        "              auto (default: files and outputs through ffmpeg when it is on PATH, cameras through OpenCV).",
         "",
         "Ctrl+C stops reading, lets the frames in flight finish and closes every output properly.",
         "The summary lists per stage frames in/out, drops, queue wait and compute p50/p95/p99/max (ms),",
@@ -52,6 +55,7 @@ public static class RunCommand
             Live = a.Flag("--live"),
             Offline = a.Flag("--offline"),
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
+            Backend = a.Optional("--backend") is string b ? ParseBackend(b) : null,
         };
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
@@ -69,6 +73,8 @@ public static class RunCommand
         public long? Frames { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
+        /// <summary>--backend; null: the source's "backend" key, else auto.</summary>
+        public Media.MediaBackend? Backend { get; init; }
     }
 
     internal static int Execute(RunRequest r, TextWriter stdout)
@@ -103,14 +109,22 @@ public static class RunCommand
     private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
         TextWriter stdout, CancellationToken cancellationToken)
     {
-        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames);
+        var request = RunMedia.Request(definition, fromFile: r.Input is null, sourceBase, live, r.Frames, r.Backend);
+        await using var source = RunMedia.OpenSource(sourceText, request);
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
         try
         {
+            var notes = new List<string>();
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
+            {
+                string? note = null;
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory, r.Backend, info.HasAudio, out note);
+                if (note is not null) notes.Add(note);
+            }
+            stdout.WriteLine($"source: {sourceText} via {Media.MediaSpec.BackendOf(source)}{(source is Media.OpenCv.OpenCvCaptureSource c ? $" ({c.Granted})" : "")}");
+            foreach (var note in notes) Console.Error.WriteLine($"convstream run: note: {note}");
             var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             var run = runner.RunAsync(cancellationToken);
@@ -118,7 +132,7 @@ public static class RunCommand
             var summary = await run.ConfigureAwait(false);
             stdout.WriteLine(SummaryTable.Format(summary));
             foreach (var output in plan.Outputs)
-                if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description}");
+                if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;
         }
         finally
@@ -140,6 +154,12 @@ public static class RunCommand
         if (outputs.Count == 0)
             throw new ConvStreamException($"{d.FileName}: no output to write{(d.Outputs.Count > 0 ? " (its outputs are preview windows: add --preview)" : "")}");
         return d with { Schedule = schedule, Outputs = outputs };
+    }
+
+    internal static Media.MediaBackend ParseBackend(string text)
+    {
+        try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message); }
     }
 
     internal static long PositiveLong(string option, string text)
