@@ -84,6 +84,7 @@ public static class DescribeCommand
                 OutputKind.Mosaic => $"mosaic of {string.Join(", ", o.Definition.Stages)} → {o.Display}" + (o.Definition.Path is null ? " (window, with --preview)" : $" → {o.Definition.Path}"),
                 OutputKind.Preview => $"window showing {o.Definition.Stages[0]} (with --preview)",
                 OutputKind.Null => $"{o.Definition.Stages[0]} discarded",
+                OutputKind.Window => $"OpenCV window showing {o.Definition.Stages[0]}{(o.Definition.Options.GetValueOrDefault("overlay") == "true" ? " with fps/latency overlay" : "")}",
                 _ => $"{o.Definition.Stages[0]} → {o.Definition.Path} ({o.Display})",
             };
             sb.AppendLine(CultureInfo.InvariantCulture, $"  {o.Name}: {what}");

@@ -114,6 +114,9 @@ public static class RunCommand
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
+        // A window's q/Esc or close button stops the run like Ctrl+C (outputs finished), but it is a normal end: exit 0.
+        bool stoppedByWindow = false;
+        using var windowStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             var notes = new List<string>();
@@ -122,18 +125,20 @@ public static class RunCommand
                 string? note = null;
                 sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory, r.Backend, info.HasAudio, out note);
                 if (note is not null) notes.Add(note);
+                if (sinks[output.Name] is Media.Windows.WindowSink window)
+                    window.StopRequested += (_, _) => { stoppedByWindow = true; windowStop.Cancel(); };
             }
             stdout.WriteLine($"source: {sourceText} via {Media.MediaSpec.BackendOf(source)}{(source is Media.OpenCv.OpenCvCaptureSource c ? $" ({c.Granted})" : "")}");
             foreach (var note in notes) Console.Error.WriteLine($"convstream run: note: {note}");
             var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
-            var run = runner.RunAsync(cancellationToken);
+            var run = runner.RunAsync(windowStop.Token);
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             stdout.WriteLine(SummaryTable.Format(summary));
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
-            return summary.Cancelled ? CliApp.ExitInterrupted : 0;
+            return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;
         }
         finally
         {

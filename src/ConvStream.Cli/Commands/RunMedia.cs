@@ -7,6 +7,7 @@ using ConvStream.Media.Ffmpeg;
 using ConvStream.Media.OpenCv;
 using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
+using ConvStream.Media.Windows;
 using ConvStream.Media.Y4m;
 using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Files;
@@ -90,7 +91,17 @@ internal static class RunMedia
         note = null;
         var o = output.Definition;
         if (o.Kind == OutputKind.Null) return new NullSink();
-        if (IsWindow(o)) return new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
+        if (o.Kind == OutputKind.Window)
+        {
+            var window = new WindowSink(new WindowOptions { Title = o.Stages.Count == 1 ? o.Stages[0] : o.Name, Overlay = o.Options.GetValueOrDefault("overlay") == "true", SaveFolder = outputDirectory });
+            window.CheckDisplay();
+            return window;
+        }
+        // --preview windows: OpenCV's highgui where a display exists, ffplay otherwise.
+        if (IsWindow(o))
+            return WindowSink.DisplayAvailable()
+                ? new WindowSink(new WindowOptions { Title = $"ConvStream: {o.Name}", SaveFolder = outputDirectory })
+                : new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
         string path = Path.Combine(outputDirectory, o.Path!);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
@@ -115,7 +126,9 @@ internal static class RunMedia
     public static string BackendOf(IVideoSink sink) => sink switch
     {
         OpenCvVideoSink v => $"opencv (VideoWriter, {v.Codec})",
-        VideoFileSink or PreviewSink => "ffmpeg",
+        VideoFileSink => "ffmpeg",
+        PreviewSink => "ffmpeg (ffplay)",
+        WindowSink => "opencv (highgui)",
         ImageSequenceSink => "opencv (imgcodecs)",
         Y4mSink => "native (y4m)",
         NullSink => "none",
