@@ -61,7 +61,7 @@ public static class MediaSpec
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path, request.Channels);
         return FileBackend(request) == MediaBackend.OpenCv
             ? OpenCvCaptureSource.OpenFile(path, new OpenCvCaptureOptions { Channels = request.Channels, MaxFrames = request.Frames, OpenTimeout = request.OpenTimeout })
-            : VideoFileSource.Open(path, new FileSourceOptions { Channels = request.Channels, FfmpegPath = request.FfmpegPath, MaxFrames = request.Frames });
+            : VideoFileSource.Open(path, new FileSourceOptions { Channels = request.Channels, FfmpegPath = request.FfmpegPath, MaxFrames = request.Frames, StopOnDecodeError = request.StopOnDecodeError });
     }
 
     /// <summary>The backend a source spec will be read with, without opening it (for describe): "ffmpeg", "opencv", "native (y4m)", …</summary>

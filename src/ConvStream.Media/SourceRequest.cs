@@ -38,6 +38,8 @@ public sealed record SourceRequest
     /// <summary>OpenCV's camera API (v4l2, dshow, msmf, …); null: the platform's default (DSHOW on Windows).</summary>
     public string? CameraApi { get; init; }
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>ffmpeg files: end at the first decode error (-xerror) instead of letting the decoder conceal it (run --on-decode-error).</summary>
+    public bool StopOnDecodeError { get; init; }
 
     /// <summary>Parses "auto", "opencv" or "ffmpeg" (from --backend or a pipeline's "backend" key).</summary>
     public static MediaBackend ParseBackend(string text, string where) => text.Trim().ToLowerInvariant() switch

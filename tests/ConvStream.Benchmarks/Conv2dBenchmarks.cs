@@ -27,16 +27,16 @@ public class Conv2dBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Engine.Simd.Threads.Count = Threads;
+        var settings = new Engine.Simd.ExecutionSettings { Threads = Threads };
         var rng = new Random(0);
         _x3 = Uniform(rng, 3, H, W);
         _x16 = Uniform(rng, 16, H, W);
         _y16 = Tensor.Zeros(16, H, W);
         _y3 = Tensor.Zeros(3, H, W);
-        _conv3to16 = new Conv2dPlan(Normal(rng, 16, 3, 3, 3), Normal(rng, 16), new Conv2dOptions { Padding = 1 });
-        _conv16to16 = new Conv2dPlan(Normal(rng, 16, 16, 3, 3), Normal(rng, 16), new Conv2dOptions { Padding = 1 });
-        _depthwise5 = new Conv2dPlan(Normal(rng, 3, 1, 5, 5), Normal(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 });
-        _pointwise = new Conv2dPlan(Normal(rng, 16, 3, 1, 1), Normal(rng, 16), new Conv2dOptions());
+        _conv3to16 = new Conv2dPlan(Normal(rng, 16, 3, 3, 3), Normal(rng, 16), new Conv2dOptions { Padding = 1 }, settings);
+        _conv16to16 = new Conv2dPlan(Normal(rng, 16, 16, 3, 3), Normal(rng, 16), new Conv2dOptions { Padding = 1 }, settings);
+        _depthwise5 = new Conv2dPlan(Normal(rng, 3, 1, 5, 5), Normal(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 }, settings);
+        _pointwise = new Conv2dPlan(Normal(rng, 16, 3, 1, 1), Normal(rng, 16), new Conv2dOptions(), settings);
     }
 
     [Benchmark] public void Conv3To16_3x3() => _conv3to16.Forward(_x3, _y16);

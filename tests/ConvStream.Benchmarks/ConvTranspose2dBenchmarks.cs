@@ -20,10 +20,12 @@ public class ConvTranspose2dBenchmarks
     private Tensor _input = null!, _weight = null!, _bias = null!, _output = null!;
     private readonly ConvTranspose2dOptions _options = new() { Stride = 2 };
 
+    private ExecutionSettings _settings = ExecutionSettings.Default;
+
     [GlobalSetup]
     public void Setup()
     {
-        Threads.Count = ThreadCount;
+        _settings = new ExecutionSettings { Threads = ThreadCount };
         var rng = new Random(0);
         _input = Tensor.Zeros(1, 16, 540, 960);
         for (int i = 0; i < _input.Length; i++) _input.Data[i] = (float)rng.NextDouble();
@@ -34,5 +36,5 @@ public class ConvTranspose2dBenchmarks
     }
 
     [Benchmark(Description = "conv_transpose2d 16->3 k2 s2, (1,16,540,960) f32")]
-    public void UpsampleK2S2() => ConvTranspose2d.Forward(_input, _weight, _bias, _options, _output);
+    public void UpsampleK2S2() => ConvTranspose2d.Forward(_input, _weight, _bias, _options, _output, _settings);
 }

@@ -21,10 +21,12 @@ public class PoolBenchmarks
     private Tensor _input = null!, _output = null!;
     private readonly Pool2dOptions _options = new() { Kernel = 2 };
 
+    private ExecutionSettings _settings = ExecutionSettings.Default;
+
     [GlobalSetup]
     public void Setup()
     {
-        Threads.Count = ThreadCount;
+        _settings = new ExecutionSettings { Threads = ThreadCount };
         var rng = new Random(0);
         _input = Tensor.Zeros(1, 16, 1080, 1920);
         for (int i = 0; i < _input.Length; i++) _input.Data[i] = (float)rng.NextDouble();
@@ -32,8 +34,8 @@ public class PoolBenchmarks
     }
 
     [Benchmark(Description = "max_pool2d 2x2 s2, (1,16,1080,1920) f32")]
-    public void MaxPool2x2() => Pool2d.Max(_input, _options, _output);
+    public void MaxPool2x2() => Pool2d.Max(_input, _options, _output, _settings);
 
     [Benchmark(Description = "avg_pool2d 2x2 s2, (1,16,1080,1920) f32")]
-    public void AvgPool2x2() => Pool2d.Average(_input, _options, _output);
+    public void AvgPool2x2() => Pool2d.Average(_input, _options, _output, _settings);
 }

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Media.OpenCv;
+using ConvStream.Stages;
 using OpenCvSharp;
 
 namespace ConvStream.Benchmarks;
@@ -31,7 +32,7 @@ public abstract class VersusOpenCvBenchmark
     public void Setup()
     {
         var spec = StageSpec.Parse(Spec, Path.Combine(AppContext.BaseDirectory, "kernels"));
-        _filter = FilterRegistry.Create(spec);
+        _filter = StageRegistry.Create(spec);
         _input = new Frame(1920, 1080, Channels);
         var rng = new Random(1);
         for (int y = 0; y < _input.Height; y++)

@@ -9,7 +9,6 @@ namespace ConvStream.Engine.Tests;
 /// count, both against central finite differences of the loss Σ G·y computed in double, and
 /// against PyTorch autograd.
 /// </summary>
-[Collection(EngineGlobalsCollection.Name)]
 public sealed class Conv2dBackwardTests
 {
     private static readonly BorderMode[] Borders = Enum.GetValues<BorderMode>();
@@ -51,9 +50,9 @@ public sealed class Conv2dBackwardTests
             var g = TensorAssert.Random(rng, s.OutputShape(4));
             var expected = Conv2dBackwardReference.Backward(x, wt, b, g, o);
             tested++;
-            EngineConfigurations.ForEach((level, threads) =>
+            EngineConfigurations.ForEach((level, threads, settings) =>
             {
-                var actual = Conv2dBackward.Backward(x, wt, b, g, o);
+                var actual = Conv2dBackward.Backward(x, wt, b, g, o, settings);
                 string ctx = $"trial {trial} x{x.ShapeText} w{wt.ShapeText} {o} at {level}/{threads}";
                 TensorAssert.Close(expected.GradInput, actual.GradInput, 1e-5 * (1 + TensorAssert.MaxAbs(expected.GradInput)), 0, ctx + " grad-input");
                 TensorAssert.Close(expected.GradWeight, actual.GradWeight, 1e-5 * (1 + TensorAssert.MaxAbs(expected.GradWeight)), 0, ctx + " grad-weight");
@@ -72,9 +71,9 @@ public sealed class Conv2dBackwardTests
         var o = new Conv2dOptions { Padding = Padding.Same, Border = BorderMode.Reflect, Groups = 2 };
         var g = TensorAssert.Random(rng, 1, 6, 30, 70);
         var expected = Conv2dBackwardReference.Backward(x, w, g, o);
-        EngineConfigurations.ForEach((level, threads) =>
+        EngineConfigurations.ForEach((level, threads, settings) =>
         {
-            var actual = Conv2dBackward.Backward(x, w, g, o);
+            var actual = Conv2dBackward.Backward(x, w, g, o, settings);
             TensorAssert.Close(expected.GradInput, actual.GradInput, 1e-4, 1e-5, $"grad-input at {level}/{threads}");
             TensorAssert.Close(expected.GradWeight, actual.GradWeight, 1e-3, 1e-5, $"grad-weight at {level}/{threads}");
             TensorAssert.Close(expected.GradBias, actual.GradBias, 1e-3, 1e-5, $"grad-bias at {level}/{threads}");
@@ -210,9 +209,9 @@ public sealed class Conv2dBackwardTests
             var w = TorchFixtures.Load("backward", name, "w");
             var b = c.GetProperty("bias").GetBoolean() ? TorchFixtures.Load("backward", name, "b") : null;
             var g = TorchFixtures.Load("backward", name, "gy");
-            EngineConfigurations.ForEach((level, threads) =>
+            EngineConfigurations.ForEach((level, threads, settings) =>
             {
-                var grads = Conv2dBackward.Backward(x, w, b, g, o);
+                var grads = Conv2dBackward.Backward(x, w, b, g, o, settings);
                 TensorAssert.Close(TorchFixtures.Load("backward", name, "gx"), grads.GradInput, 1e-4, 1e-4, $"torch {name} grad-input at {level}/{threads}");
                 TensorAssert.Close(TorchFixtures.Load("backward", name, "gw"), grads.GradWeight, 1e-4, 1e-4, $"torch {name} grad-weight at {level}/{threads}");
                 TensorAssert.Close(TorchFixtures.Load("backward", name, "gb"), grads.GradBias, 1e-4, 1e-4, $"torch {name} grad-bias at {level}/{threads}");

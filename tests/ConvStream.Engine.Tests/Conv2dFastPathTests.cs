@@ -11,17 +11,16 @@ namespace ConvStream.Engine.Tests;
 /// on seeded random geometries, at every supported SIMD level with 1 and 2 threads; and the
 /// thread count never changes a single bit of the result.
 /// </summary>
-[Collection(EngineGlobalsCollection.Name)]
 public class Conv2dFastPathTests
 {
-    private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null)
+    private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null, long streamingMinBytes = StreamingOutput.DefaultMinBytes)
     {
         var expected = Conv2dReference.Forward(c.Input, c.Weight, c.Bias, c.Options);
         if (path is not null) Assert.Equal(path, new Conv2dPlan(c.Weight, c.Bias, c.Options).Path);
         Tensor? firstAtLevel = null;
         foreach (var (level, threads) in Conv2dSettings.All())
         {
-            var actual = Conv2dSettings.With(level, threads, () => Conv2d.Forward(c.Input, c.Weight, c.Bias, c.Options));
+            var actual = Conv2d.Forward(c.Input, c.Weight, c.Bias, c.Options, Conv2dSettings.Of(level, threads) with { StreamingMinBytes = streamingMinBytes });
             string context = $"{name} at {level} with {threads} thread(s)";
             Conv2dAssert.Close(c, expected, actual, context);
             if (threads == 1) firstAtLevel = actual;
@@ -145,20 +144,12 @@ public class Conv2dFastPathTests
         // streams, on random geometries (every row alignment, tails, paths) and on bands split
         // across threads whose planes (and depthwise rows) are whole vectors, as streaming needs.
         var rng = new Random(19);
-        try
-        {
-            StreamingOutput.MinBytes = 0;
-            for (int i = 0; i < 60; i++)
-                CheckEverywhere(Conv2dCase.Generate(rng, maxW: 140), $"streaming case {i}");
-            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 37, 160), Conv2dCase.Random(rng, 16, 3, 3, 3), Conv2dCase.Random(rng, 16), new Conv2dOptions { Padding = 1 }), "streaming 3->16");
-            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 41, 128), Conv2dCase.Random(rng, 3, 1, 5, 5), Conv2dCase.Random(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 }), "streaming depthwise", Conv2dPath.Depthwise);
-            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 67, 208), Conv2dCase.Random(rng, 16, 3, 1, 1), null, new Conv2dOptions()), "streaming 1x1", Conv2dPath.Pointwise);
-            CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 2, 30, 97), Conv2dCase.RankOne(rng, 4, 7, 7), null, new Conv2dOptions { Groups = 2, Padding = Padding.Same }), "streaming separable", Conv2dPath.Separable);
-        }
-        finally
-        {
-            StreamingOutput.MinBytes = StreamingOutput.DefaultMinBytes;
-        }
+        for (int i = 0; i < 60; i++)
+            CheckEverywhere(Conv2dCase.Generate(rng, maxW: 140), $"streaming case {i}", streamingMinBytes: 0);
+        CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 37, 160), Conv2dCase.Random(rng, 16, 3, 3, 3), Conv2dCase.Random(rng, 16), new Conv2dOptions { Padding = 1 }), "streaming 3->16", streamingMinBytes: 0);
+        CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 41, 128), Conv2dCase.Random(rng, 3, 1, 5, 5), Conv2dCase.Random(rng, 3), new Conv2dOptions { Padding = 2, Groups = 3 }), "streaming depthwise", Conv2dPath.Depthwise, streamingMinBytes: 0);
+        CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 3, 67, 208), Conv2dCase.Random(rng, 16, 3, 1, 1), null, new Conv2dOptions()), "streaming 1x1", Conv2dPath.Pointwise, streamingMinBytes: 0);
+        CheckEverywhere(new Conv2dCase(Conv2dCase.Random(rng, 2, 30, 97), Conv2dCase.RankOne(rng, 4, 7, 7), null, new Conv2dOptions { Groups = 2, Padding = Padding.Same }), "streaming separable", Conv2dPath.Separable, streamingMinBytes: 0);
     }
 
     [Fact]
@@ -168,8 +159,8 @@ public class Conv2dFastPathTests
         var kernel = new Tensor([1, 1, -1, -1], 1, 1, 2, 2);
         foreach (var (level, threads) in Conv2dSettings.All())
         {
-            var corr = Conv2dSettings.With(level, threads, () => Conv2d.Forward(image, kernel, null, new Conv2dOptions()));
-            var conv = Conv2dSettings.With(level, threads, () => Conv2d.Forward(image, kernel, null, new Conv2dOptions { Flip = true }));
+            var corr = Conv2d.Forward(image, kernel, null, new Conv2dOptions(), Conv2dSettings.Of(level, threads));
+            var conv = Conv2d.Forward(image, kernel, null, new Conv2dOptions { Flip = true }, Conv2dSettings.Of(level, threads));
             Assert.Equal([1, 3, 3], corr.Shape.ToArray());
             Assert.All(corr.Span.ToArray(), v => Assert.Equal(-8f, v));
             Assert.All(conv.Span.ToArray(), v => Assert.Equal(8f, v));

@@ -6,7 +6,6 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Engine.Tests;
 
 /// <summary>The preallocated-output overloads: shape checks with clear errors, reuse, and no allocation per call.</summary>
-[Collection(EngineGlobalsCollection.Name)]
 public class Conv2dOutputTests
 {
     private static readonly Random Rng = new(21);
@@ -77,14 +76,11 @@ public class Conv2dOutputTests
             (Conv2dCase.Random(Rng, 16, 1, 5, 5), new Conv2dOptions { Padding = 2, Groups = 16 }),
         })
         {
-            var plan = new Conv2dPlan(weight, null, options);
-            long perCall = Conv2dSettings.With(Simd.Simd.Hardware, 1, () =>
-            {
-                plan.Forward(input, output);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 10; i++) plan.Forward(input, output);
-                return (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
-            });
+            var plan = new Conv2dPlan(weight, null, options, Conv2dSettings.Of(Simd.Simd.Hardware, 1));
+            plan.Forward(input, output);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) plan.Forward(input, output);
+            long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
             Assert.True(perCall < 512, $"{plan.Path} allocated {perCall} bytes per call");
         }
     }

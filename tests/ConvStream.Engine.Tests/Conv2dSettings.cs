@@ -2,11 +2,7 @@ using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Tests;
 
-/// <summary>
-/// Runs code at a given SIMD level and thread count, restoring both afterwards. Test classes that
-/// flip these process-wide settings share the xunit collection "SimdLevel" so they never run at
-/// the same time as each other.
-/// </summary>
+/// <summary>Every SIMD level this machine runs × 1 and 2 threads, as the settings a plan is given.</summary>
 public static class Conv2dSettings
 {
     public static IEnumerable<(SimdLevel Level, int Threads)> All()
@@ -16,19 +12,5 @@ public static class Conv2dSettings
                 yield return (level, threads);
     }
 
-    public static T With<T>(SimdLevel level, int threads, Func<T> body)
-    {
-        var (oldLevel, oldThreads) = (Simd.Simd.Level, Threads.Count);
-        try
-        {
-            Simd.Simd.Level = level;
-            Threads.Count = threads;
-            return body();
-        }
-        finally
-        {
-            Simd.Simd.Level = oldLevel;
-            Threads.Count = oldThreads;
-        }
-    }
+    public static ExecutionSettings Of(SimdLevel level, int threads) => new() { Level = level, Threads = threads };
 }

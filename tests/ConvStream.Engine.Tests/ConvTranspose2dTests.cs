@@ -5,7 +5,6 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Engine.Tests;
 
 /// <summary>Fast conv_transpose2d against the scalar reference at every SIMD level and thread count, and against PyTorch.</summary>
-[Collection(EngineGlobalsCollection.Name)]
 public sealed class ConvTranspose2dTests
 {
     private static double Tolerance(Tensor expected) => 1e-5 * (1 + TensorAssert.MaxAbs(expected));
@@ -37,8 +36,8 @@ public sealed class ConvTranspose2dTests
             try { expected = ConvTranspose2dReference.Forward(x, wt, b, o); }
             catch (ConvStreamException) { continue; }
             tested++;
-            EngineConfigurations.ForEach((level, threads) =>
-                TensorAssert.Close(expected, ConvTranspose2d.Forward(x, wt, b, o), Tolerance(expected), 0,
+            EngineConfigurations.ForEach((level, threads, settings) =>
+                TensorAssert.Close(expected, ConvTranspose2d.Forward(x, wt, b, o, settings), Tolerance(expected), 0,
                     $"trial {trial} x{x.ShapeText} w{wt.ShapeText} {o} at {level}/{threads}"));
         }
         Assert.True(tested >= 150, $"only {tested} valid random geometries");
@@ -57,12 +56,12 @@ public sealed class ConvTranspose2dTests
         var b = TensorAssert.Random(rng, cout / groups * groups);
         var o = new ConvTranspose2dOptions { Stride = s, Padding = p, OutputPadding = op, Groups = groups };
         var expected = ConvTranspose2dReference.Forward(x, wt, b, o);
-        EngineConfigurations.ForEach((level, threads) =>
+        EngineConfigurations.ForEach((level, threads, settings) =>
         {
-            TensorAssert.Close(expected, ConvTranspose2d.Forward(x, wt, b, o), Tolerance(expected), 0, $"{o} at {level}/{threads}");
+            TensorAssert.Close(expected, ConvTranspose2d.Forward(x, wt, b, o, settings), Tolerance(expected), 0, $"{o} at {level}/{threads}");
             var into = Tensor.Zeros(expected.Shape.ToArray());
             into.Span.Fill(float.NaN);
-            ConvTranspose2d.Forward(x, wt, b, o, into);
+            ConvTranspose2d.Forward(x, wt, b, o, into, settings);
             TensorAssert.Close(expected, into, Tolerance(expected), 0, $"{o} into at {level}/{threads}");
         });
     }
@@ -116,8 +115,8 @@ public sealed class ConvTranspose2dTests
             var w = TorchFixtures.Load("transpose", name, "w");
             var b = c.GetProperty("bias").GetBoolean() ? TorchFixtures.Load("transpose", name, "b") : null;
             var expected = TorchFixtures.Load("transpose", name, "y");
-            EngineConfigurations.ForEach((level, threads) =>
-                TensorAssert.Close(expected, ConvTranspose2d.Forward(x, w, b, o), 1e-4, 1e-5, $"torch {name} at {level}/{threads}"));
+            EngineConfigurations.ForEach((level, threads, settings) =>
+                TensorAssert.Close(expected, ConvTranspose2d.Forward(x, w, b, o, settings), 1e-4, 1e-5, $"torch {name} at {level}/{threads}"));
             TensorAssert.Close(expected, ConvTranspose2dReference.Forward(x, w, b, o), 1e-4, 1e-5, $"torch {name} (reference)");
             count++;
         }

@@ -5,7 +5,6 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Engine.Tests;
 
 /// <summary>Fast max/avg pooling against the scalar reference at every SIMD level and thread count, and against PyTorch.</summary>
-[Collection(EngineGlobalsCollection.Name)]
 public sealed class Pool2dTests
 {
     private static Pool2dOptions RandomOptions(Random rng, int h, int w, bool average)
@@ -45,9 +44,9 @@ public sealed class Pool2dTests
             if (!Valid(x, o)) continue;
             tested++;
             var expected = average ? Pool2dReference.AvgPool(x, o) : Pool2dReference.MaxPool(x, o);
-            EngineConfigurations.ForEach((level, threads) =>
+            EngineConfigurations.ForEach((level, threads, settings) =>
             {
-                var actual = average ? Pool2d.Average(x, o) : Pool2d.Max(x, o);
+                var actual = average ? Pool2d.Average(x, o, settings) : Pool2d.Max(x, o, settings);
                 string ctx = $"trial {trial} {x.ShapeText} {o} at {level}/{threads}";
                 if (average) TensorAssert.Close(expected, actual, 1e-6, 1e-5, ctx);
                 else TensorAssert.Exact(expected, actual, ctx);
@@ -71,13 +70,13 @@ public sealed class Pool2dTests
         var x = TensorAssert.Random(rng, n, c, h, w);
         var o = new Pool2dOptions { Kernel = k, Stride = s, Padding = p, CeilMode = ceil, CountIncludePad = !ceil };
         var expected = average ? Pool2dReference.AvgPool(x, o) : Pool2dReference.MaxPool(x, o);
-        EngineConfigurations.ForEach((level, threads) =>
+        EngineConfigurations.ForEach((level, threads, settings) =>
         {
-            var actual = average ? Pool2d.Average(x, o) : Pool2d.Max(x, o);
+            var actual = average ? Pool2d.Average(x, o, settings) : Pool2d.Max(x, o, settings);
             // Preallocated outputs are overwritten completely, whatever they held.
             var into = Tensor.Zeros(expected.Shape.ToArray());
             into.Span.Fill(float.NaN);
-            if (average) Pool2d.Average(x, o, into); else Pool2d.Max(x, o, into);
+            if (average) Pool2d.Average(x, o, into, settings); else Pool2d.Max(x, o, into, settings);
             string ctx = $"{x.ShapeText} {o} at {level}/{threads}";
             if (average) { TensorAssert.Close(expected, actual, 1e-6, 1e-5, ctx); TensorAssert.Close(expected, into, 1e-6, 1e-5, ctx + " (into)"); }
             else { TensorAssert.Exact(expected, actual, ctx); TensorAssert.Exact(expected, into, ctx + " (into)"); }
@@ -91,10 +90,10 @@ public sealed class Pool2dTests
         var x = TensorAssert.Random(rng, 2, 7, 9);
         var o = new Pool2dOptions { Kernel = new Size2(9, 11), Padding = new Size2(1, 1), Stride = 1 };
         Assert.Equal([2, 1, 1], Pool2d.OutputShape(x, o));
-        EngineConfigurations.ForEach((level, threads) =>
+        EngineConfigurations.ForEach((level, threads, settings) =>
         {
-            TensorAssert.Exact(Pool2dReference.MaxPool(x, o), Pool2d.Max(x, o), $"max at {level}");
-            TensorAssert.Close(Pool2dReference.AvgPool(x, o), Pool2d.Average(x, o), 1e-6, 1e-5, $"avg at {level}");
+            TensorAssert.Exact(Pool2dReference.MaxPool(x, o), Pool2d.Max(x, o, settings), $"max at {level}");
+            TensorAssert.Close(Pool2dReference.AvgPool(x, o), Pool2d.Average(x, o, settings), 1e-6, 1e-5, $"avg at {level}");
         });
     }
 
@@ -144,9 +143,9 @@ public sealed class Pool2dTests
             var x = TorchFixtures.Load("pool", name, "x");
             var expected = TorchFixtures.Load("pool", name, "y");
             bool max = c.GetProperty("op").GetString() == "max";
-            EngineConfigurations.ForEach((level, threads) =>
+            EngineConfigurations.ForEach((level, threads, settings) =>
             {
-                var actual = max ? Pool2d.Max(x, o) : Pool2d.Average(x, o);
+                var actual = max ? Pool2d.Max(x, o, settings) : Pool2d.Average(x, o, settings);
                 TensorAssert.Close(expected, actual, 1e-6, 1e-5, $"torch {name} at {level}/{threads}");
             });
             TensorAssert.Close(expected, max ? Pool2dReference.MaxPool(x, o) : Pool2dReference.AvgPool(x, o), 1e-6, 1e-5, $"torch {name} (reference)");

@@ -3,16 +3,6 @@ using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Tests;
 
-/// <summary>
-/// Tests that set the process-wide <see cref="Simd.Simd.Level"/> or <see cref="Threads.Count"/>
-/// run in this collection, one at a time, so no other test changes them underneath.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EngineGlobalsCollection
-{
-    public const string Name = "Engine globals (SIMD level, thread count)";
-}
-
 public static class EngineConfigurations
 {
     /// <summary>Every SIMD level this machine runs × 1 and 2 threads.</summary>
@@ -23,25 +13,10 @@ public static class EngineConfigurations
                 yield return (level, threads);
     }
 
-    /// <summary>Runs <paramref name="body"/> under each configuration, restoring the globals after.</summary>
-    public static void ForEach(Action<SimdLevel, int> body)
+    /// <summary>Runs <paramref name="body"/> with the settings of each configuration (nothing process-wide changes).</summary>
+    public static void ForEach(Action<SimdLevel, int, ExecutionSettings> body)
     {
-        var level = Simd.Simd.Level;
-        int threads = Threads.Count;
-        try
-        {
-            foreach (var (l, t) in All())
-            {
-                Simd.Simd.Level = l;
-                Threads.Count = t;
-                body(l, t);
-            }
-        }
-        finally
-        {
-            Simd.Simd.Level = level;
-            Threads.Count = threads;
-        }
+        foreach (var (l, t) in All()) body(l, t, new ExecutionSettings { Level = l, Threads = t });
     }
 }
 

@@ -9,6 +9,7 @@ using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Synthetic;
 using ConvStream.Pipeline.Video;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Commands;
 
@@ -93,12 +94,9 @@ public static class BenchCommand
     private static string VersusOpenCv(PipelinePlan plan, RunSummary summary, (int W, int H) size, int repeat)
     {
         Media.OpenCv.OpenCvRuntime.EnsureLoaded("bench --versus opencv");
-        // Both libraries get the schedule's thread count (the runner restored ConvStream's when it finished).
+        // Both libraries get the schedule's thread count (the plan's stages carry it in their execution settings).
         OpenCvSharp.Cv2.SetNumThreads(plan.Schedule.Threads);
-        int threadsBefore = Engine.Simd.Threads.Count;
-        Engine.Simd.Threads.Count = plan.Schedule.Threads;
-        try { return VersusOpenCvRows(plan, summary, size, repeat); }
-        finally { Engine.Simd.Threads.Count = threadsBefore; }
+        return VersusOpenCvRows(plan, summary, size, repeat);
     }
 
     private static string VersusOpenCvRows(PipelinePlan plan, RunSummary summary, (int W, int H) size, int repeat)
@@ -193,7 +191,10 @@ public static class BenchCommand
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h) && w >= 2 && h >= 2)
+        {
+            Engine.Geometry.GeometryLimits.Frame(w, h, 3, 1, $"--size {text}");
             return (w, h);
+        }
         throw new UsageException($"option --size '{text}' is not WxH (e.g. 1920x1080)");
     }
 }

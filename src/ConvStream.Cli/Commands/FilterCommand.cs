@@ -5,6 +5,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Media.Images;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Commands;
 
@@ -53,7 +54,7 @@ public static class FilterCommand
         if (a.Flag("--list"))
         {
             a.EnsureAllUsed();
-            foreach (var op in FilterRegistry.Ops) Console.Out.WriteLine(op);
+            foreach (var op in StageRegistry.FilterOps) Console.Out.WriteLine(op);
             return 0;
         }
         string input = a.Positional("an input image IN");
@@ -67,7 +68,7 @@ public static class FilterCommand
         if (specs.Count == 0)
             throw new UsageException("filter needs at least one --stage \"OP[:key=value,...]\" (convstream filter --list shows the ops)");
         int repeat = repeatText is null ? 0 : PositiveInt("--repeat", repeatText);
-        if (threadsText is not null) Threads.Count = PositiveInt("--threads", threadsText);
+        var settings = threadsText is null ? ExecutionSettings.Default : ExecutionSettings.Default with { Threads = PositiveInt("--threads", threadsText) };
         var writeOptions = new ImageWriteOptions
         {
             Quality = qualityText is null ? null : PositiveInt("--quality", qualityText),
@@ -77,7 +78,7 @@ public static class FilterCommand
         // 1. Every stage, before any work: op names, keys and values, kernel files; the output's type and options.
         ImageFile.CheckExtension(output);
         ImageFile.CheckOptions(output, writeOptions);
-        var filters = CreateStages(specs);
+        var filters = CreateStages(specs, settings);
 
         // 2. Decode (the declared size is checked first), then plan: each stage's output format, and
         //    whether OUT can hold the last. An image's channels and orientation are known only once decoded.
@@ -110,17 +111,17 @@ public static class FilterCommand
         return 0;
     }
 
-    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs)
+    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
     {
         string cwd = Directory.GetCurrentDirectory();
         var filters = new IFrameFilter[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
-            var parsed = StageSpec.Parse(specs[i], cwd);
+            var parsed = StageSpec.Parse(specs[i], cwd, settings);
             // Name the stage by position too: two stages of one op are told apart.
             var spec = specs.Count == 1 ? parsed
-                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'");
-            var filter = FilterRegistry.Create(spec);
+                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
+            var filter = StageRegistry.CreateFilter(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
             filters[i] = filter;

@@ -32,7 +32,8 @@ public sealed unsafe class Frame
         long rowBytes = (long)width * channels * depth.Size();
         long stride = (rowBytes + Alignment - 1) / Alignment * Alignment;
         long total = stride * height + Alignment;
-        if (total > int.MaxValue) throw new ConvStreamException($"frame {width}x{height}x{channels} {depth.Name()} is too large");
+        if (total > Array.MaxLength)
+            throw new ConvStreamException($"frame {width}x{height}x{channels} {depth.Name()} needs {total} bytes, more than the limit of one buffer ({Array.MaxLength} bytes)");
         Stride = (int)stride;
         var buffer = GC.AllocateUninitializedArray<byte>((int)total, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));

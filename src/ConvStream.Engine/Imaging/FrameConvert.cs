@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Imaging;
@@ -6,7 +7,7 @@ namespace ConvStream.Engine.Imaging;
 /// <summary>
 /// Conversions between interleaved frames (u8/s16/f32, H×W×C) and between frames and planar
 /// float tensors (C,H,W), always into a preallocated destination so a pipeline pays for memory
-/// once. Integer destinations are saturated with OpenCV's rounding (<see cref="FrameConvertRows.SaturateU8"/>).
+/// once; settings (SIMD level, threads) default to <see cref="ExecutionSettings.Default"/>. Integer destinations are saturated with OpenCV's rounding (<see cref="FrameConvertRows.SaturateU8"/>).
 /// </summary>
 public static class FrameConvert
 {
@@ -20,59 +21,63 @@ public static class FrameConvert
     }
 
     /// <summary>Row <paramref name="y"/> of any depth as floats (exact for u8 and s16).</summary>
-    public static void RowToFloat(Frame src, int y, Span<float> dst)
+    public static void RowToFloat(Frame src, int y, Span<float> dst, SimdLevel level)
     {
         switch (src.Depth)
         {
-            case PixelDepth.U8: FrameConvertRows.U8ToFloat(src.Row<byte>(y), dst); break;
-            case PixelDepth.S16: FrameConvertRows.S16ToFloat(src.Row<short>(y), dst); break;
+            case PixelDepth.U8: FrameConvertRows.U8ToFloat(src.Row<byte>(y), dst, level); break;
+            case PixelDepth.S16: FrameConvertRows.S16ToFloat(src.Row<short>(y), dst, level); break;
             default: src.Row<float>(y).CopyTo(dst); break;
         }
     }
 
     /// <summary>Stores a float row into row <paramref name="y"/> of <paramref name="dst"/>, saturating to its depth.</summary>
-    public static void FloatToRow(ReadOnlySpan<float> src, Frame dst, int y)
+    public static void FloatToRow(ReadOnlySpan<float> src, Frame dst, int y, SimdLevel level)
     {
         switch (dst.Depth)
         {
-            case PixelDepth.U8: FrameConvertRows.FloatToU8(src, dst.Row<byte>(y)); break;
-            case PixelDepth.S16: FrameConvertRows.FloatToS16(src, dst.Row<short>(y)); break;
+            case PixelDepth.U8: FrameConvertRows.FloatToU8(src, dst.Row<byte>(y), level); break;
+            case PixelDepth.S16: FrameConvertRows.FloatToS16(src, dst.Row<short>(y), level); break;
             default: src[..dst.RowLength].CopyTo(dst.Row<float>(y)); break;
         }
     }
 
     /// <summary>Copies <paramref name="src"/> into <paramref name="dst"/> of the same size and channels, changing depth (u8 ↔ s16 ↔ f32).</summary>
-    public static void ConvertDepth(Frame src, Frame dst)
+    public static void ConvertDepth(Frame src, Frame dst, ExecutionSettings? settings = null)
     {
         if (src.Width != dst.Width || src.Height != dst.Height || src.Channels != dst.Channels)
             throw new ConvStreamException($"cannot convert frame {src.ShapeText} into {dst.ShapeText}: sizes or channels differ");
         if (src.Depth == dst.Depth) { src.CopyTo(dst); return; }
         int n = src.RowLength;
-        Simd.Threads.For(src.Height, n, (y0, y1) =>
+        var run = settings ?? ExecutionSettings.Default;
+        var level = run.Level;
+        run.For(src.Height, n, (y0, y1) =>
         {
             var tmp = RowScratch(n).AsSpan(0, n);
             for (int y = y0; y < y1; y++)
             {
-                RowToFloat(src, y, tmp);
-                FloatToRow(tmp, dst, y);
+                RowToFloat(src, y, tmp, level);
+                FloatToRow(tmp, dst, y, level);
             }
         });
     }
 
     /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size.</summary>
-    public static void ToTensor(Frame src, Tensor dst)
+    public static void ToTensor(Frame src, Tensor dst, ExecutionSettings? settings = null)
     {
         if (dst.Rank != 3 || dst.Dim(0) != src.Channels || dst.Dim(1) != src.Height || dst.Dim(2) != src.Width)
             throw new ConvStreamException($"tensor {dst.ShapeText} does not match frame {src.ShapeText}; expected ({src.Channels},{src.Height},{src.Width})");
         int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
         float[] data = dst.Data;
-        Simd.Threads.For(h, n, (y0, y1) =>
+        var run = settings ?? ExecutionSettings.Default;
+        var level = run.Level;
+        run.For(h, n, (y0, y1) =>
         {
             var tmp = RowScratch(n).AsSpan(0, n);
             for (int y = y0; y < y1; y++)
             {
-                if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w)); continue; }
-                RowToFloat(src, y, tmp);
+                if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w), level); continue; }
+                RowToFloat(src, y, tmp, level);
                 for (int ch = 0; ch < c; ch++)
                 {
                     var plane = data.AsSpan((ch * h + y) * w, w);
@@ -83,24 +88,26 @@ public static class FrameConvert
     }
 
     /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth.</summary>
-    public static void FromTensor(Tensor src, Frame dst)
+    public static void FromTensor(Tensor src, Frame dst, ExecutionSettings? settings = null)
     {
         if (src.Rank != 3 || src.Dim(0) != dst.Channels || src.Dim(1) != dst.Height || src.Dim(2) != dst.Width)
             throw new ConvStreamException($"tensor {src.ShapeText} does not match frame {dst.ShapeText}; expected ({dst.Channels},{dst.Height},{dst.Width})");
         int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
         float[] data = src.Data;
-        Simd.Threads.For(h, n, (y0, y1) =>
+        var run = settings ?? ExecutionSettings.Default;
+        var level = run.Level;
+        run.For(h, n, (y0, y1) =>
         {
             var tmp = RowScratch(n).AsSpan(0, n);
             for (int y = y0; y < y1; y++)
             {
-                if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y); continue; }
+                if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y, level); continue; }
                 for (int ch = 0; ch < c; ch++)
                 {
                     var plane = data.AsSpan((ch * h + y) * w, w);
                     for (int x = 0, i = ch; x < w; x++, i += c) tmp[i] = plane[x];
                 }
-                FloatToRow(tmp, dst, y);
+                FloatToRow(tmp, dst, y, level);
             }
         });
     }
@@ -117,7 +124,7 @@ public static class FrameConvert
     public static float[] ToPackedFloats(Frame src)
     {
         var a = new float[src.RowLength * src.Height];
-        for (int y = 0; y < src.Height; y++) RowToFloat(src, y, a.AsSpan(y * src.RowLength, src.RowLength));
+        for (int y = 0; y < src.Height; y++) RowToFloat(src, y, a.AsSpan(y * src.RowLength, src.RowLength), SimdLevel.Scalar);
         return a;
     }
 

@@ -10,7 +10,7 @@ namespace ConvStream.Engine.Imaging;
 /// Row kernels that change a sample's type: u8/s16 → float (exact) and float → u8/s16 saturated
 /// with OpenCV's <c>saturate_cast</c> rounding (<c>cvRound</c>: round half to even). The filters
 /// accumulate in float and finish every row through these, so the rounding rule lives in one place.
-/// Each has Vector512/256/128 paths picked from <see cref="Simd.Level"/> and a scalar tail that
+/// Each has Vector512/256/128 paths picked from the caller's <see cref="SimdLevel"/> and a scalar tail that
 /// is the specification.
 /// </summary>
 public static class FrameConvertRows
@@ -33,14 +33,13 @@ public static class FrameConvertRows
     }
 
     [MethodImpl(Hot)]
-    public static void U8ToFloat(ReadOnlySpan<byte> src, Span<float> dst)
+    public static void U8ToFloat(ReadOnlySpan<byte> src, Span<float> dst, SimdLevel level)
     {
         int n = src.Length;
         if (dst.Length < n) throw new ArgumentException("destination row is shorter than the source row");
         ref byte s = ref MemoryMarshal.GetReference(src);
         ref float d = ref MemoryMarshal.GetReference(dst);
         int x = 0;
-        var level = Simd.Simd.Level;
         if (level >= SimdLevel.V512 && Avx512F.IsSupported)
             for (; x + 16 <= n; x += 16)
             {
@@ -66,20 +65,20 @@ public static class FrameConvertRows
     }
 
     [MethodImpl(Hot)]
-    public static void S16ToFloat(ReadOnlySpan<short> src, Span<float> dst)
+    public static void S16ToFloat(ReadOnlySpan<short> src, Span<float> dst, SimdLevel level)
     {
         int n = src.Length;
         if (dst.Length < n) throw new ArgumentException("destination row is shorter than the source row");
         ref short s = ref MemoryMarshal.GetReference(src);
         ref float d = ref MemoryMarshal.GetReference(dst);
         int x = 0;
-        if (Simd.Simd.Level >= SimdLevel.V256)
+        if (level >= SimdLevel.V256)
             for (; x + 8 <= n; x += 8)
             {
                 var v = Vector128.LoadUnsafe(ref s, (nuint)x);
                 Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(v)), Vector128.ConvertToSingle(Vector128.WidenUpper(v))).StoreUnsafe(ref d, (nuint)x);
             }
-        else if (Simd.Simd.Level >= SimdLevel.V128)
+        else if (level >= SimdLevel.V128)
             for (; x + 8 <= n; x += 8)
             {
                 var v = Vector128.LoadUnsafe(ref s, (nuint)x);
@@ -91,14 +90,13 @@ public static class FrameConvertRows
 
     /// <summary>float → u8 with <see cref="SaturateU8"/> on every sample.</summary>
     [MethodImpl(Hot)]
-    public static void FloatToU8(ReadOnlySpan<float> src, Span<byte> dst)
+    public static void FloatToU8(ReadOnlySpan<float> src, Span<byte> dst, SimdLevel level)
     {
         int n = dst.Length;
         if (src.Length < n) throw new ArgumentException("source row is shorter than the destination row");
         ref float s = ref MemoryMarshal.GetReference(src);
         ref byte d = ref MemoryMarshal.GetReference(dst);
         int x = 0;
-        var level = Simd.Simd.Level;
         if (level >= SimdLevel.V512)
         {
             var lo = Vector512<float>.Zero; var hi = Vector512.Create(255f);
@@ -140,14 +138,14 @@ public static class FrameConvertRows
 
     /// <summary>float → s16 with <see cref="SaturateS16"/> on every sample.</summary>
     [MethodImpl(Hot)]
-    public static void FloatToS16(ReadOnlySpan<float> src, Span<short> dst)
+    public static void FloatToS16(ReadOnlySpan<float> src, Span<short> dst, SimdLevel level)
     {
         int n = dst.Length;
         if (src.Length < n) throw new ArgumentException("source row is shorter than the destination row");
         ref float s = ref MemoryMarshal.GetReference(src);
         ref short d = ref MemoryMarshal.GetReference(dst);
         int x = 0;
-        if (Simd.Simd.Level >= SimdLevel.V256)
+        if (level >= SimdLevel.V256)
         {
             var lo = Vector256.Create((float)short.MinValue); var hi = Vector256.Create((float)short.MaxValue);
             for (; x + 16 <= n; x += 16)
@@ -157,7 +155,7 @@ public static class FrameConvertRows
                 Vector256.Narrow(a, b).StoreUnsafe(ref d, (nuint)x);
             }
         }
-        if (Simd.Simd.Level >= SimdLevel.V128)
+        if (level >= SimdLevel.V128)
         {
             var lo = Vector128.Create((float)short.MinValue); var hi = Vector128.Create((float)short.MaxValue);
             for (; x + 8 <= n; x += 8)

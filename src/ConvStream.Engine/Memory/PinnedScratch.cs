@@ -8,11 +8,12 @@ namespace ConvStream.Engine.Memory;
 /// object heap, so its address is stable without <c>fixed</c>), grown on demand and reused
 /// forever, so a kernel's row buffers cost no allocation and no page faults in steady state
 /// (DESIGN §6: touching fresh memory costs ~20 ms per 1080p frame). A nested rent on the same
-/// thread, or a request above <see cref="MaxCachedFloats"/>, gets a one-off array instead.
+/// thread, or a request above the caller's limit (its <see cref="Simd.ExecutionSettings.ScratchFloats"/>,
+/// at most <see cref="MaxCachedFloats"/>), gets a one-off array instead.
 /// </summary>
 public static unsafe class PinnedScratch
 {
-    /// <summary>Requests above this many floats (64 MiB) are not kept per thread.</summary>
+    /// <summary>Requests above this many floats (64 MiB) are never kept per thread.</summary>
     public const long MaxCachedFloats = 16L << 20;
 
     [ThreadStatic] private static float[]? t_buffer;
@@ -45,12 +46,13 @@ public static unsafe class PinnedScratch
     }
 
     /// <summary>Rents at least <paramref name="floats"/> floats past <see cref="Align64"/> of its pointer (contents undefined).</summary>
-    public static Lease Rent(long floats)
+    /// <param name="keepFloats">Above this many floats the buffer is one-off, not kept for the thread's next call.</param>
+    public static Lease Rent(long floats, long keepFloats = MaxCachedFloats)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(floats);
         long want = floats + 16; // room to align the start to 64 bytes
         if (want > int.MaxValue) throw new ConvStreamException($"scratch of {floats} floats is larger than 2^31 elements");
-        if (t_inUse || want > MaxCachedFloats)
+        if (t_inUse || want > Math.Min(keepFloats, MaxCachedFloats))
             return new Lease(GC.AllocateUninitializedArray<float>((int)want, pinned: true), cached: false);
         var buffer = t_buffer;
         if (buffer is null || buffer.Length < want)

@@ -1,32 +1,33 @@
 using ConvStream.Engine.Ops.Transposed;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops;
 
 /// <summary>
-/// Transposed convolution, as PyTorch's <c>conv_transpose2d</c>: SIMD at <see cref="Simd.Simd.Level"/>
-/// over output-row bands on <see cref="Simd.Threads.Count"/> cores; equals
+/// Transposed convolution, as PyTorch's <c>conv_transpose2d</c>: SIMD at the settings' level over
+/// output-row bands on the settings' cores (default <see cref="ExecutionSettings.Default"/>); equals
 /// <see cref="ConvTranspose2dReference"/> up to float rounding of the sums.
 /// </summary>
 public static class ConvTranspose2d
 {
-    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options)
+    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, ExecutionSettings? settings = null)
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
-        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s);
+        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s, settings ?? ExecutionSettings.Default);
         return output;
     }
 
     /// <summary>Writes into a preallocated <paramref name="output"/> of the exact output shape.</summary>
-    public static void Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, Tensor output)
+    public static void Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
         if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
             throw new ConvStreamException($"conv-transpose2d: output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
             throw new ConvStreamException("conv-transpose2d: output must not share the input's memory");
-        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s);
+        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s, settings ?? ExecutionSettings.Default);
     }
 
     /// <summary>The output shape for these arguments (validates them).</summary>

@@ -1,46 +1,47 @@
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Ops.Pooling;
+using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Engine.Ops;
 
 /// <summary>
 /// Max and average pooling of (C,H,W) or (N,C,H,W) float32 tensors, as PyTorch's. SIMD at
-/// <see cref="Simd.Simd.Level"/> over row bands on <see cref="Simd.Threads.Count"/> cores; every
+/// the settings' level over row bands on the settings' cores (default <see cref="ExecutionSettings.Default"/>); every
 /// path equals <see cref="Pool2dReference"/> (the average up to float rounding of the sum).
 /// The overloads taking <c>output</c> write into a preallocated tensor, so a pipeline pays for
 /// its output once.
 /// </summary>
 public static class Pool2d
 {
-    public static Tensor Max(Tensor input, Pool2dOptions options)
+    public static Tensor Max(Tensor input, Pool2dOptions options, ExecutionSettings? settings = null)
     {
         var s = Pool2dShape.Resolve(input, options, "max-pool2d");
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
-        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false);
+        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false, settings ?? ExecutionSettings.Default);
         return output;
     }
 
-    public static void Max(Tensor input, Pool2dOptions options, Tensor output)
+    public static void Max(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = Pool2dShape.Resolve(input, options, "max-pool2d");
         CheckOutput(s, input, output, "max-pool2d");
-        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false);
+        PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false, settings ?? ExecutionSettings.Default);
     }
 
-    public static Tensor Average(Tensor input, Pool2dOptions options)
+    public static Tensor Average(Tensor input, Pool2dOptions options, ExecutionSettings? settings = null)
     {
         var s = ResolveAverage(input, options);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
-        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad);
+        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad, settings ?? ExecutionSettings.Default);
         return output;
     }
 
-    public static void Average(Tensor input, Pool2dOptions options, Tensor output)
+    public static void Average(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = ResolveAverage(input, options);
         CheckOutput(s, input, output, "avg-pool2d");
-        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad);
+        PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad, settings ?? ExecutionSettings.Default);
     }
 
     /// <summary>The output shape <paramref name="options"/> gives for <paramref name="input"/> (validates both).</summary>

@@ -6,8 +6,9 @@ namespace ConvStream.Engine.Simd;
 public enum SimdLevel { Scalar = 0, V128 = 128, V256 = 256, V512 = 512 }
 
 /// <summary>
-/// The widest level the CPU accelerates, chosen once at start. <c>CONVSTREAM_SIMD=scalar|128|256|512</c>
-/// forces one (never wider than the hardware), for tests and benchmarks of each path.
+/// The widest level the CPU accelerates, and the process default chosen once at start:
+/// <c>CONVSTREAM_SIMD=scalar|128|256|512</c> forces one (never wider than the hardware). Plans run
+/// at the level of their <see cref="ExecutionSettings"/>; nothing here changes after start.
 /// </summary>
 public static class Simd
 {
@@ -16,8 +17,8 @@ public static class Simd
         Vector256.IsHardwareAccelerated ? SimdLevel.V256 :
         Vector128.IsHardwareAccelerated ? SimdLevel.V128 : SimdLevel.Scalar;
 
-    /// <summary>The level in force. Settable so tests can run every path in one process.</summary>
-    public static SimdLevel Level { get; set; } = FromEnvironment();
+    /// <summary>The default level (<c>CONVSTREAM_SIMD</c>, else <see cref="Hardware"/>): <see cref="ExecutionSettings.Default"/>'s.</summary>
+    public static SimdLevel Level { get; } = FromEnvironment();
 
     public static SimdLevel Parse(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -1,13 +1,15 @@
 namespace ConvStream.Engine.Simd;
 
 /// <summary>
-/// How many cores the engine may use for one call. <c>CONVSTREAM_THREADS</c> sets the default;
-/// 1 means run on the calling thread. Row bands smaller than <see cref="MinWorkPerTask"/>
-/// multiply-adds are not split, because a task costs a few microseconds to schedule.
+/// Splitting one call's rows across cores. <c>CONVSTREAM_THREADS</c> sets <see cref="Default"/>
+/// (the default of <see cref="ExecutionSettings.Threads"/>); each plan says how many it uses.
+/// Row bands smaller than <see cref="MinWorkPerTask"/> multiply-adds are not split, because a task
+/// costs a few microseconds to schedule.
 /// </summary>
 public static class Threads
 {
-    public static int Count { get; set; } = FromEnvironment();
+    /// <summary><c>CONVSTREAM_THREADS</c> when it is a positive integer, else every core.</summary>
+    public static int Default { get; } = FromEnvironment();
 
     /// <summary>Below this much work (multiply-adds) a band is not worth a task of its own.</summary>
     public const long MinWorkPerTask = 1L << 16;
@@ -20,13 +22,13 @@ public static class Threads
 
     /// <summary>
     /// Runs <paramref name="body"/>(start, end) over [0, count) split into at most
-    /// <see cref="Count"/> contiguous ranges, each worth at least <see cref="MinWorkPerTask"/>.
+    /// <paramref name="threads"/> contiguous ranges, each worth at least <see cref="MinWorkPerTask"/>.
     /// </summary>
-    public static void For(int count, long workPerItem, Action<int, int> body)
+    public static void For(int threads, int count, long workPerItem, Action<int, int> body)
     {
         if (count <= 0) return;
         long total = Math.Max(1, workPerItem) * count;
-        int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(Count, count));
+        int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(threads, count));
         if (parts <= 1) { body(0, count); return; }
         Split(count, parts, body);
     }

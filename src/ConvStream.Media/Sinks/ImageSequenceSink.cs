@@ -13,7 +13,7 @@ namespace ConvStream.Media.Sinks;
 /// 0: <c>out/frame_%05d.png</c> → out/frame_00000.png, out/frame_00001.png … Each file is written
 /// atomically (temp name, rename).
 /// </summary>
-public sealed class ImageSequenceSink : IVideoSink
+public sealed class ImageSequenceSink : IVideoSink, IFileOutput
 {
     private readonly ImageSequencePattern _pattern;
     private int _width, _height, _channels;
@@ -35,6 +35,8 @@ public sealed class ImageSequenceSink : IVideoSink
 
     public string Description { get; }
     public long FramesWritten { get; private set; }
+    /// <summary>Each image is written atomically, so the ones written are whole and kept.</summary>
+    public bool Kept => FramesWritten > 0;
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
     {

@@ -54,8 +54,8 @@ public sealed record ScheduleDefinition
     public int Capacity { get; init; } = 4;
     /// <summary>What the source does when the first queue is full.</summary>
     public DropPolicy Drop { get; init; } = DropPolicy.Wait;
-    /// <summary>Cores one stage may use for one frame (the engine's Threads.Count).</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Cores one stage may use for one frame (its plans' <see cref="Engine.Simd.ExecutionSettings.Threads"/>); default <c>CONVSTREAM_THREADS</c>, else every core.</summary>
+    public int Threads { get; init; } = Engine.Simd.Threads.Default;
     /// <summary>Rows per task when a pointwise stage splits a frame into bands; 0 = automatic.</summary>
     public int BandHeight { get; init; }
 

@@ -2,8 +2,10 @@ using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Files;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 
 namespace ConvStream.Pipeline.Planning;
 
@@ -15,12 +17,19 @@ namespace ConvStream.Pipeline.Planning;
 /// </summary>
 public sealed class PipelinePlan
 {
-    private PipelinePlan(PipelineDefinition definition, FrameFormat source, List<PlannedStage> stages, List<PlannedOutput> outputs)
+    private readonly IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? _extraOps;
+    private readonly Dictionary<string, FrameFormat> _formats;
+
+    private PipelinePlan(PipelineDefinition definition, FrameFormat source, List<PlannedStage> stages, List<PlannedOutput> outputs,
+        Dictionary<string, FrameFormat> formats, ExecutionSettings settings, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps)
     {
         Definition = definition;
         SourceFormat = source;
         Stages = stages;
         Outputs = outputs;
+        Settings = settings;
+        _extraOps = extraOps;
+        _formats = formats;
     }
 
     public PipelineDefinition Definition { get; }
@@ -29,68 +38,42 @@ public sealed class PipelinePlan
     public IReadOnlyList<PlannedStage> Stages { get; }
     public IReadOnlyList<PlannedOutput> Outputs { get; }
     public ScheduleDefinition Schedule => Definition.Schedule;
+    /// <summary>What every stage's plan was built with: the caller's SIMD level and scratch, the schedule's threads and band height.</summary>
+    public ExecutionSettings Settings { get; }
 
     /// <summary>The format a node ('source' or a stage's name) produces.</summary>
-    public FrameFormat FormatOf(string node) => node == PipelineFile.SourceName ? SourceFormat : Stages.First(s => s.Name == node).Output;
+    public FrameFormat FormatOf(string node) => _formats[node];
 
     /// <param name="extraOps">Ops of the caller's own, by name (custom filters of a library user; tests).</param>
-    public static PipelinePlan Build(PipelineDefinition definition, FrameFormat source, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
+    /// <param name="settings">
+    /// The SIMD level and scratch the stages' plans are built with (<see cref="ExecutionSettings.Default"/>
+    /// when null); threads and band height come from the file's schedule.
+    /// </param>
+    public static PipelinePlan Build(PipelineDefinition definition, FrameFormat source,
+        IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null, ExecutionSettings? settings = null)
     {
         string file = definition.FileName;
-        var byName = definition.Stages.ToDictionary(s => s.Name);
-        var order = new List<StageDefinition>();
-        var placed = new HashSet<string> { PipelineFile.SourceName };
-        // Definitions are acyclic (PipelineFile checked); place each stage once all its inputs are placed.
-        while (order.Count < definition.Stages.Count)
-        {
-            bool progress = false;
-            foreach (var s in definition.Stages)
-                if (!placed.Contains(s.Name) && s.Inputs.All(placed.Contains))
-                {
-                    order.Add(s);
-                    placed.Add(s.Name);
-                    progress = true;
-                }
-            if (!progress) throw new ConvStreamException($"{file}: stages form a cycle");
-        }
-
+        var run = (settings ?? ExecutionSettings.Default) with { Threads = definition.Schedule.Threads, BandHeight = definition.Schedule.BandHeight };
+        // Linear in the number of stages and edges throughout: a generated pipeline of thousands of
+        // stages once took memory quadratic in its length (a copy of the whole path per stage).
+        var order = DependencyOrder(definition, file);
         var formats = new Dictionary<string, FrameFormat> { [PipelineFile.SourceName] = source };
-        var fields = new Dictionary<string, List<(int Kernel, int Stride, int Dilation)>>
-        {
-            [PipelineFile.SourceName] = new(),
-        };
-        var fieldsW = new Dictionary<string, List<(int Kernel, int Stride, int Dilation)>> { [PipelineFile.SourceName] = new() };
+        // Receptive field (vertical, horizontal) and jump along the path that sees the most of the source.
+        var fields = new Dictionary<string, (ReceptiveField H, ReceptiveField W)> { [PipelineFile.SourceName] = (ReceptiveField.Source, ReceptiveField.Source) };
         var planned = new List<PlannedStage>();
         foreach (var s in order)
         {
-            string context = $"{file}: stage '{s.Name}'";
-            var spec = new StageSpec(s.Op, s.Keys, definition.BaseDirectory, context);
-            if (!StageFactory.IsKnown(s.Op, extraOps))
-                throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageFactory.Ops.Concat(extraOps?.Keys ?? []).Order())}");
-            IFrameFilter filter;
-            try { filter = StageFactory.Create(spec, extraOps); }
-            catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message)); }
-            if (filter.InputCount != s.Inputs.Count)
-                throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
             var inputs = s.Inputs.Select(i => formats[i]).ToArray();
-            if (inputs.Length > 1 && inputs.Any(f => f.Width != inputs[0].Width || f.Height != inputs[0].Height))
-                throw new ConvStreamException($"{context}: inputs differ in size ({string.Join(", ", s.Inputs.Select((n, k) => $"{n}: {inputs[k].Width}x{inputs[k].Height}"))}); the same frame size is expected");
-            FrameFormat output;
-            try { output = filter.OutputFormat(inputs); }
-            catch (ConvStreamException e)
-            {
-                throw new ConvStreamException(WithContext(context, $"{e.Message} (input {string.Join(", ", s.Inputs.Select((n, k) => $"'{n}' gives {inputs[k]}"))})"));
-            }
+            var (filter, values, output) = PlanStage(definition, s, inputs, extraOps, run);
             formats[s.Name] = output;
 
             // Receptive field along the input path that sees the most of the source (DESIGN §3).
             var (kh, kw, stride) = filter.Footprint;
-            string widest = s.Inputs.OrderByDescending(i => ConvGeometry.ReceptiveField(fields[i]).Field).First();
-            fields[s.Name] = [.. fields[widest], (kh, stride, 1)];
-            fieldsW[s.Name] = [.. fieldsW[widest], (kw, stride, 1)];
-            var (rh, jump) = ConvGeometry.ReceptiveField(fields[s.Name]);
-            var (rw, _) = ConvGeometry.ReceptiveField(fieldsW[s.Name]);
-            planned.Add(new PlannedStage(planned.Count, s, filter, inputs, output, (rh, rw), jump, filter.MultiplyAdds(output)));
+            var widest = fields[s.Inputs[0]];
+            foreach (var i in s.Inputs) if (fields[i].H.Field > widest.H.Field) widest = fields[i];
+            var field = (H: widest.H.Then(kh, stride, 1), W: widest.W.Then(kw, stride, 1));
+            fields[s.Name] = field;
+            planned.Add(new PlannedStage(planned.Count, s, filter, inputs, output, (field.H.Field, field.W.Field), field.H.Jump, filter.MultiplyAdds(output)) { Values = values });
         }
 
         var outputs = new List<PlannedOutput>();
@@ -105,7 +88,72 @@ public sealed class PipelinePlan
             }
             outputs.Add(new PlannedOutput(o, inputs, DisplayFormat(o, inputs)));
         }
-        return new PipelinePlan(definition, source, planned, outputs);
+        return new PipelinePlan(definition, source, planned, outputs, formats, run, extraOps);
+    }
+
+    /// <summary>Stages in an order where each comes after its inputs (Kahn's algorithm, breadth first from the source).</summary>
+    private static List<StageDefinition> DependencyOrder(PipelineDefinition definition, string file)
+    {
+        var waiting = new Dictionary<string, int>(definition.Stages.Count);
+        var readers = new Dictionary<string, List<StageDefinition>> { [PipelineFile.SourceName] = new() };
+        foreach (var s in definition.Stages) readers[s.Name] = new();
+        foreach (var s in definition.Stages)
+        {
+            waiting[s.Name] = s.Inputs.Count;
+            foreach (var i in s.Inputs) readers[i].Add(s);
+        }
+        var order = new List<StageDefinition>(definition.Stages.Count);
+        var ready = new Queue<string>();
+        ready.Enqueue(PipelineFile.SourceName);
+        while (ready.Count > 0)
+            foreach (var reader in readers[ready.Dequeue()])
+                if (--waiting[reader.Name] == 0)
+                {
+                    order.Add(reader);
+                    ready.Enqueue(reader.Name);
+                }
+        // Definitions are acyclic (PipelineFile checked); this guards definitions built in code.
+        if (order.Count < definition.Stages.Count) throw new ConvStreamException($"{file}: stages form a cycle");
+        return order;
+    }
+
+    /// <summary>
+    /// Builds <paramref name="stage"/> again with <paramref name="keys"/> in place of its keys (same
+    /// op, inputs, settings and checks as <see cref="Build"/>, so a bad key gives the message the file
+    /// would), off the frame path. The new stage must produce the same frame format, because the
+    /// frames downstream were planned for it; the result is a stage ready to swap in.
+    /// </summary>
+    public PlannedStage Replan(PlannedStage stage, IReadOnlyDictionary<string, string> keys)
+    {
+        var definition = stage.Definition with { Keys = new Dictionary<string, string>(keys, StringComparer.OrdinalIgnoreCase) };
+        var (filter, values, output) = PlanStage(Definition, definition, stage.Inputs, _extraOps, Settings);
+        if (output != stage.Output)
+            throw new ConvStreamException($"{Definition.FileName}: stage '{stage.Name}': these keys change its output from {stage.Output} to {output}; a running pipeline only takes keys that keep every frame format (plan the pipeline again for that)");
+        return stage with { Definition = definition, Filter = filter, Values = values, MultiplyAdds = filter.MultiplyAdds(output) };
+    }
+
+    /// <summary>Creates one stage's filter from its keys and plans its output format; errors name the file and stage.</summary>
+    private static (IFrameFilter Filter, IReadOnlyDictionary<string, string?> Values, FrameFormat Output) PlanStage(
+        PipelineDefinition definition, StageDefinition s, FrameFormat[] inputs,
+        IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps, ExecutionSettings settings)
+    {
+        string context = $"{definition.FileName}: stage '{s.Name}'";
+        var spec = new StageSpec(s.Op, s.Keys, definition.BaseDirectory, context, settings);
+        if (!StageRegistry.IsKnown(s.Op, extraOps))
+            throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageRegistry.Ops.Concat(extraOps?.Keys ?? []).Order())}");
+        IFrameFilter filter;
+        try { filter = StageRegistry.Create(spec, extraOps); }
+        catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message), e); }
+        TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
+        if (filter.InputCount != s.Inputs.Count)
+            throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
+        if (inputs.Length > 1 && inputs.Any(f => f.Width != inputs[0].Width || f.Height != inputs[0].Height))
+            throw new ConvStreamException($"{context}: inputs differ in size ({string.Join(", ", s.Inputs.Select((n, k) => $"{n}: {inputs[k].Width}x{inputs[k].Height}"))}); the same frame size is expected");
+        try { return (filter, spec.Values, filter.OutputFormat(inputs)); }
+        catch (ConvStreamException e)
+        {
+            throw new ConvStreamException(WithContext(context, $"{e.Message} (input {string.Join(", ", s.Inputs.Select((n, k) => $"'{n}' gives {inputs[k]}"))})"), e);
+        }
     }
 
     /// <summary>What a sink receives: 8-bit, 1 or 3 channels; a mosaic is BGR at the largest input's size.</summary>
@@ -135,6 +183,8 @@ public sealed record PlannedStage(
 {
     public string Name => Definition.Name;
     public string Op => Definition.Op;
+    /// <summary>Every key the op accepts with the value in force (given, else the op's default; null where derived).</summary>
+    public IReadOnlyDictionary<string, string?> Values { get; init; } = new Dictionary<string, string?>();
 }
 
 /// <summary>An output as planned: what it reads and the 8-bit format its sink receives.</summary>

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
 using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Planning;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 using ConvStream.Pipeline.Video;
 
 namespace ConvStream.Pipeline.Runtime;
@@ -24,8 +26,15 @@ namespace ConvStream.Pipeline.Runtime;
 /// cancellation (Ctrl+C: the source stops, everything in flight drains), completes the queues one
 /// after the other; a node that throws stops the whole pipeline, every sink is still completed,
 /// and <see cref="RunAsync"/> throws a <see cref="PipelineStageException"/> naming the node.
+/// <para>
+/// Every stage runs the plan it was built with (<see cref="PipelinePlan.Settings"/>: nothing
+/// process-wide is read or changed, so several runners may share a process). While it runs, a
+/// stage's keys can be changed with <see cref="UpdateStageAsync"/>: the new plan is built off the
+/// frame path and swapped in between two frames; <see cref="GetStageParameters()"/> reads what
+/// every stage runs with now.
+/// </para>
 /// </summary>
-public sealed class PipelineRunner
+public sealed partial class PipelineRunner
 {
     private readonly PipelinePlan _plan;
     private readonly IVideoSource _source;
@@ -35,6 +44,8 @@ public sealed class PipelineRunner
     private readonly StageNode[] _stages;
     private readonly OutputNode[] _outputs;
     private readonly object _faultGate = new();
+    private readonly List<string> _notes = new();
+    private readonly SemaphoreSlim _updateGate = new(1, 1);
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
     private long _framesRead;
@@ -87,6 +98,8 @@ public sealed class PipelineRunner
     /// <summary>Source, stages in dependency order, then outputs.</summary>
     public IReadOnlyList<StageMetrics> Nodes { get; }
     public long FramesRead => Interlocked.Read(ref _framesRead);
+    /// <summary>What the user should know about the run that is not an error (a clip shorter than a temporal window).</summary>
+    public IReadOnlyList<string> Notes { get { lock (_notes) return _notes.ToArray(); } }
     /// <summary>Frames every output has written (the slowest output's count).</summary>
     public long FramesWritten => _outputs.Length == 0 ? FramesRead : _outputs.Min(o => o.Metrics.FramesOut);
 
@@ -117,9 +130,6 @@ public sealed class PipelineRunner
     /// <summary>Runs until the source ends, <paramref name="cancellationToken"/> fires (then drains) or a node fails (then throws).</summary>
     public async Task<RunSummary> RunAsync(CancellationToken cancellationToken = default)
     {
-        int threadsBefore = Threads.Count, bandBefore = RowBands.Height;
-        Threads.Count = _plan.Schedule.Threads;
-        RowBands.Height = _plan.Schedule.BandHeight;
         PipelineMeter.Attach(Nodes);
         var started = Stopwatch.GetTimestamp();
         _measureStartTimestamp = 0;
@@ -140,7 +150,8 @@ public sealed class PipelineRunner
                 }
             }
             var tasks = new List<Task>();
-            foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
+            foreach (var s in _stages)
+                tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => s.Current.Filter is ITemporalFilter ? RunTemporalStageAsync(s) : RunStageAsync(s)));
             foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
             tasks.Add(NodeThread.Run("source", () => RunSourceAsync(cancellationToken)));
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -148,8 +159,6 @@ public sealed class PipelineRunner
         finally
         {
             PipelineMeter.Detach(Nodes);
-            Threads.Count = threadsBefore;
-            RowBands.Height = bandBefore;
         }
         long ended = Stopwatch.GetTimestamp();
         SourceMetrics.AddDropped(_source.DroppedFrames);
@@ -182,8 +191,9 @@ public sealed class PipelineRunner
     /// </summary>
     private void WarmUp()
     {
-        foreach (var s in _plan.Stages)
+        foreach (var node in _stages)
         {
+            var s = node.Current;
             var inputs = new PooledFrame[s.Inputs.Length];
             var frames = new Frame[s.Inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
@@ -195,7 +205,7 @@ public sealed class PipelineRunner
             var output = Pool.Rent(s.Output);
             try
             {
-                s.Filter.Apply(frames, output.Frame);
+                s.Filter.Apply(WarmUpWindow(s, frames), output.Frame);
             }
             catch (Exception e)
             {
@@ -206,6 +216,7 @@ public sealed class PipelineRunner
                 output.Release();
                 foreach (var f in inputs) f.Release();
             }
+            (s.Filter as ITemporalFilter)?.Restart();
         }
     }
 
@@ -221,7 +232,12 @@ public sealed class PipelineRunner
         void Add(FrameFormat f, int n) => need[f] = need.GetValueOrDefault(f) + n;
         int perProducer = _plan.Schedule.Capacity + 2;
         Add(_plan.SourceFormat, perProducer);
-        foreach (var s in _plan.Stages) Add(s.Output, perProducer);
+        foreach (var s in _plan.Stages)
+        {
+            Add(s.Output, perProducer);
+            // A temporal window holds up to Span input frames (and a black frame for the zeros rule) besides the queues.
+            if (s.Filter is ITemporalFilter t) Add(s.Inputs[0], t.Span + (t.TimeBorder == Engine.Geometry.BorderMode.Zeros ? 1 : 0));
+        }
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
         foreach (var (format, count) in need) Pool.Reserve(format, count);
@@ -239,7 +255,7 @@ public sealed class PipelineRunner
                 FrameStamp? stamp;
                 try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken); }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
-                catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
+                catch (Exception e) { frame.Release(); SourceFailed(e); break; }
                 if (stamp is not FrameStamp st) { frame.Release(); break; }
                 frame.Stamp = st;
                 Interlocked.Increment(ref _framesRead);
@@ -277,7 +293,6 @@ public sealed class PipelineRunner
         var heads = new PooledFrame?[readers.Length];
         var frames = new Frame[readers.Length];
         var m = node.Metrics;
-        var filter = node.Plan.Filter;
         int slot = node.Plan.Slot;
         var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
         try
@@ -319,7 +334,8 @@ public sealed class PipelineRunner
                 }
                 try
                 {
-                    filter.Apply(frames, output.Frame);
+                    // One read of the stage's plan per frame: a swap lands between two frames, never inside one.
+                    node.Current.Filter.Apply(frames, output.Frame);
                 }
                 catch (Exception e)
                 {
@@ -500,6 +516,26 @@ public sealed class PipelineRunner
         }
     }
 
+    /// <summary>
+    /// Stops at once without an error (a second Ctrl+C or SIGTERM): frames still queued are
+    /// released unprocessed, the source stops, and every sink is completed as at the end of a run.
+    /// </summary>
+    public void Abort()
+    {
+        _aborted = true;
+        foreach (var c in _channels) c.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// The source failed (a decoder died, a damaged file): the frames it already delivered are
+    /// still in the queues and reach every output, as at the end of the stream; the error is
+    /// reported once they have. Unlike a failing stage, nothing downstream is broken.
+    /// </summary>
+    private void SourceFailed(Exception error)
+    {
+        lock (_faultGate) _fault ??= (PipelineFile.SourceName, error);
+    }
+
     /// <summary>Records the first failure and closes every queue so every node winds down.</summary>
     private void Fault(string node, Exception error)
     {
@@ -518,9 +554,71 @@ public sealed class PipelineRunner
         catch (Exception) { /* the open failure is the error worth reporting */ }
     }
 
+    /// <summary>
+    /// What every stage runs with now, in dependency order: its keys as given, every key its op
+    /// accepts with the value in force, and its output format.
+    /// </summary>
+    public IReadOnlyList<StageParameters> GetStageParameters() => _stages.Select(n => StageParameters.Of(n.Current)).ToArray();
+
+    /// <summary>What stage <paramref name="stage"/> runs with now; throws a <see cref="ConvStreamException"/> for an unknown name.</summary>
+    public StageParameters GetStageParameters(string stage) => StageParameters.Of(Find(stage).Current);
+
+    /// <summary>
+    /// Changes keys of a stage, running or not. <paramref name="keys"/> are merged over the stage's
+    /// current keys (an empty value removes a key, so the op's default applies). The new plan is built
+    /// and run once on blank frames off the frame path (on a pool thread), then swapped in: every frame
+    /// the stage starts after the returned task completes uses it, a frame in flight finishes with
+    /// the old one, and no frame is lost or computed half with each. Bad keys throw the
+    /// <see cref="ConvStreamException"/> the pipeline file would give ("demo.json: stage 'blur': key
+    /// 'size' must be …"), and so do keys that would change the stage's output format; the running plan
+    /// is then left as it was. Updates are applied one at a time; safe to call from any thread.
+    /// </summary>
+    /// <returns>The stage's parameters now in force.</returns>
+    public async Task<StageParameters> UpdateStageAsync(string stage, IReadOnlyDictionary<string, string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var node = Find(stage);
+        await _updateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = node.Current;
+            var merged = new Dictionary<string, string>(current.Definition.Keys, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in keys)
+            {
+                if (string.IsNullOrEmpty(value)) merged.Remove(key);
+                else merged[key] = value;
+            }
+            var next = await Task.Run(() =>
+            {
+                var planned = _plan.Replan(current, merged);
+                WarmUpOffPath(planned);
+                return planned;
+            }, cancellationToken).ConfigureAwait(false);
+            node.Current = next;
+            return StageParameters.Of(next);
+        }
+        finally { _updateGate.Release(); }
+    }
+
+    private StageNode Find(string stage)
+        => _stages.FirstOrDefault(s => s.Current.Name == stage)
+           ?? throw new ConvStreamException($"{_plan.Definition.FileName}: no stage '{stage}'; the stages are {string.Join(", ", _stages.Select(s => s.Current.Name))}");
+
+    /// <summary>Runs a new plan once on blank frames of its own (not the pool's), so its first frame on the path is warm.</summary>
+    private static void WarmUpOffPath(PlannedStage s)
+    {
+        var frames = s.Inputs.Select(f => f.Allocate()).ToArray();
+        try { s.Filter.Apply(WarmUpWindow(s, frames), s.Output.Allocate()); (s.Filter as ITemporalFilter)?.Restart(); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"stage '{s.Name}': {e.Message}", e); }
+    }
+
     private sealed class StageNode(PlannedStage plan, StageMetrics metrics, ChannelReader<PooledFrame>[] readers)
     {
+        private volatile PlannedStage _current = plan;
+        /// <summary>As planned; its slot, formats and name never change.</summary>
         public PlannedStage Plan { get; } = plan;
+        /// <summary>The plan the stage runs now (replaced whole by <see cref="UpdateStageAsync"/>).</summary>
+        public PlannedStage Current { get => _current; set => _current = value; }
         public StageMetrics Metrics { get; } = metrics;
         public ChannelReader<PooledFrame>[] Readers { get; } = readers;
         public ChannelWriter<PooledFrame>[] Consumers { get; set; } = [];

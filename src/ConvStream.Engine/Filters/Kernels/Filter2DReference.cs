@@ -39,7 +39,7 @@ public static class Filter2DReference
                             }
                     row[x * cout + o] = acc;
                 }
-            FrameConvert.FloatToRow(row, dst, y);
+            FrameConvert.FloatToRow(row, dst, y, Simd.SimdLevel.Scalar);
         }
     }
 }

@@ -11,18 +11,17 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class AvgPoolFilter : IFrameFilter
 {
-    public AvgPoolFilter(int size, int stride) { Size = size; Stride = stride; }
+    private readonly ExecutionSettings _settings;
+
+    public AvgPoolFilter(int size, int stride, ExecutionSettings? settings = null)
+    {
+        Size = size; Stride = stride; _settings = settings ?? ExecutionSettings.Default;
+    }
 
     public string Op => "avgpool";
     public int Size { get; }
     public int Stride { get; }
     public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
-
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        var (size, stride) = PoolRows.ReadWindow(spec);
-        return new AvgPoolFilter(size, stride);
-    }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
 
@@ -30,8 +29,8 @@ public sealed class AvgPoolFilter : IFrameFilter
     {
         var src = inputs[0];
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
-        var level = Simd.Simd.Level;
-        Threads.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
+        var level = _settings.Level;
+        _settings.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
         {
             for (int oy = y0; oy < y1; oy++)
             {

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -14,8 +15,8 @@ public sealed class BoxFilter : SeparableFrameFilter
 {
     public const int MaxSize = 255;
 
-    public BoxFilter(int size, bool normalize = true, PixelDepth depth = PixelDepth.U8, BorderMode border = BorderMode.Reflect)
-        : base("box", MakeKernel(size, normalize, depth), border)
+    public BoxFilter(int size, bool normalize = true, PixelDepth depth = PixelDepth.U8, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("box", MakeKernel(size, normalize, depth), border, settings)
     {
         Size = size;
         Normalize = normalize;
@@ -23,17 +24,6 @@ public sealed class BoxFilter : SeparableFrameFilter
 
     public int Size { get; }
     public bool Normalize { get; }
-
-    public static BoxFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.RequiredInt("size");
-        bool normalize = spec.Bool("normalize", true);
-        var depth = ReadDepth(spec, PixelDepth.U8);
-        var border = ReadBorder(spec);
-        if (size is < 1 or > MaxSize)
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be from 1 to {MaxSize}, got {size}");
-        return new BoxFilter(size, normalize, depth, border);
-    }
 
     private static SeparableKernel MakeKernel(int size, bool normalize, PixelDepth depth)
     {

@@ -1,5 +1,6 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -11,8 +12,8 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class GaussianFilter : SeparableFrameFilter
 {
-    public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect)
-        : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border)
+    public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border, settings)
     {
         Size = (kw, kh);
         Sigma = sigma;
@@ -22,21 +23,6 @@ public sealed class GaussianFilter : SeparableFrameFilter
     public (int Width, int Height) Size { get; }
     public double Sigma { get; }
     public double SigmaY { get; }
-
-    public static GaussianFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.Int("size", 0);
-        double sigma = spec.Double("sigma", 0);
-        double sigmaY = spec.Double("sigma_y", 0);
-        var border = ReadBorder(spec);
-        if (size < 0 || (size > 0 && size % 2 == 0) || size > 1001)
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be an odd number from 1 to 1001 (or 0 to derive it from sigma), got {size}");
-        if (size == 0 && sigma <= 0)
-            throw new ConvStreamException($"{spec.Context}: give 'size' (odd) or a positive 'sigma'");
-        if (sigma > 200 || sigmaY > 200)
-            throw new ConvStreamException($"{spec.Context}: sigma must be at most 200");
-        return new GaussianFilter(size, sigma, sigmaY, border);
-    }
 
     private static SeparableKernel MakeKernel(int size, double sigma, double sigmaY, out int kw, out int kh)
     {

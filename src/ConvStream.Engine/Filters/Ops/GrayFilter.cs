@@ -10,9 +10,11 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class GrayFilter : IFrameFilter
 {
-    public string Op => "gray";
+    private readonly ExecutionSettings _settings;
 
-    public static IFrameFilter Create(StageSpec spec) => new GrayFilter();
+    public GrayFilter(ExecutionSettings? settings = null) => _settings = settings ?? ExecutionSettings.Default;
+
+    public string Op => "gray";
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
@@ -28,17 +30,18 @@ public sealed class GrayFilter : IFrameFilter
     {
         var src = inputs[0];
         if (src.Channels == 1) { src.CopyTo(output); return; }
-        Convert(src, output);
+        Convert(src, output, _settings);
     }
 
     /// <summary>BGR u8 frame → gray u8 frame of the same size, in row bands.</summary>
-    public static void Convert(Frame bgr, Frame gray)
+    public static void Convert(Frame bgr, Frame gray, ExecutionSettings? settings = null)
     {
         if (bgr.Channels != 3 || bgr.Depth != PixelDepth.U8 || gray.Channels != 1 || gray.Depth != PixelDepth.U8
             || gray.Width != bgr.Width || gray.Height != bgr.Height)
             throw new ConvStreamException($"gray: cannot convert {bgr.ShapeText} into {gray.ShapeText}");
-        var level = Simd.Simd.Level;
-        Threads.For(bgr.Height, bgr.Width * 8L, (y0, y1) =>
+        var run = settings ?? ExecutionSettings.Default;
+        var level = run.Level;
+        run.For(bgr.Height, bgr.Width * 8L, (y0, y1) =>
         {
             for (int y = y0; y < y1; y++) GrayRow.BgrToGray(bgr.RowSpan(y), gray.RowSpan(y), level);
         });

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -13,25 +14,13 @@ namespace ConvStream.Engine.Filters.Ops;
 public sealed class LaplacianFilter : SeparableFrameFilter
 {
     public LaplacianFilter(int size = 1, double scale = 1, double delta = 0,
-                           PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect)
-        : base("laplacian", MakeKernel(size, scale, delta, depth), border)
+                           PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("laplacian", MakeKernel(size, scale, delta, depth), border, settings)
     {
         Size = size;
     }
 
     public int Size { get; }
-
-    public static LaplacianFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.Int("size", 1);
-        double scale = spec.Double("scale", 1);
-        double delta = spec.Double("delta", 0);
-        var depth = ReadDepth(spec, PixelDepth.S16);
-        var border = ReadBorder(spec);
-        if (size is not (1 or 3 or 5))
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be 1, 3 or 5, got {size}");
-        return new LaplacianFilter(size, scale, delta, depth, border);
-    }
 
     private static SeparableKernel MakeKernel(int size, double scale, double delta, PixelDepth depth)
     {

@@ -14,22 +14,17 @@ public sealed class MagnitudeFilter : IFrameFilter
     private readonly bool _l1;
     private readonly PixelDepth _depth;
 
-    public MagnitudeFilter(bool l1, PixelDepth depth)
+    private readonly ExecutionSettings _settings;
+
+    public MagnitudeFilter(bool l1, PixelDepth depth, ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         if (depth == PixelDepth.S16) throw new ConvStreamException("stage 'magnitude': depth must be u8 or f32");
         _l1 = l1; _depth = depth;
     }
 
     public string Op => "magnitude";
     public int InputCount => 2;
-
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
-        var depth = spec.Parse("depth", PixelDepth.U8, s => PixelDepths.Parse(s));
-        if (depth == PixelDepth.S16) throw new ConvStreamException($"{spec.Context}: key 'depth' must be u8 or f32 but is s16");
-        return new MagnitudeFilter(l1, depth);
-    }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
@@ -45,9 +40,9 @@ public sealed class MagnitudeFilter : IFrameFilter
     {
         Frame dx = inputs[0], dy = inputs[1];
         int n = dx.RowLength;
-        var level = Simd.Simd.Level;
+        var level = _settings.Level;
         bool l1 = _l1;
-        Threads.For(dx.Height, n * 4L, (y0, y1) =>
+        _settings.For(dx.Height, n * 4L, (y0, y1) =>
         {
             var buf = Scratch(3 * n);
             var fx = buf.AsSpan(0, n); var fy = buf.AsSpan(n, n); var m = buf.AsSpan(2 * n, n);
@@ -55,9 +50,9 @@ public sealed class MagnitudeFilter : IFrameFilter
             {
                 ReadOnlySpan<float> rx, ry;
                 if (dx.Depth == PixelDepth.F32) { rx = dx.Row<float>(y); ry = dy.Row<float>(y); }
-                else { FrameConvert.RowToFloat(dx, y, fx); FrameConvert.RowToFloat(dy, y, fy); rx = fx; ry = fy; }
+                else { FrameConvert.RowToFloat(dx, y, fx, level); FrameConvert.RowToFloat(dy, y, fy, level); rx = fx; ry = fy; }
                 if (output.Depth == PixelDepth.F32) MagnitudeRow.Run(rx, ry, output.Row<float>(y), l1, 1f, level);
-                else { MagnitudeRow.Run(rx, ry, m, l1, 1f, level); FrameConvert.FloatToRow(m, output, y); }
+                else { MagnitudeRow.Run(rx, ry, m, l1, 1f, level); FrameConvert.FloatToRow(m, output, y, level); }
             }
         });
     }

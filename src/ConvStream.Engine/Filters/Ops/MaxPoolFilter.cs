@@ -10,18 +10,17 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class MaxPoolFilter : IFrameFilter
 {
-    public MaxPoolFilter(int size, int stride) { Size = size; Stride = stride; }
+    private readonly ExecutionSettings _settings;
+
+    public MaxPoolFilter(int size, int stride, ExecutionSettings? settings = null)
+    {
+        Size = size; Stride = stride; _settings = settings ?? ExecutionSettings.Default;
+    }
 
     public string Op => "maxpool";
     public int Size { get; }
     public int Stride { get; }
     public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
-
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        var (size, stride) = PoolRows.ReadWindow(spec);
-        return new MaxPoolFilter(size, stride);
-    }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
 
@@ -29,8 +28,8 @@ public sealed class MaxPoolFilter : IFrameFilter
     {
         var src = inputs[0];
         int c = src.Channels, k = Size, s = Stride, ow = output.Width;
-        var level = Simd.Simd.Level;
-        Threads.For(output.Height, (long)output.RowLength * k * k, (y0, y1) =>
+        var level = _settings.Level;
+        _settings.For(output.Height, (long)output.RowLength * k * k, (y0, y1) =>
         {
             var tmp = PoolRows.ByteScratch(src.RowLength);
             for (int oy = y0; oy < y1; oy++)

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -12,28 +13,14 @@ namespace ConvStream.Engine.Filters.Ops;
 public sealed class ScharrFilter : SeparableFrameFilter
 {
     public ScharrFilter(int dx, int dy, double scale = 1, double delta = 0,
-                        PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect)
-        : base("scharr", MakeKernel(dx, dy, scale, delta, depth), border)
+                        PixelDepth depth = PixelDepth.S16, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
+        : base("scharr", MakeKernel(dx, dy, scale, delta, depth), border, settings)
     {
         Dx = dx; Dy = dy;
     }
 
     public int Dx { get; }
     public int Dy { get; }
-
-    public static ScharrFilter FromSpec(StageSpec spec)
-    {
-        bool any = spec.Has("dx") | spec.Has("dy");
-        int dx = spec.Int("dx", any ? 0 : 1);
-        int dy = spec.Int("dy", 0);
-        double scale = spec.Double("scale", 1);
-        double delta = spec.Double("delta", 0);
-        var depth = ReadDepth(spec, PixelDepth.S16);
-        var border = ReadBorder(spec);
-        if (!((dx == 1 && dy == 0) || (dx == 0 && dy == 1)))
-            throw new ConvStreamException($"{spec.Context}: exactly one of dx, dy must be 1 (the other 0), got dx={dx}, dy={dy}");
-        return new ScharrFilter(dx, dy, scale, delta, depth, border);
-    }
 
     private static SeparableKernel MakeKernel(int dx, int dy, double scale, double delta, PixelDepth depth)
     {

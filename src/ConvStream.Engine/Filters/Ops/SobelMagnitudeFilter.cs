@@ -30,21 +30,16 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     private readonly float _scale;
     private readonly BorderMode _border;
 
-    public SobelMagnitudeFilter(bool l1, float scale, BorderMode border) { _l1 = l1; _scale = scale; _border = border; }
+    private readonly ExecutionSettings _settings;
+
+    public SobelMagnitudeFilter(bool l1, float scale, BorderMode border, ExecutionSettings? settings = null)
+    {
+        _l1 = l1; _scale = scale; _border = border; _settings = settings ?? ExecutionSettings.Default;
+    }
 
     public string Op => "sobel-magnitude";
     public (int KH, int KW, int Stride) Footprint => (3, 3, 1);
     public long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * 12;
-
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
-        int size = spec.Int("size", 3);
-        if (size != 3) throw new ConvStreamException($"{spec.Context}: key 'size' must be 3 (the fused stage is the 3x3 Sobel) but is {size}");
-        double scale = spec.Double("scale", 1.0);
-        var border = spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
-        return new SobelMagnitudeFilter(l1, (float)scale, border);
-    }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
@@ -60,8 +55,8 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
     {
         var src = inputs[0];
-        var level = Simd.Simd.Level;
-        Threads.For(src.Height, src.Width * 16L, (y0, y1) => Band(src, output, y0, y1, level));
+        var level = _settings.Level;
+        _settings.For(src.Height, src.Width * 16L, (y0, y1) => Band(src, output, y0, y1, level));
     }
 
     private unsafe void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
@@ -99,7 +94,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
                 {
                     SobelRows(r0 + x, r1 + x, r2 + x, dx, dy, rest, level);
                     MagnitudeRow.Run(new ReadOnlySpan<float>(dx, rest), new ReadOnlySpan<float>(dy, rest), new Span<float>(mag, rest), _l1, _scale, level);
-                    FrameConvertRows.FloatToU8(new ReadOnlySpan<float>(mag, rest), outRow[x..]);
+                    FrameConvertRows.FloatToU8(new ReadOnlySpan<float>(mag, rest), outRow[x..], level);
                 }
             }
         }
@@ -113,7 +108,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
         ReadOnlySpan<byte> g;
         if (src.Channels == 3) { GrayRow.BgrToGray(src.RowSpan(sy), gray.AsSpan(0, w), level); g = gray.AsSpan(0, w); }
         else g = src.RowSpan(sy);
-        FrameConvertRows.U8ToFloat(g, new Span<float>(slot + 1, w));
+        FrameConvertRows.U8ToFloat(g, new Span<float>(slot + 1, w), level);
         int l = BorderModes.Map(-1, w, _border), r = BorderModes.Map(w, w, _border);
         slot[0] = l < 0 ? 0f : slot[1 + l];
         slot[w + 1] = r < 0 ? 0f : slot[1 + r];

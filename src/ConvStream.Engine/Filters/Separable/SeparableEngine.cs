@@ -10,7 +10,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// Runs a <see cref="SeparableKernel"/> over 8-bit frames, as OpenCV's filter engine does: each
 /// source row is border-padded once into a row buffer, filtered along x into a ring of
 /// <c>KH</c> 16-bit rows that stays in cache, and every output row is one column pass over the
-/// ring. Rows are split into bands across <see cref="Threads.Count"/> cores; a band recomputes
+/// ring. Rows are split into bands across the settings' cores; a band recomputes
 /// the few ring rows it shares with its neighbour, so the result is the same for any split.
 /// Scratch (row buffer, ring, sums) is pooled per engine: <see cref="Apply"/> allocates nothing
 /// in steady state and may run concurrently on different frames.
@@ -20,11 +20,14 @@ public sealed class SeparableEngine
     private readonly SeparableKernel _kernel;
     private readonly BorderMode _border;
     private readonly bool _gaussian;
+    private readonly ExecutionSettings _settings;
     private readonly ObjectStack<BandScratch> _scratch = new();
     private readonly ObjectStack<BandJob> _jobs = new();
 
-    public SeparableEngine(SeparableKernel kernel, BorderMode border)
+    /// <param name="settings">SIMD level and threads of every call; <see cref="ExecutionSettings.Default"/> when null.</param>
+    public SeparableEngine(SeparableKernel kernel, BorderMode border, ExecutionSettings? settings = null)
     {
+        _settings = settings ?? ExecutionSettings.Default;
         _kernel = kernel;
         _border = border;
         if (kernel.RowBound > (kernel.UnsignedRows ? 65535 : 32767))
@@ -52,7 +55,7 @@ public sealed class SeparableEngine
         try
         {
             long workPerRow = (long)source.RowLength * (_kernel.Width + _kernel.Height) * _kernel.TermCount;
-            Threads.For(source.Height, workPerRow, job.Body);
+            _settings.For(source.Height, workPerRow, job.Body);
         }
         finally
         {
@@ -82,7 +85,7 @@ public sealed class SeparableEngine
         s ??= new BandScratch(_kernel, _border, src.Width, src.Channels);
         try
         {
-            switch (Simd.Simd.Level)
+            switch (_settings.Level)
             {
                 case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
                 case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;

@@ -1,5 +1,6 @@
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Separable;
 
@@ -11,12 +12,12 @@ public abstract class SeparableFrameFilter : IFrameFilter
 {
     private readonly SeparableEngine _engine;
 
-    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border)
+    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
     {
         Op = op;
         Kernel = kernel;
         Border = border;
-        _engine = new SeparableEngine(kernel, border);
+        _engine = new SeparableEngine(kernel, border, settings);
     }
 
     public string Op { get; }
@@ -48,12 +49,6 @@ public abstract class SeparableFrameFilter : IFrameFilter
         => (long)output.Width * output.Height * output.Channels * (Kernel.Width + Kernel.Height) * Kernel.TermCount;
 
     public (int KH, int KW, int Stride) Footprint => (Kernel.Height, Kernel.Width, 1);
-
-    protected static BorderMode ReadBorder(StageSpec spec)
-        => spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
-
-    protected static PixelDepth ReadDepth(StageSpec spec, PixelDepth fallback)
-        => spec.Parse("depth", fallback, s => PixelDepths.Parse(s));
 
     /// <summary>
     /// Folds an integer scale into the column kernels (OpenCV's Sobel scales a kernel too), so

@@ -18,11 +18,11 @@ namespace ConvStream.Engine.Ops.Backward;
 /// </summary>
 internal static class BackwardKernel
 {
-    public static Conv2dGradients Run(Tensor input, Tensor weight, Tensor? bias, Tensor gradOutput, Conv2dOptions o)
+    public static Conv2dGradients Run(Tensor input, Tensor weight, Tensor? bias, Tensor gradOutput, Conv2dOptions o, ExecutionSettings settings)
     {
         var s = Conv2dShape.Resolve(input, weight, bias, o);
         Conv2dBackward.CheckGradOutput(s, input.Rank, gradOutput);
-        var level = Simd.Simd.Level;
+        var level = settings.Level;
         int hp = s.H + s.PadTop + s.PadBottom, wp = s.W + s.PadLeft + s.PadRight;
         int[] rowMap = ArrayPool<int>.Shared.Rent(hp), colMap = ArrayPool<int>.Shared.Rent(wp);
         float[] padded = ArrayPool<float>.Shared.Rent(s.N * s.Cin * hp * wp);
@@ -35,7 +35,7 @@ internal static class BackwardKernel
             if (o.Relu)
             {
                 // relu'(y) = [y > 0] on the forward output (bias included): NaN and 0 pass no gradient, as PyTorch.
-                var forward = Conv2d.Forward(input, weight, bias, o with { Relu = false });
+                var forward = Conv2d.Forward(input, weight, bias, o with { Relu = false }, settings);
                 masked = ArrayPool<float>.Shared.Rent(gradOutput.Length);
                 for (int i = 0; i < gradOutput.Length; i++) masked[i] = forward.Data[i] > 0 ? g[i] : 0f;
                 g = masked;
@@ -56,11 +56,11 @@ internal static class BackwardKernel
             var gradWeight = new float[weight.Length];
             var gw = g;
             long weightWork = (long)s.N * outPlane * s.CinPerGroup * s.KH * s.KW;
-            Threads.For(s.Cout, weightWork, (start, end) => GradWeight(gw, padded, gradWeight, s, o.Flip, hp, wp, level, start, end));
+            settings.For(s.Cout, weightWork, (start, end) => GradWeight(gw, padded, gradWeight, s, o.Flip, hp, wp, level, start, end));
 
             var gradInput = new float[input.Length];
             long inputWork = (long)s.CoutPerGroup * outPlane * s.KH * s.KW;
-            Threads.For(s.N * s.Cin, inputWork, (start, end) => GradInput(gw, weight.Data, gradInput, s, o.Flip, hp, wp, rowMap, colMap, level, start, end));
+            settings.For(s.N * s.Cin, inputWork, (start, end) => GradInput(gw, weight.Data, gradInput, s, o.Flip, hp, wp, rowMap, colMap, level, start, end));
 
             return new Conv2dGradients(
                 new Tensor(gradInput, input.Shape.ToArray()),

@@ -9,6 +9,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// frame): the weights are copied, rotated for true convolution and packed for the kernels, the
 /// path is chosen, and each <see cref="Forward(Tensor, Tensor)"/> then allocates nothing but what
 /// the caller asks for. Later changes to the weight or bias tensors do not affect the plan.
+/// It runs with the <see cref="ExecutionSettings"/> it was built with (SIMD level, threads, scratch).
 /// Thread-safe: several threads may run the same plan at once.
 /// </summary>
 public sealed class Conv2dPlan
@@ -18,9 +19,11 @@ public sealed class Conv2dPlan
     private readonly bool _rented;
     private bool _released;
 
-    public Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options) : this(weight, bias, options, rented: false) { }
+    /// <param name="settings">How every call runs; <see cref="ExecutionSettings.Default"/> when null.</param>
+    public Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings = null)
+        : this(weight, bias, options, settings ?? ExecutionSettings.Default, rented: false) { }
 
-    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, bool rented)
+    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, bool rented, bool tapOrder = false)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(options);
@@ -28,6 +31,7 @@ public sealed class Conv2dPlan
             throw new ConvStreamException($"weight must be (Cout, Cin/groups, KH, KW) but has shape {weight.ShapeText}");
         if (options.Groups <= 0) throw new ConvStreamException($"groups must be positive but is {options.Groups}");
         Options = options;
+        Settings = settings;
         Cout = weight.Dim(0); CinPerGroup = weight.Dim(1); KH = weight.Dim(2); KW = weight.Dim(3);
         if (Cout <= 0 || CinPerGroup <= 0 || KH <= 0 || KW <= 0)
             throw new ConvStreamException($"weight has an empty dimension {weight.ShapeText}");
@@ -38,7 +42,7 @@ public sealed class Conv2dPlan
         _bias = bias?.Span.ToArray();
         _rented = rented;
 
-        Path = Choose(weight, options, out float[]? factors);
+        Path = Choose(weight, options, tapOrder, out float[]? factors);
         int size = factors?.Length ?? weight.Length;
         _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
         if (factors is not null) factors.CopyTo(_packed, 0);
@@ -47,7 +51,17 @@ public sealed class Conv2dPlan
     }
 
     /// <summary>For one call: packed weights come from the shared pool and go back in <see cref="Release"/>.</summary>
-    internal static Conv2dPlan Rent(Tensor weight, Tensor? bias, Conv2dOptions options) => new(weight, bias, options, rented: true);
+    internal static Conv2dPlan Rent(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings)
+        => new(weight, bias, options, settings ?? ExecutionSettings.Default, rented: true);
+
+    /// <summary>
+    /// A plan whose every output is <c>bias + Σ w·x</c> fused-multiply-added in (ci, ky, kx) order,
+    /// the order of <see cref="Filters.Kernels.Filter2DReference"/> (OpenCV's filter2D): every path
+    /// but <see cref="Conv2dPath.Separable"/>, which factors the kernel. The <c>conv</c> stage runs its
+    /// multi-channel kernels with it and stays bit-exact with that reference.
+    /// </summary>
+    internal static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
+        => new(weight, bias, options, settings, rented: false, tapOrder: true);
 
     internal void Release()
     {
@@ -56,6 +70,8 @@ public sealed class Conv2dPlan
     }
 
     public Conv2dOptions Options { get; }
+    /// <summary>The settings every call of this plan runs with.</summary>
+    public ExecutionSettings Settings { get; }
     public int Cout { get; }
     public int CinPerGroup { get; }
     public int KH { get; }
@@ -96,7 +112,7 @@ public sealed class Conv2dPlan
     private unsafe void Run(in Conv2dShape s, Tensor input, Tensor output)
     {
         if (_released) throw new InvalidOperationException("this conv2d plan has been released");
-        var level = Simd.Simd.Level;
+        var settings = Settings;
         bool relu = Options.Relu;
         fixed (float* x = input.Data)
         fixed (float* w = _packed)
@@ -106,16 +122,16 @@ public sealed class Conv2dPlan
             switch (Path)
             {
                 case Conv2dPath.Pointwise when PointwiseConv.Applies(s):
-                    PointwiseConv.Run(s, relu, level, x, w, b, y);
+                    PointwiseConv.Run(s, relu, settings, x, w, b, y);
                     break;
                 case Conv2dPath.Depthwise:
-                    DepthwiseConv.Run(s, Options.Border, relu, level, x, w, b, y);
+                    DepthwiseConv.Run(s, Options.Border, relu, settings, x, w, b, y);
                     break;
                 case Conv2dPath.Separable:
-                    SeparableConv.Run(s, Options.Border, relu, level, x, w, w + Cout * KH, b, y);
+                    SeparableConv.Run(s, Options.Border, relu, settings, x, w, w + Cout * KH, b, y);
                     break;
                 default:
-                    DirectConv.Run(s, Options.Border, relu, level, x, w, b, y);
+                    DirectConv.Run(s, Options.Border, relu, settings, x, w, b, y);
                     break;
             }
         }
@@ -127,7 +143,7 @@ public sealed class Conv2dPlan
     /// every slice factors; depthwise when each output reads one input channel at vertical stride
     /// and dilation 1; direct otherwise.
     /// </summary>
-    private Conv2dPath Choose(Tensor weight, Conv2dOptions o, out float[]? factors)
+    private Conv2dPath Choose(Tensor weight, Conv2dOptions o, bool tapOrder, out float[]? factors)
     {
         factors = null;
         var p = o.Padding;
@@ -135,7 +151,7 @@ public sealed class Conv2dPlan
         if (KH == 1 && KW == 1 && o.Stride.H == 1 && o.Stride.W == 1 && noExplicitPadding)
             return Conv2dPath.Pointwise;
         bool depthwise = CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1;
-        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW, depthwise))
+        if (CinPerGroup == 1 && !tapOrder && SeparableKernel.PaysOff(KH, KW, depthwise))
         {
             var f = new float[Cout * (KH + KW)];
             var slice = new float[KH * KW];

@@ -20,13 +20,14 @@ internal sealed unsafe class DepthwiseConv
     private readonly BorderMode _border;
     private readonly bool _relu, _streaming;
     private readonly SimdLevel _level;
+    private readonly long _scratchFloats;
     private readonly float* _input, _weights, _bias, _output;
     private readonly int _groupsPerImage;
 
-    private DepthwiseConv(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    private DepthwiseConv(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW);
-        _s = s; _border = border; _relu = relu; _level = level;
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW, settings);
+        _s = s; _border = border; _relu = relu; _level = settings.Level; _scratchFloats = settings.ScratchFloats;
         _input = input; _weights = weights; _bias = bias; _output = output;
         _groupsPerImage = (s.OutH + RowsPerItem - 1) / RowsPerItem;
     }
@@ -35,11 +36,11 @@ internal sealed unsafe class DepthwiseConv
     public static bool Applies(in Conv2dShape s) => s.CinPerGroup == 1 && s.StrideH == 1 && s.DilationH == 1;
 
     /// <param name="weights">[Cout][KH][KW], flip applied.</param>
-    public static void Run(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    public static void Run(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        var call = new DepthwiseConv(s, border, relu, level, input, weights, bias, output);
+        var call = new DepthwiseConv(s, border, relu, settings, input, weights, bias, output);
         long workPerItem = (long)RowsPerItem * s.Cout * s.OutW * s.KH * s.KW;
-        Threads.For(s.N * call._groupsPerImage, workPerItem, call.Band);
+        settings.For(s.N * call._groupsPerImage, workPerItem, call.Band);
     }
 
     private void Band(int start, int end)
@@ -49,7 +50,7 @@ internal sealed unsafe class DepthwiseConv
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.KH + RowsPerItem - 1;
         long floats = 2L * slots + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
-        using var lease = PinnedScratch.Rent(floats);
+        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
         nint* rows = (nint*)PinnedScratch.Align64(lease.Pointer);
         nint* column = rows + slots;
         var ring = new PaddedRowRing(layout, s.Cin, s.H, s.PadTop, _border, slots, (float*)(column + s.KW));

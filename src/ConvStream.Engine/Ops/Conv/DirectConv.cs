@@ -17,23 +17,24 @@ internal sealed unsafe class DirectConv
     private readonly BorderMode _border;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly long _scratchFloats;
     private readonly bool _streaming;
     private readonly float* _input, _weights, _bias, _output;
 
-    private DirectConv(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    private DirectConv(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW);
-        _s = s; _border = border; _relu = relu; _level = level;
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW, settings);
+        _s = s; _border = border; _relu = relu; _level = settings.Level; _scratchFloats = settings.ScratchFloats;
         _input = input; _weights = weights; _bias = bias; _output = output;
     }
 
     /// <param name="weights">Packed by <see cref="PackedWeights"/>.</param>
     /// <param name="bias">Cout values or null.</param>
-    public static void Run(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    public static void Run(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        var call = new DirectConv(s, border, relu, level, input, weights, bias, output);
+        var call = new DirectConv(s, border, relu, settings, input, weights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * s.CinPerGroup * s.KH * s.KW;
-        Threads.For(s.N * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutH, workPerRow, call.Band);
     }
 
     private void Band(int start, int end)
@@ -43,7 +44,7 @@ internal sealed unsafe class DirectConv
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
-        using var lease = PinnedScratch.Rent(floats);
+        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
         nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
         nint* column = tap + taps;
         var ring = new PaddedRowRing(layout, s.Cin, s.H, s.PadTop, _border, slots, (float*)(column + s.KW));

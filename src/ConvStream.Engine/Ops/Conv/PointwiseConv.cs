@@ -17,14 +17,15 @@ internal sealed unsafe class PointwiseConv
     private readonly Conv2dShape _s;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly long _scratchFloats;
     private readonly bool _streaming;
     private readonly float* _input, _weights, _bias, _output;
     private readonly int _chunks;
 
-    private PointwiseConv(in Conv2dShape s, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    private PointwiseConv(in Conv2dShape s, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.H * s.W);
-        _s = s; _relu = relu; _level = level;
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.H * s.W, settings);
+        _s = s; _relu = relu; _level = settings.Level; _scratchFloats = settings.ScratchFloats;
         _input = input; _weights = weights; _bias = bias; _output = output;
         _chunks = (int)(((long)s.H * s.W + ChunkPixels - 1) / ChunkPixels);
     }
@@ -34,10 +35,10 @@ internal sealed unsafe class PointwiseConv
         => s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1
            && s.PadTop == 0 && s.PadBottom == 0 && s.PadLeft == 0 && s.PadRight == 0;
 
-    public static void Run(in Conv2dShape s, bool relu, SimdLevel level, float* input, float* weights, float* bias, float* output)
+    public static void Run(in Conv2dShape s, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
-        var call = new PointwiseConv(s, relu, level, input, weights, bias, output);
-        Threads.For(s.N * call._chunks, (long)ChunkPixels * s.Cout * s.CinPerGroup, call.Band);
+        var call = new PointwiseConv(s, relu, settings, input, weights, bias, output);
+        settings.For(s.N * call._chunks, (long)ChunkPixels * s.Cout * s.CinPerGroup, call.Band);
     }
 
     private void Band(int start, int end)
@@ -45,7 +46,7 @@ internal sealed unsafe class PointwiseConv
         var s = _s;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         int pixels = s.H * s.W;
-        using var lease = PinnedScratch.Rent(2L * cinG + 16);
+        using var lease = PinnedScratch.Rent(2L * cinG + 16, _scratchFloats);
         nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
         for (int item = start; item < end; item++)
         {

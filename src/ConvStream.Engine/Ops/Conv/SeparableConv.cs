@@ -18,25 +18,26 @@ internal sealed unsafe class SeparableConv
     private readonly BorderMode _border;
     private readonly bool _relu;
     private readonly SimdLevel _level;
+    private readonly long _scratchFloats;
     private readonly bool _streaming;
     private readonly float* _input, _columnWeights, _rowWeights, _bias, _output;
 
-    private SeparableConv(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input,
+    private SeparableConv(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input,
         float* columnWeights, float* rowWeights, float* bias, float* output)
     {
-        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW);
-        _s = s; _border = border; _relu = relu; _level = level;
+        _streaming = StreamingOutput.Worth((long)s.N * s.Cout * s.OutH * s.OutW, settings);
+        _s = s; _border = border; _relu = relu; _level = settings.Level; _scratchFloats = settings.ScratchFloats;
         _input = input; _columnWeights = columnWeights; _rowWeights = rowWeights; _bias = bias; _output = output;
     }
 
     /// <param name="columnWeights">u of each output channel, [Cout][KH], flip applied.</param>
     /// <param name="rowWeights">v of each output channel, [Cout][KW], flip applied.</param>
-    public static void Run(in Conv2dShape s, BorderMode border, bool relu, SimdLevel level, float* input,
+    public static void Run(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input,
         float* columnWeights, float* rowWeights, float* bias, float* output)
     {
-        var call = new SeparableConv(s, border, relu, level, input, columnWeights, rowWeights, bias, output);
+        var call = new SeparableConv(s, border, relu, settings, input, columnWeights, rowWeights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * (s.KH + s.KW);
-        Threads.For(s.N * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutH, workPerRow, call.Band);
     }
 
     private void Band(int start, int end)
@@ -47,7 +48,7 @@ internal sealed unsafe class SeparableConv
         int slots = s.DilationH * (s.KH - 1) + 1;
         int rowFloats = (s.OutW + 15) & ~15;
         long floats = 2L * (s.KW + s.KH) + slots + layout.Length + (long)s.Cout * slots * rowFloats + 64;
-        using var lease = PinnedScratch.Rent(floats);
+        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
         nint* rowTap = (nint*)PinnedScratch.Align64(lease.Pointer);
         nint* columnTap = rowTap + s.KW;
         int* tags = (int*)(columnTap + s.KH);

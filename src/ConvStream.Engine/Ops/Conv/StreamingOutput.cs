@@ -12,14 +12,13 @@ namespace ConvStream.Engine.Ops.Conv;
 internal static class StreamingOutput
 {
     /// <summary>
-    /// Outputs at least this large (32 MiB, beyond the last-level cache here) stream. Settable so
-    /// that tests can run the streaming stores on small outputs.
+    /// Outputs at least this large (32 MiB, beyond the last-level cache here) stream, unless the
+    /// settings say otherwise (<see cref="Simd.ExecutionSettings.StreamingMinBytes"/>: tests run the
+    /// streaming stores on small outputs that way).
     /// </summary>
-    internal static long MinBytes { get; set; } = DefaultMinBytes;
-
     internal const long DefaultMinBytes = 32L << 20;
 
-    public static bool Worth(long outputFloats) => outputFloats * sizeof(float) >= MinBytes;
+    public static bool Worth(long outputFloats, Simd.ExecutionSettings settings) => outputFloats * sizeof(float) >= settings.StreamingMinBytes;
 
     /// <summary>Orders a band's streaming stores before the band is reported done to other threads.</summary>
     public static void Fence()

@@ -5,7 +5,7 @@ namespace ConvStream.Engine.Ops.Pooling;
 
 /// <summary>
 /// Runs a pooling call over row bands: every output row of every (n, c) plane is one item, and
-/// <see cref="Threads"/> splits the items into contiguous bands. Each band rents its padded row
+/// <see cref="ExecutionSettings.For"/> splits the items into contiguous bands. Each band rents its padded row
 /// (and, for the average, the per-column window sizes) once from the shared pool.
 /// </summary>
 internal static class PoolKernel
@@ -13,22 +13,25 @@ internal static class PoolKernel
     /// <summary>Slack after the padded row: a stride-2 load reads a pair of 512-bit vectors.</summary>
     private const int RowSlack = 32;
 
-    public static void Run<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad) where T : struct, IPoolReduce
+    public static void Run<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, ExecutionSettings settings) where T : struct, IPoolReduce
     {
-        var level = Simd.Simd.Level;
+        var level = settings.Level;
         int rows = s.N * s.C * s.OutH;
         long workPerRow = (long)s.OutW * s.KH * s.KW;
-        if (Threads.Count <= 1 || rows * workPerRow < Threads.MinWorkPerTask)
+        if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask)
             Band<T>(x, y, s, average, countIncludePad, level, 0, rows);
         else
-            RunBands<T>(x, y, s, average, countIncludePad, level, rows, workPerRow);
+            RunBands<T>(x, y, s, average, countIncludePad, settings, rows, workPerRow);
     }
 
     // Its own method so that the closure is only allocated when the call is really split:
     // a single-threaded call allocates nothing.
-    private static void RunBands<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, int rows, long workPerRow)
+    private static void RunBands<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, ExecutionSettings settings, int rows, long workPerRow)
         where T : struct, IPoolReduce
-        => Threads.For(rows, workPerRow, (start, end) => Band<T>(x, y, s, average, countIncludePad, level, start, end));
+    {
+        var level = settings.Level;
+        settings.For(rows, workPerRow, (start, end) => Band<T>(x, y, s, average, countIncludePad, level, start, end));
+    }
 
     private static void Band<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, int start, int end)
         where T : struct, IPoolReduce

@@ -16,9 +16,9 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// </summary>
 internal static class TransposedKernel
 {
-    public static void Run(float[] x, float[] wt, float[]? bias, float[] y, ConvTranspose2dShape s)
+    public static void Run(float[] x, float[] wt, float[]? bias, float[] y, ConvTranspose2dShape s, ExecutionSettings settings)
     {
-        var level = Simd.Simd.Level;
+        var level = settings.Level;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         int taps = coutG * s.KW, blocks = (taps + TransposedTaps.Width - 1) / TransposedTaps.Width;
 
@@ -60,8 +60,8 @@ internal static class TransposedKernel
             int rows = s.N * s.OutH;
             long workPerRow = (long)s.Cout * s.W * cinG * s.KW;
             var job = new Job(x, y, bias, packed, offsets, s, rowLength, margin, blocks, taps, level);
-            if (Threads.Count <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
-            else Threads.For(rows, workPerRow, job.Band);
+            if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
+            else settings.For(rows, workPerRow, job.Band);
         }
         finally
         {

@@ -3,6 +3,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Io;
 using Xunit.Abstractions;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
@@ -12,7 +13,6 @@ namespace ConvStream.Engine.Tests.Filters.Misc;
 /// compared with OpenCV's output at the case's tolerance (0 = bit-exact for gray,
 /// sobel-magnitude, magnitude of s16, pools; 1 for conv on u8; 1e-4 relative for f32).
 /// </summary>
-[Collection(MiscFilterCollection.Name)]
 public sealed class MiscFixtureTests(ITestOutputHelper log)
 {
     private sealed record Case(string Name, string Stage, string[] Inputs, string Expected, double Tol, string Kind);
@@ -44,12 +44,11 @@ public sealed class MiscFixtureTests(ITestOutputHelper log)
         var c = Cases.Value[name];
         var inputs = c.Inputs.Select(f => MiscTestSupport.ToFrame(Npy.Read(Path.Combine(MiscTestSupport.FixtureDir, f)))).ToArray();
         var expected = Npy.Read(Path.Combine(MiscTestSupport.FixtureDir, c.Expected));
-        var filter = FilterRegistry.Create(c.Stage, MiscTestSupport.RepoRoot);
-        Assert.Equal(inputs.Length, filter.InputCount);
+        Assert.Equal(inputs.Length, StageRegistry.Create(c.Stage, MiscTestSupport.RepoRoot).InputCount);
         int offByOne = 0;
-        MiscTestSupport.ForEachPath((level, threads) =>
+        MiscTestSupport.ForEachPath((level, threads, settings) =>
         {
-            var output = MiscTestSupport.Run(filter, inputs);
+            var output = MiscTestSupport.Run(StageRegistry.Create(c.Stage, MiscTestSupport.RepoRoot, settings), inputs);
             string where = $"{name} ({c.Stage}) at {level}, {threads} thread(s)";
             int h = expected.Shape[0], w = expected.Shape[1], ch = expected.Shape.Length == 3 ? expected.Shape[2] : 1;
             Assert.True(output.Width == w && output.Height == h && output.Channels == ch, $"{where}: output {output.ShapeText}, OpenCV ({h},{w},{ch})");

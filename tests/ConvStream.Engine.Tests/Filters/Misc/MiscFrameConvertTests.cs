@@ -5,7 +5,6 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
 /// <summary>Frame ↔ tensor and depth conversions: exact widening, OpenCV's saturate_cast rounding (half to even) on narrowing.</summary>
-[Collection(MiscFilterCollection.Name)]
 public sealed class MiscFrameConvertTests
 {
     // Values and what saturate_cast<uchar>/saturate_cast<short> give for them (round half to even).
@@ -20,10 +19,10 @@ public sealed class MiscFrameConvertTests
         int reps = 9, n = Values.Length * reps;
         var f = new Frame(n, 2, 1, PixelDepth.F32);
         for (int y = 0; y < 2; y++) for (int i = 0; i < n; i++) f.Row<float>(y)[i] = Values[i % Values.Length];
-        MiscTestSupport.ForEachPath((level, threads) =>
+        MiscTestSupport.ForEachPath((level, threads, settings) =>
         {
-            var u = new Frame(n, 2, 1, PixelDepth.U8); FrameConvert.ConvertDepth(f, u);
-            var s = new Frame(n, 2, 1, PixelDepth.S16); FrameConvert.ConvertDepth(f, s);
+            var u = new Frame(n, 2, 1, PixelDepth.U8); FrameConvert.ConvertDepth(f, u, settings);
+            var s = new Frame(n, 2, 1, PixelDepth.S16); FrameConvert.ConvertDepth(f, s, settings);
             for (int y = 0; y < 2; y++)
                 for (int i = 0; i < n; i++)
                 {
@@ -40,19 +39,19 @@ public sealed class MiscFrameConvertTests
         foreach (var (w, h, c) in new[] { (1, 1, 1), (7, 3, 3), (70, 5, 3), (33, 2, 4) })
         {
             var src = MiscTestSupport.RandomFrame(rng, w, h, c, PixelDepth.U8);
-            MiscTestSupport.ForEachPath((level, threads) =>
+            MiscTestSupport.ForEachPath((level, threads, settings) =>
             {
                 var t = new Tensor(new float[c * h * w], c, h, w);
-                FrameConvert.ToTensor(src, t);
+                FrameConvert.ToTensor(src, t, settings);
                 for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) for (int ch = 0; ch < c; ch++)
                     Assert.Equal(src.Row<byte>(y)[x * c + ch], t[ch, y, x]);
                 var back = new Frame(w, h, c, PixelDepth.U8);
-                FrameConvert.FromTensor(t, back);
+                FrameConvert.FromTensor(t, back, settings);
                 MiscTestSupport.AssertIdentical(src, back, $"round trip {w}x{h}x{c} at {level}");
                 var f = new Frame(w, h, c, PixelDepth.F32);
-                FrameConvert.ConvertDepth(src, f);
+                FrameConvert.ConvertDepth(src, f, settings);
                 var s = new Frame(w, h, c, PixelDepth.S16);
-                FrameConvert.ConvertDepth(src, s);
+                FrameConvert.ConvertDepth(src, s, settings);
                 for (int y = 0; y < h; y++) for (int i = 0; i < w * c; i++)
                 {
                     Assert.Equal(src.Row<byte>(y)[i], f.Row<float>(y)[i]);

@@ -4,6 +4,8 @@ using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using ConvStream.Stages;
+using ConvStream.Stages.Filters;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
@@ -13,7 +15,6 @@ namespace ConvStream.Engine.Tests.Filters.Misc;
 /// threads): the results must be identical to the bit. The generic filter is also checked against
 /// <see cref="Filter2DReference"/> (same FMA order, so identical too).
 /// </summary>
-[Collection(MiscFilterCollection.Name)]
 public sealed class MiscSimdTests
 {
     private static readonly (int W, int H)[] Sizes =
@@ -21,11 +22,12 @@ public sealed class MiscSimdTests
 
     private static readonly BorderMode[] Borders = Enum.GetValues<BorderMode>();
 
-    private static void AllPathsEqualScalar(IFrameFilter filter, Frame[] inputs, string what)
+    /// <summary>The stage built at each level and thread count against the stage built for scalar on one thread.</summary>
+    private static void AllPathsEqualScalar(string stage, Frame[] inputs, string what)
     {
-        var scalar = MiscTestSupport.WithPath(SimdLevel.Scalar, 1, () => MiscTestSupport.Run(filter, inputs));
-        MiscTestSupport.ForEachPath((level, threads) =>
-            MiscTestSupport.AssertIdentical(scalar, MiscTestSupport.Run(filter, inputs), $"{what} at {level} with {threads} thread(s)"));
+        var scalar = MiscTestSupport.Run(StageRegistry.Create(stage, settings: MiscTestSupport.Settings(SimdLevel.Scalar, 1)), inputs);
+        MiscTestSupport.ForEachPath((level, threads, settings) =>
+            MiscTestSupport.AssertIdentical(scalar, MiscTestSupport.Run(StageRegistry.Create(stage, settings: settings), inputs), $"{what} at {level} with {threads} thread(s)"));
     }
 
     [Fact]
@@ -35,10 +37,9 @@ public sealed class MiscSimdTests
         foreach (var (w, h) in Sizes)
         {
             var src = MiscTestSupport.RandomFrame(rng, w, h, 3, PixelDepth.U8);
-            var filter = FilterRegistry.Create("gray");
-            MiscTestSupport.ForEachPath((level, threads) =>
+            MiscTestSupport.ForEachPath((level, threads, settings) =>
             {
-                var g = MiscTestSupport.Run(filter, src);
+                var g = MiscTestSupport.Run(StageRegistry.Create("gray", settings: settings), src);
                 for (int y = 0; y < h; y++)
                 {
                     var s = src.Row<byte>(y); var d = g.Row<byte>(y);
@@ -57,8 +58,8 @@ public sealed class MiscSimdTests
     {
         // Hand-checked values of (9798R + 19235G + 3735B + 16384) >> 15.
         var src = FrameConvert.FromPacked<byte>(new byte[] { 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 1, 1 }, 6, 1, 3);
-        MiscTestSupport.ForEachPath((_, _) =>
-            Assert.Equal(new byte[] { 255, 0, 29, 150, 76, 1 }, MiscTestSupport.Run(new GrayFilter(), src).ToPacked()));
+        MiscTestSupport.ForEachPath((_, _, settings) =>
+            Assert.Equal(new byte[] { 255, 0, 29, 150, 76, 1 }, MiscTestSupport.Run(new GrayFilter(settings), src).ToPacked()));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class MiscSimdTests
                 var border = Borders[rng.Next(Borders.Length)];
                 string norm = rng.Next(2) == 0 ? "l1" : "l2";
                 string stage = $"sobel-magnitude:norm={norm},border={border.Name()},scale={(rng.Next(2) == 0 ? "1" : "0.37")}";
-                AllPathsEqualScalar(FilterRegistry.Create(stage), [src], $"{stage} on {w}x{h}x{c}");
+                AllPathsEqualScalar(stage, [src], $"{stage} on {w}x{h}x{c}");
             }
     }
 
@@ -82,7 +83,7 @@ public sealed class MiscSimdTests
         // dx = [-1 0 1]·[1 2 1]ᵀ, dy its transpose, |.|₂, round half even; reflect border.
         var rng = new Random(13);
         var src = MiscTestSupport.RandomFrame(rng, 29, 17, 1, PixelDepth.U8);
-        var got = MiscTestSupport.Run(FilterRegistry.Create("sobel-magnitude"), src);
+        var got = MiscTestSupport.Run(StageRegistry.Create("sobel-magnitude"), src);
         int P(int x, int y) => src.Row<byte>(BorderModes.Map(y, 17, BorderMode.Reflect))[BorderModes.Map(x, 29, BorderMode.Reflect)];
         for (int y = 0; y < 17; y++)
             for (int x = 0; x < 29; x++)
@@ -105,7 +106,7 @@ public sealed class MiscSimdTests
                 var dx = MiscTestSupport.RandomFrame(rng, w, h, c, depth);
                 var dy = MiscTestSupport.RandomFrame(rng, w, h, c, depth);
                 string stage = $"magnitude:norm={(rng.Next(2) == 0 ? "l1" : "l2")},depth={(rng.Next(2) == 0 ? "u8" : "f32")}";
-                AllPathsEqualScalar(FilterRegistry.Create(stage), [dx, dy], $"{stage} on {w}x{h}x{c} {depth}");
+                AllPathsEqualScalar(stage, [dx, dy], $"{stage} on {w}x{h}x{c} {depth}");
             }
     }
 
@@ -132,13 +133,12 @@ public sealed class MiscSimdTests
                 var inDepth = (PixelDepth)rng.Next(3);
                 var outDepth = (PixelDepth)rng.Next(3);
                 var src = MiscTestSupport.RandomFrame(rng, w, h, c, inDepth);
-                var filter = new ConvFilter(kernel, outDepth, "random");
                 string what = $"conv {kernel.KW}x{kernel.KH} anchor ({kernel.AnchorX};{kernel.AnchorY}) {(multi ? $"{c}->{kernel.OutChannels}" : $"per channel x{c}")} {border.Name()} {inDepth}->{outDepth} on {w}x{h}";
                 var reference = FrameFormat.Of(src) with { Channels = kernel.OutputChannels(c), Depth = outDepth };
                 var expected = reference.Allocate();
                 Filter2DReference.Apply(kernel, src, expected);
-                MiscTestSupport.ForEachPath((level, threads) =>
-                    MiscTestSupport.AssertIdentical(expected, MiscTestSupport.Run(filter, src), $"{what} at {level} with {threads} thread(s)"));
+                MiscTestSupport.ForEachPath((level, threads, settings) =>
+                    MiscTestSupport.AssertIdentical(expected, MiscTestSupport.Run(ConvStage.Build(kernel, outDepth, "random", settings), src), $"{what} at {level} with {threads} thread(s)"));
             }
     }
 
@@ -155,7 +155,7 @@ public sealed class MiscSimdTests
                     if (w < size || h < size) continue;
                     var src = MiscTestSupport.RandomFrame(rng, w, h, c, PixelDepth.U8);
                     string stage = $"{op}:size={size},stride={stride}";
-                    AllPathsEqualScalar(FilterRegistry.Create(stage), [src], $"{stage} on {w}x{h}x{c}");
+                    AllPathsEqualScalar(stage, [src], $"{stage} on {w}x{h}x{c}");
                 }
     }
 
@@ -168,8 +168,8 @@ public sealed class MiscSimdTests
             {
                 if (w < 2 || h < 2) continue;
                 var src = MiscTestSupport.RandomFrame(rng, w, h, c, PixelDepth.U8);
-                var max = MiscTestSupport.Run(FilterRegistry.Create("maxpool"), src);
-                var avg = MiscTestSupport.Run(FilterRegistry.Create("avgpool"), src);
+                var max = MiscTestSupport.Run(StageRegistry.Create("maxpool"), src);
+                var avg = MiscTestSupport.Run(StageRegistry.Create("avgpool"), src);
                 Assert.Equal((w / 2, h / 2), (max.Width, max.Height));
                 for (int y = 0; y < h / 2; y++)
                     for (int x = 0; x < w / 2; x++)

@@ -5,10 +5,6 @@ using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
-/// <summary>The misc-filter tests change the process-wide SIMD level and thread count; they run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MiscFilterCollection { public const string Name = "misc filters (global SIMD level)"; }
-
 internal static class MiscTestSupport
 {
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -49,28 +45,15 @@ internal static class MiscTestSupport
         return output;
     }
 
-    /// <summary>Runs <paramref name="body"/> at every SIMD level the machine has, with 1 and 2 threads, restoring the globals.</summary>
-    public static void ForEachPath(Action<SimdLevel, int> body)
+    /// <summary>Runs <paramref name="body"/> with the settings of every SIMD level the machine has, with 1 and 2 threads.</summary>
+    public static void ForEachPath(Action<SimdLevel, int, ExecutionSettings> body)
     {
-        var level = Simd.Simd.Level; int threads = Threads.Count;
-        try
-        {
-            foreach (var l in Simd.Simd.Supported)
-                foreach (int t in new[] { 1, 2 })
-                {
-                    Simd.Simd.Level = l; Threads.Count = t;
-                    body(l, t);
-                }
-        }
-        finally { Simd.Simd.Level = level; Threads.Count = threads; }
+        foreach (var l in Simd.Simd.Supported)
+            foreach (int t in new[] { 1, 2 })
+                body(l, t, Settings(l, t));
     }
 
-    public static T WithPath<T>(SimdLevel level, int threads, Func<T> body)
-    {
-        var l0 = Simd.Simd.Level; int t0 = Threads.Count;
-        try { Simd.Simd.Level = level; Threads.Count = threads; return body(); }
-        finally { Simd.Simd.Level = l0; Threads.Count = t0; }
-    }
+    public static ExecutionSettings Settings(SimdLevel level, int threads) => new() { Level = level, Threads = threads };
 
     public static Frame RandomFrame(Random rng, int w, int h, int c, PixelDepth depth)
     {

@@ -4,6 +4,7 @@ using ConvStream.Engine.Imaging;
 using FsCheck;
 using FsCheck.Fluent;
 using OpenCvSharp;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.OpenCvProperties;
 
@@ -63,7 +64,7 @@ internal static class OpenCvOracle
     /// <summary>Runs a ConvStream stage spec on the frame into a fresh frame of its planned format.</summary>
     public static Frame Run(string spec, Frame input)
     {
-        var filter = FilterRegistry.Create(StageSpec.Parse(spec, "."));
+        var filter = StageRegistry.Create(StageSpec.Parse(spec, "."));
         return Run(filter, input);
     }
 

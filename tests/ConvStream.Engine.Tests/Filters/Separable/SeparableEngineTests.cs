@@ -3,20 +3,17 @@ using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using SimdLevels = ConvStream.Engine.Simd.Simd;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Separable;
-
-[CollectionDefinition("SeparableSimd", DisableParallelization = true)]
-public sealed class SeparableSimdCollection { }
 
 /// <summary>
 /// The engine against the scalar reference at every SIMD level this machine has (including the
 /// one-lane path) and at 1 and 2 threads, on seeded random geometries: widths around the vector
 /// sizes (so the overlapping last vector and the short-row fallback both run), 1–4 channels,
-/// every border, every op. These tests set the process-wide <see cref="SimdLevels.Level"/> and
-/// <see cref="Threads.Count"/>, so they run alone.
+/// every border, every op. Each level and thread count is a filter built with those
+/// <see cref="ExecutionSettings"/>, so these tests run alongside any other.
 /// </summary>
-[Collection("SeparableSimd")]
 public sealed class SeparableEngineTests
 {
     private static readonly string[] Stages =
@@ -51,30 +48,19 @@ public sealed class SeparableEngineTests
         int h = 1 + rng.Next(seed >= Stages.Length ? 90 : 25);
         int c = new[] { 1, 3, 1, 3, 2, 4 }[rng.Next(6)];
         var input = RandomFrame(rng, w, h, c);
-        var filter = (SeparableFrameFilter)FilterRegistry.Create(stage);
+        var filter = (SeparableFrameFilter)StageRegistry.Create(stage);
         var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
         var expected = format.Allocate();
         filter.ApplyReference(input, expected);
 
-        var savedLevel = SimdLevels.Level;
-        int savedThreads = Threads.Count;
-        try
-        {
-            foreach (var level in SimdLevels.Supported)
-                foreach (int threads in new[] { 1, 2 })
-                {
-                    SimdLevels.Level = level;
-                    Threads.Count = threads;
-                    var actual = format.Allocate();
-                    filter.Apply(new[] { input }, actual);
-                    SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
-                }
-        }
-        finally
-        {
-            SimdLevels.Level = savedLevel;
-            Threads.Count = savedThreads;
-        }
+        foreach (var level in SimdLevels.Supported)
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads });
+                var actual = format.Allocate();
+                at.Apply(new[] { input }, actual);
+                SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
+            }
     }
 
     [Fact]
@@ -84,29 +70,24 @@ public sealed class SeparableEngineTests
         var input = RandomFrame(rng, 211, 240, 3);
         foreach (var stage in new[] { "gaussian:size=9,sigma=1.5", "sobel:dx=1,dy=1,size=7", "box:size=5", "laplacian:size=5" })
         {
-            var filter = (SeparableFrameFilter)FilterRegistry.Create(stage);
+            var filter = (SeparableFrameFilter)StageRegistry.Create(stage);
             var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
             var expected = format.Allocate();
             filter.ApplyReference(input, expected);
-            int saved = Threads.Count;
-            try
+            foreach (int threads in new[] { 1, 2, 3, 7 })
             {
-                foreach (int threads in new[] { 1, 2, 3, 7 })
-                {
-                    Threads.Count = threads;
-                    var actual = format.Allocate();
-                    filter.Apply(new[] { input }, actual);
-                    SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
-                }
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads });
+                var actual = format.Allocate();
+                at.Apply(new[] { input }, actual);
+                SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
             }
-            finally { Threads.Count = saved; }
         }
     }
 
     [Fact]
     public void ConcurrentCallsOnOneFilterDoNotShareScratch()
     {
-        var filter = (SeparableFrameFilter)FilterRegistry.Create("gaussian:size=7,sigma=1.2");
+        var filter = (SeparableFrameFilter)StageRegistry.Create("gaussian:size=7,sigma=1.2");
         var inputs = Enumerable.Range(0, 8).Select(i => RandomFrame(new Random(i), 160 + 16 * i, 50, 3)).ToArray();
         var expected = inputs.Select(f => { var o = f.Clone(); filter.ApplyReference(f, o); return o; }).ToArray();
         var outputs = inputs.Select(f => new Frame(f.Width, f.Height, f.Channels)).ToArray();
@@ -120,25 +101,20 @@ public sealed class SeparableEngineTests
     [Fact]
     public void SteadyStateApplyAllocatesNothingOnOneThread()
     {
-        int saved = Threads.Count;
-        try
+        var one = new ExecutionSettings { Threads = 1 };
+        var input = RandomFrame(new Random(3), 96, 16, 3);
+        foreach (var stage in new[] { "gaussian:size=5,sigma=0", "sobel:dx=1,dy=0", "box:size=3", "laplacian:size=5,depth=f32", "sobel:size=7" })
         {
-            Threads.Count = 1;
-            var input = RandomFrame(new Random(3), 96, 16, 3);
-            foreach (var stage in new[] { "gaussian:size=5,sigma=0", "sobel:dx=1,dy=0", "box:size=3", "laplacian:size=5,depth=f32", "sobel:size=7" })
-            {
-                var filter = FilterRegistry.Create(stage);
-                var output = filter.OutputFormat(new[] { FrameFormat.Of(input) }).Allocate();
-                var inputs = new[] { input };
-                // Warm up past tiered compilation (its early tiers may allocate).
-                for (int i = 0; i < 200; i++) filter.Apply(inputs, output);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 5; i++) filter.Apply(inputs, output);
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                Assert.True(allocated == 0, $"{stage}: {allocated} bytes allocated in 5 steady-state calls");
-            }
+            var filter = StageRegistry.Create(stage, settings: one);
+            var output = filter.OutputFormat(new[] { FrameFormat.Of(input) }).Allocate();
+            var inputs = new[] { input };
+            // Warm up past tiered compilation (its early tiers may allocate).
+            for (int i = 0; i < 200; i++) filter.Apply(inputs, output);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) filter.Apply(inputs, output);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{stage}: {allocated} bytes allocated in 5 steady-state calls");
         }
-        finally { Threads.Count = saved; }
     }
 
     internal static Frame RandomFrame(Random rng, int w, int h, int c)

@@ -1,0 +1,75 @@
+using ConvStream.Engine.Memory;
+
+namespace ConvStream.Engine.Simd;
+
+/// <summary>
+/// How the engine runs one plan: the vector width, the cores one call may use, the rows per band
+/// when a frame is split across them, and the per-thread scratch each thread may keep. Immutable;
+/// a plan (a <see cref="Ops.Conv.Conv2dPlan"/>, a video filter, a pipeline stage) is given one when
+/// it is built and uses it for every call, so two plans with different settings run side by side
+/// in one process. <see cref="Default"/> comes from <c>CONVSTREAM_SIMD</c> and
+/// <c>CONVSTREAM_THREADS</c>; nothing changes it after start.
+/// </summary>
+public sealed record ExecutionSettings
+{
+    private readonly SimdLevel _level = Simd.Level;
+    private readonly int _threads = ConvStream.Engine.Simd.Threads.Default;
+    private readonly int _bandHeight;
+    private readonly long _scratchFloats = PinnedScratch.MaxCachedFloats;
+
+    /// <summary>The process default: <see cref="Simd.Level"/> and <see cref="Threads.Default"/>, band height by work.</summary>
+    public static ExecutionSettings Default { get; } = new();
+
+    /// <summary>The vector width kernels run at; at most <see cref="Simd.Hardware"/>.</summary>
+    public SimdLevel Level
+    {
+        get => _level;
+        init => _level = value <= Simd.Hardware && Enum.IsDefined(value) ? value
+            : throw new ConvStreamException($"SIMD level {value} is not one this machine runs (at most {Simd.Hardware})");
+    }
+
+    /// <summary>Cores one call may use (1 = the calling thread only).</summary>
+    public int Threads
+    {
+        get => _threads;
+        init => _threads = value >= 1 ? value : throw new ConvStreamException($"threads must be at least 1 but is {value}");
+    }
+
+    /// <summary>Rows per band for row-banded stages; 0 lets <see cref="For"/> size the bands by work.</summary>
+    public int BandHeight
+    {
+        get => _bandHeight;
+        init => _bandHeight = value >= 0 ? value : throw new ConvStreamException($"band height must be 0 (by work) or positive but is {value}");
+    }
+
+    /// <summary>
+    /// The most scratch (in floats) a thread keeps between calls (<see cref="PinnedScratch"/>);
+    /// larger requests get a one-off buffer. Lower it when many pipelines share a process.
+    /// </summary>
+    public long ScratchFloats
+    {
+        get => _scratchFloats;
+        init => _scratchFloats = value >= 0 ? value : throw new ConvStreamException($"scratch must be at least 0 floats but is {value}");
+    }
+
+    /// <summary>Convolution outputs from this many bytes up are written with streaming stores (tests lower it to cover them).</summary>
+    internal long StreamingMinBytes { get; init; } = Ops.Conv.StreamingOutput.DefaultMinBytes;
+
+    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) on up to <see cref="Threads"/> cores (see <see cref="ConvStream.Engine.Simd.Threads.For"/>).</summary>
+    public void For(int count, long workPerItem, Action<int, int> body) => ConvStream.Engine.Simd.Threads.For(_threads, count, workPerItem, body);
+
+    /// <summary>
+    /// Runs <paramref name="rows"/>(start, end) over the rows of a frame of <paramref name="height"/>
+    /// rows in bands of <see cref="BandHeight"/> rows (by work when 0), grouped into at most
+    /// <see cref="Threads"/> contiguous runs.
+    /// </summary>
+    public void ForRows(int height, long workPerRow, Action<int, int> rows)
+    {
+        int bh = _bandHeight;
+        if (bh <= 0 || bh >= height) { For(height, workPerRow, rows); return; }
+        int bands = (height + bh - 1) / bh;
+        For(bands, workPerRow * bh, (b0, b1) => rows(b0 * bh, Math.Min(height, b1 * bh)));
+    }
+
+    public override string ToString() => $"{_level}, {_threads} thread(s), band height {(_bandHeight == 0 ? "by work" : _bandHeight)}";
+}
