@@ -122,4 +122,18 @@ public class RunBackendTests
         Assert.Equal("convstream run: camera 37: OpenCV (V4L2) cannot open it (no such camera, or it is busy); `convstream devices` lists the cameras", Assert.Single(r.StderrLines));
         Assert.False(Directory.Exists(work.File("out")) && Directory.EnumerateFiles(work.File("out"), "*", SearchOption.AllDirectories).Any());
     }
+
+    [Fact]
+    public void CodecTheVideoWriterCannotWriteIsOneLineBeforeAnyFile()
+    {
+        using var work = new TempFolder();
+        File.WriteAllText(work.File("p.json"), $$"""
+            { "source": {{PipelineMedia.Json(Sample)}}, "stages": [ { "name": "g", "op": "gray", "input": "source" } ],
+              "outputs": [ { "kind": "file", "stage": "g", "path": "g.webm" } ] }
+            """);
+        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "out", "--backend", "opencv", "--frames", "3");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("g.webm: OpenCV's VideoWriter (backend opencv) writes .mp4/.mov (mp4v), .avi (MJPG) or .mkv (FFV1), not '.webm'; use --backend ffmpeg", Assert.Single(r.StderrLines));
+        Assert.False(Directory.Exists(work.File("out")) && Directory.EnumerateFiles(work.File("out"), "*", SearchOption.AllDirectories).Any());
+    }
 }
