@@ -5,6 +5,7 @@ using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using ConvStream.Stages;
 
 namespace ConvStream.Benchmarks;
 
@@ -45,12 +46,12 @@ public class FilterBenchmarks
         _gray = new Frame(1920, 1080, 1);
         _bgrOut = new Frame(1920, 1080, 3);
         _half = new Frame(960, 540, 3);
-        _grayF = FilterRegistry.Create("gray", settings: settings);
-        _sobelMag = FilterRegistry.Create("sobel-magnitude", settings: settings);
+        _grayF = StageRegistry.Create("gray", settings: settings);
+        _sobelMag = StageRegistry.Create("sobel-magnitude", settings: settings);
         _conv5 = new ConvFilter(Random(rng, 5), null, "random 5x5", settings);
         _conv7 = new ConvFilter(Random(rng, 7), null, "random 7x7", settings);
-        _max = FilterRegistry.Create("maxpool:size=2", settings: settings);
-        _avg = FilterRegistry.Create("avgpool:size=2", settings: settings);
+        _max = StageRegistry.Create("maxpool:size=2", settings: settings);
+        _avg = StageRegistry.Create("avgpool:size=2", settings: settings);
     }
 
     // A generic (non-separable, no zero) kernel, as ocv_bench's filter2D rows use.

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using ConvStream.Stages;
 
 namespace ConvStream.Benchmarks;
 
@@ -31,10 +32,10 @@ public class SeparableFilterBenchmarks
         _bgrOut = new Frame(1920, 1080, 3);
         _boxOut = new Frame(1920, 1080, 3);
         _grayS16 = new Frame(1920, 1080, 1, PixelDepth.S16);
-        _gauss5 = FilterRegistry.Create("gaussian:size=5,sigma=0", settings: settings);
-        _gauss9 = FilterRegistry.Create("gaussian:size=9,sigma=1.5", settings: settings);
-        _sobelDx = FilterRegistry.Create("sobel:dx=1,dy=0", settings: settings);
-        _box5 = FilterRegistry.Create("box:size=5", settings: settings);
+        _gauss5 = StageRegistry.Create("gaussian:size=5,sigma=0", settings: settings);
+        _gauss9 = StageRegistry.Create("gaussian:size=9,sigma=1.5", settings: settings);
+        _sobelDx = StageRegistry.Create("sobel:dx=1,dy=0", settings: settings);
+        _box5 = StageRegistry.Create("box:size=5", settings: settings);
         _bgrIn = new[] { _bgr };
         _grayIn = new[] { _gray };
     }

@@ -1,4 +1,5 @@
 using ConvStream.Engine.Filters;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Tests;
 
@@ -134,7 +135,7 @@ public class FilterCommandErrorTests
         var (code, stdout, stderr) = run.Run("--list");
         Assert.Equal(0, code);
         Assert.Empty(stderr);
-        Assert.Equal(FilterRegistry.Ops.ToArray(), stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(StageRegistry.FilterOps.ToArray(), stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConvStream.Engine.Filters.Kernels;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Tests;
 

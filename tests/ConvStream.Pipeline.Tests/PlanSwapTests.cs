@@ -4,6 +4,7 @@ using ConvStream.Engine.Imaging;
 using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Synthetic;
 using ConvStream.Pipeline.Video;
+using ConvStream.Stages;
 
 namespace ConvStream.Pipeline.Tests;
 
@@ -47,8 +48,8 @@ public class PlanSwapTests
         Assert.True(readAfter < Frames, $"the update landed after the source had ended ({readAfter} frames read); the test did not swap mid-run");
         Assert.Equal(Frames, sink.Frames.Count);
 
-        var oldFilter = FilterRegistry.Create("gaussian:size=3,sigma=0");
-        var newFilter = FilterRegistry.Create("gaussian:size=7,sigma=2");
+        var oldFilter = StageRegistry.Create("gaussian:size=3,sigma=0");
+        var newFilter = StageRegistry.Create("gaussian:size=7,sigma=2");
         long firstNew = -1;
         for (int i = 0; i < Frames; i++)
         {

@@ -3,7 +3,8 @@ using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Ops;
 using ConvStream.Engine.Tensors;
 using ConvStream.Pipeline.Runtime;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 using ConvStream.Pipeline.Synthetic;
 
 namespace ConvStream.Pipeline.Tests;
@@ -40,8 +41,8 @@ public class RuntimeTests
         var summary = await runner.RunAsync();
         Assert.Equal(6, summary.FramesRead);
 
-        var w1 = KernelFile.Load(Path.Combine(Harness.Dir, "kernels/gray-to-2.json"), "t");
-        var w2 = KernelFile.Load(Path.Combine(Harness.Dir, "kernels/up-2-to-1.json"), "t");
+        var w1 = KernelFile.Load(Path.Combine(Harness.Dir, "kernels/gray-to-2.json")).ToTensors("conv2d");
+        var w2 = KernelFile.Load(Path.Combine(Harness.Dir, "kernels/up-2-to-1.json")).ToTensors("conv-transpose2d");
         for (int i = 0; i < 6; i++)
         {
             var src = Harness.Source(32, 24, i);

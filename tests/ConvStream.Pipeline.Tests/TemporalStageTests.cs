@@ -6,7 +6,7 @@ using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Io;
 using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Runtime;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
 
 namespace ConvStream.Pipeline.Tests;
 
@@ -70,7 +70,7 @@ public class TemporalStageTests
         {
             foreach (var level in Engine.Simd.Simd.Supported)
             {
-                var filter = (ITemporalFilter)StageFactory.Create(c.Stage, settings: new ExecutionSettings { Level = level });
+                var filter = (ITemporalFilter)StageRegistry.Create(c.Stage, settings: new ExecutionSettings { Level = level });
                 var format = filter.OutputFormat([new FrameFormat(W, H, C, PixelDepth.U8)]);
                 var (past, future) = TemporalModes.Footprint(filter.Span, filter.Mode, live: false);
                 for (int t = 0; t < T; t++)
@@ -89,7 +89,7 @@ public class TemporalStageTests
         {
             foreach (var level in Engine.Simd.Simd.Supported)
             {
-                var filter = (ITemporalFilter)StageFactory.Create("running-average:alpha=0.25", settings: new ExecutionSettings { Level = level });
+                var filter = (ITemporalFilter)StageRegistry.Create("running-average:alpha=0.25", settings: new ExecutionSettings { Level = level });
                 var output = new Frame(W, H, C, PixelDepth.F32);
                 for (int t = 0; t < T; t++)
                 {
@@ -302,7 +302,7 @@ public class TemporalStageTests
             var expected = Engine.Ops.Conv3dReference.Forward(clip, weight, null, options);   // (2, T, H, W)
             string spec = $"conv3d:weights={path},padding=same,border=reflect,mode={mode},time-border={timeBorder}";
 
-            var stage = (ITemporalFilter)StageFactory.Create(spec);
+            var stage = (ITemporalFilter)StageRegistry.Create(spec);
             var format = stage.OutputFormat([new FrameFormat(W, H, C, PixelDepth.U8)]);
             Assert.Equal(new FrameFormat(W, H, 2, PixelDepth.F32), format);
             var (past, future) = TemporalModes.Footprint(stage.Span, stage.Mode, live: false);

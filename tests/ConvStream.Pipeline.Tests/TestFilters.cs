@@ -1,6 +1,7 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Stages;
 
 namespace ConvStream.Pipeline.Tests;
 

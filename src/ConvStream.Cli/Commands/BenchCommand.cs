@@ -9,6 +9,7 @@ using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Synthetic;
 using ConvStream.Pipeline.Video;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Commands;
 

@@ -5,6 +5,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Media.Images;
+using ConvStream.Stages;
 
 namespace ConvStream.Cli.Commands;
 
@@ -53,7 +54,7 @@ public static class FilterCommand
         if (a.Flag("--list"))
         {
             a.EnsureAllUsed();
-            foreach (var op in FilterRegistry.Ops) Console.Out.WriteLine(op);
+            foreach (var op in StageRegistry.FilterOps) Console.Out.WriteLine(op);
             return 0;
         }
         string input = a.Positional("an input image IN");
@@ -120,7 +121,7 @@ public static class FilterCommand
             // Name the stage by position too: two stages of one op are told apart.
             var spec = specs.Count == 1 ? parsed
                 : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
-            var filter = FilterRegistry.Create(spec);
+            var filter = StageRegistry.CreateFilter(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
             filters[i] = filter;

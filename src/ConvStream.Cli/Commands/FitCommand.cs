@@ -1,6 +1,7 @@
 using System.Globalization;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters.Kernels;
+using ConvStream.Stages;
 using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Fitting;
 using ConvStream.Engine.Geometry;

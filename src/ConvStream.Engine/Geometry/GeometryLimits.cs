@@ -32,6 +32,10 @@ public static class GeometryLimits
         return (int)value;
     }
 
+    /// <summary>As <see cref="Extent(long, string)"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
+    public static int Extent(long value, string owner, string what)
+        => value is >= 0 and <= MaxExtent ? (int)value : Extent(value, $"{owner}: {what}");
+
     /// <summary>Checks each of a pair (height, width) of axis values.</summary>
     public static void Extents(Size2 value, string what)
     {
@@ -39,12 +43,30 @@ public static class GeometryLimits
         Extent(value.W, what);
     }
 
+    /// <summary>As <see cref="Extents(Size2, string)"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
+    public static void Extents(Size2 value, string owner, string what)
+    {
+        Extent(value.H, owner, what);
+        Extent(value.W, owner, what);
+    }
+
+    /// <summary>
+    /// The memory this process may use, read once: <see cref="GC.GetGCMemoryInfo()"/> allocates,
+    /// and shapes are checked on every call of a plan, which must allocate nothing.
+    /// </summary>
+    private static readonly long AvailableBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
     /// <summary>
     /// The element count of a buffer of shape <paramref name="dims"/> (checked 64-bit product),
     /// refused when it exceeds <see cref="MaxElements"/> or its bytes exceed the memory available.
+    /// Allocates nothing unless it throws.
     /// </summary>
-    public static long Elements(string what, int bytesPerElement, params long[] dims)
+    public static long Elements(string what, int bytesPerElement, params ReadOnlySpan<long> dims) => Elements(null, what, bytesPerElement, dims);
+
+    /// <summary>As <see cref="Elements(string, int, ReadOnlySpan{long})"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
+    public static long Elements(string? owner, string what, int bytesPerElement, params ReadOnlySpan<long> dims)
     {
+        if (owner is not null && !IsWithin(bytesPerElement, dims)) what = $"{owner}: {what}";
         long n = 1;
         try
         {
@@ -60,7 +82,7 @@ public static class GeometryLimits
         }
         if (n > MaxElements)
             throw new ConvStreamException($"{what} {Shape(dims)} has {n} elements, more than the limit of one buffer ({MaxElements} elements)");
-        long bytes = n * bytesPerElement, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long bytes = n * bytesPerElement, available = AvailableBytes;
         if (available > 0 && bytes > available)
             throw new ConvStreamException($"{what} {Shape(dims)} needs {bytes} bytes, more than the {available} bytes of memory available");
         return n;
@@ -90,5 +112,16 @@ public static class GeometryLimits
         Elements($"{what}: frame", bytesPerSample, height, width, channels);
     }
 
-    private static string Shape(long[] dims) => "(" + string.Join(",", dims) + ")";
+    private static bool IsWithin(int bytesPerElement, ReadOnlySpan<long> dims)
+    {
+        long n = 1;
+        foreach (long d in dims)
+        {
+            if (d < 0) return false;
+            try { n = checked(n * d); } catch (OverflowException) { return false; }
+        }
+        return n <= MaxElements && (AvailableBytes <= 0 || n * bytesPerElement <= AvailableBytes);
+    }
+
+    private static string Shape(ReadOnlySpan<long> dims) => "(" + string.Join(",", dims.ToArray()) + ")";
 }

@@ -1,5 +1,6 @@
 using ConvStream.Engine.Imaging;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 
 namespace ConvStream.Pipeline.Outputs;
 

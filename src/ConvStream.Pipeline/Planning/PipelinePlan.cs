@@ -4,7 +4,8 @@ using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Files;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 
 namespace ConvStream.Pipeline.Planning;
 
@@ -138,10 +139,10 @@ public sealed class PipelinePlan
     {
         string context = $"{definition.FileName}: stage '{s.Name}'";
         var spec = new StageSpec(s.Op, s.Keys, definition.BaseDirectory, context, settings);
-        if (!StageFactory.IsKnown(s.Op, extraOps))
-            throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageFactory.Ops.Concat(extraOps?.Keys ?? []).Order())}");
+        if (!StageRegistry.IsKnown(s.Op, extraOps))
+            throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageRegistry.Ops.Concat(extraOps?.Keys ?? []).Order())}");
         IFrameFilter filter;
-        try { filter = StageFactory.Create(spec, extraOps); }
+        try { filter = StageRegistry.Create(spec, extraOps); }
         catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message), e); }
         TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
         if (filter.InputCount != s.Inputs.Count)

@@ -9,7 +9,8 @@ using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
 using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Planning;
-using ConvStream.Pipeline.Stages;
+using ConvStream.Stages;
+using ConvStream.Stages.Tensors;
 using ConvStream.Pipeline.Video;
 
 namespace ConvStream.Pipeline.Runtime;

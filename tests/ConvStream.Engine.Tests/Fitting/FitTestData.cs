@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConvStream.Engine.Filters.Kernels;
+using ConvStream.Stages;
 using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Fitting;
 using ConvStream.Engine.Geometry;

@@ -120,7 +120,7 @@ public class KernelRecoveryTests
         var after = FitTestData.RunConvStage(FitTestData.KernelJson(truth, 1, 1, 3, 4, false, "convolve", [3.25]), before, PixelDepth.F32);
         var fit = FitTestData.Fit(before, after, FitTestData.Model(3, 4, true, FitChannels.PerChannel, bias: true));
         string json = FittedKernelFile.ToJson(fit, convolve: true, "fitted", "from a test");
-        var file = ConvStream.Engine.Filters.Kernels.KernelFile.Parse(json, "fitted.json");
+        var file = ConvStream.Stages.KernelFile.Parse(json, "fitted.json");
         Assert.Equal("convolve", file.Mode);
         Assert.Null(file.Anchor);                          // the default anchor is the fitted one
         Assert.Equal(3.25, file.Bias[0], 1e-3);
@@ -154,7 +154,7 @@ public class FittedKernelFileTests
         Assert.DoesNotContain("anchor", FittedKernelFile.ToJson(k, convolve: false, "k", "d"));
         string json = FittedKernelFile.ToJson(k, convolve: true, "k", "d");
         Assert.Contains("\"anchor\": [0, 0]", json);
-        var file = ConvStream.Engine.Filters.Kernels.KernelFile.Parse(json, "k.json");
+        var file = ConvStream.Stages.KernelFile.Parse(json, "k.json");
         var run = file.ToKernel(null, 1, 0, null, BorderMode.Reflect);
         Assert.Equal((1, 1), (run.AnchorX, run.AnchorY));                // back to the fitted geometry
         Assert.Equal([1f, 2f, 3f, 4f], run.Weights);

@@ -2,6 +2,7 @@ using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Media.OpenCv;
+using ConvStream.Stages;
 using OpenCvSharp;
 
 namespace ConvStream.Media.Tests.OpenCv;
@@ -69,7 +70,7 @@ public class MatViewTests
         Cv2.Randu(input, Scalar.All(0), Scalar.All(256));
         using var ours = new Mat(48, 64, MatType.CV_8UC3);
         using var theirs = new Mat();
-        var gaussian = FilterRegistry.Create(StageSpec.Parse("gaussian:size=5,sigma=0", "."));
+        var gaussian = StageRegistry.CreateFilter("gaussian:size=5,sigma=0", ".");
         gaussian.Apply([MatView.Wrap(input)], MatView.Wrap(ours));
         Cv2.GaussianBlur(input, theirs, new Size(5, 5), 0, 0, BorderTypes.Reflect101);
         Assert.Equal(0, Cv2.CountNonZero((ours - theirs).ToMat().Reshape(1)));

@@ -5,15 +5,15 @@ using ConvStream.Engine.Simd;
 namespace ConvStream.Engine.Filters.Kernels;
 
 /// <summary>
-/// The generic 2-D filter engine (<c>cv2.filter2D</c> for any kernel), as OpenCV's filter
+/// The generic 2-D filter engine (<c>cv2.filter2D</c> of one KH×KW kernel on every channel), as OpenCV's filter
 /// engine is built: each input row is converted to float once, padded left and right by the
 /// border rule, and kept in a ring of KH rows that stays in cache; an output row is then a sum
 /// of shifted padded rows (<see cref="TapAccumulator"/>), so the hot loop never sees a border.
 /// <para>
 /// A per-channel kernel on an interleaved frame treats a row as a flat array of W·C samples and
-/// puts the taps C samples apart, so BGR costs no shuffling. A multi-channel kernel (Cin → Cout)
-/// keeps its ring planar (one padded row per input channel) and accumulates each output channel
-/// over (ci, ky, kx). Row bands run on the settings' cores; each band fills its
+/// puts the taps C samples apart, so BGR costs no shuffling. (A multi-channel kernel, Cin → Cout,
+/// is a CNN layer and runs through conv2d's engine instead: the <c>conv</c> stage's
+/// <c>MultiChannelConvStage</c>.) Row bands run on the settings' cores; each band fills its
 /// own ring (KH−1 rows are converted twice at band edges).
 /// </para>
 /// </summary>
@@ -21,37 +21,29 @@ public sealed unsafe class Filter2D
 {
     private readonly Filter2DKernel _k;
     private readonly ExecutionSettings _settings;
-    // Non-zero taps per output channel, in (ci, ky, kx) order: OpenCV skips zero coefficients
-    // and FMAs the rest in row-major order; doing the same keeps us bit-exact with it.
-    private readonly int[] _tapStart;
-    private readonly int[] _tapPlane, _tapKy, _tapKx;
+    // Non-zero taps in (ky, kx) order: OpenCV skips zero coefficients and FMAs the rest in
+    // row-major order; doing the same keeps us bit-exact with it.
+    private readonly int[] _tapKy, _tapKx;
     private readonly float[] _tapW;
 
     /// <param name="settings">SIMD level and threads of every call; <see cref="ExecutionSettings.Default"/> when null.</param>
     public Filter2D(Filter2DKernel kernel, ExecutionSettings? settings = null)
     {
+        if (!kernel.PerChannel) throw new ArgumentException("Filter2D runs one 2-D kernel on every channel; a multi-channel kernel is a conv2d layer", nameof(kernel));
         _settings = settings ?? ExecutionSettings.Default;
         _k = kernel;
-        var plane = new List<int>(); var ky = new List<int>(); var kx = new List<int>(); var w = new List<float>();
-        _tapStart = new int[kernel.OutChannels + 1];
-        for (int co = 0; co < kernel.OutChannels; co++)
-        {
-            _tapStart[co] = w.Count;
-            for (int ci = 0; ci < kernel.InChannels; ci++)
-                for (int y = 0; y < kernel.KH; y++)
-                    for (int x = 0; x < kernel.KW; x++)
-                    {
-                        float v = kernel.Weight(co, ci, y, x);
-                        if (v == 0f) continue;
-                        plane.Add(ci); ky.Add(y); kx.Add(x); w.Add(v);
-                    }
-        }
-        _tapStart[kernel.OutChannels] = w.Count;
-        _tapPlane = plane.ToArray(); _tapKy = ky.ToArray(); _tapKx = kx.ToArray(); _tapW = w.ToArray();
+        var ky = new List<int>(); var kx = new List<int>(); var w = new List<float>();
+        for (int y = 0; y < kernel.KH; y++)
+            for (int x = 0; x < kernel.KW; x++)
+            {
+                float v = kernel.Weight(0, 0, y, x);
+                if (v == 0f) continue;
+                ky.Add(y); kx.Add(x); w.Add(v);
+            }
+        _tapKy = ky.ToArray(); _tapKx = kx.ToArray(); _tapW = w.ToArray();
 
-        // Row-pair entries (per-channel kernels at Vector512): input row d = 0..KH of the pair's
-        // window weighs into row y by K[d][kx] and into row y+1 by K[d−1][kx].
-        if (kernel.PerChannel)
+        // Row-pair entries (at Vector512): input row d = 0..KH of the pair's window weighs into
+        // row y by K[d][kx] and into row y+1 by K[d−1][kx].
         {
             var pd = new List<int>(); var pkx = new List<int>(); var pw0 = new List<float>(); var pw1 = new List<float>(); var pk = new List<byte>();
             for (int d = 0; d <= kernel.KH; d++)
@@ -73,14 +65,12 @@ public sealed unsafe class Filter2D
 
     public Filter2DKernel Kernel => _k;
 
-    /// <summary>Filters <paramref name="src"/> into <paramref name="dst"/> (same size; channels per <see cref="Filter2DKernel.OutputChannels"/>; any depth).</summary>
+    /// <summary>Filters <paramref name="src"/> into <paramref name="dst"/> (same size and channels; any depth).</summary>
     public void Apply(Frame src, Frame dst)
     {
-        if (!_k.PerChannel && src.Channels != _k.InChannels)
-            throw new ConvStreamException($"kernel expects {_k.InChannels} input channels but the frame has {src.Channels}");
-        if (dst.Width != src.Width || dst.Height != src.Height || dst.Channels != _k.OutputChannels(src.Channels))
+        if (dst.Width != src.Width || dst.Height != src.Height || dst.Channels != src.Channels)
             throw new ConvStreamException($"filter output {dst.ShapeText} does not match input {src.ShapeText}");
-        long work = (long)src.Width * dst.Channels * Math.Max(1, _tapW.Length / Math.Max(1, _k.OutChannels));
+        long work = (long)src.Width * dst.Channels * Math.Max(1, _tapW.Length);
         var level = _settings.Level;
         _settings.For(src.Height, work, (y0, y1) => Band(src, dst, y0, y1, level));
     }
@@ -88,7 +78,6 @@ public sealed unsafe class Filter2D
     private sealed class Scratch
     {
         public float[] Ring = [];
-        public float[] Row = [];
         public float[] Out = [];
         public nint[] Taps = [];
         public int[] SlotRow = [];
@@ -102,18 +91,15 @@ public sealed unsafe class Filter2D
     {
         int w = src.Width, h = src.Height, c = src.Channels;
         int kh = _k.KH, kw = _k.KW, ax = _k.AnchorX, ay = _k.AnchorY;
-        bool perChannel = _k.PerChannel;
-        int planes = perChannel ? 1 : c;
-        int unit = perChannel ? c : 1;                  // samples between horizontally adjacent taps
+        int unit = c;                                   // samples between horizontally adjacent taps
         int rowLen = (w + kw - 1) * unit;               // padded row, in samples
         int slotStride = (rowLen + TapAccumulator.Slack + 15) & ~15;
         int n = w * unit;                               // outputs per accumulated row
 
         var s = t_scratch ??= new Scratch();
         int ringRows = kh + 1;                          // one spare row so two output rows can be made at once
-        bool pairs = perChannel && level == SimdLevel.V512;
-        s.Ring = Grow(s.Ring, slotStride * ringRows * planes);
-        s.Row = Grow(s.Row, w * c + TapAccumulator.Slack);
+        bool pairs = level == SimdLevel.V512;
+        s.Ring = Grow(s.Ring, slotStride * ringRows);
         int outStride = (dst.RowLength + TapAccumulator.Slack + 15) & ~15;
         s.Out = Grow(s.Out, 2 * outStride);
         if (s.Taps.Length < Math.Max(_tapW.Length, _pairW0.Length) + 1) s.Taps = new nint[Math.Max(_tapW.Length, _pairW0.Length) + 1];
@@ -121,7 +107,7 @@ public sealed unsafe class Filter2D
         var slotRow = s.SlotRow;
         for (int i = 0; i < ringRows; i++) slotRow[i] = int.MinValue;
 
-        fixed (float* ring = s.Ring, row = s.Row, outRow = s.Out, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
+        fixed (float* ring = s.Ring, outRow = s.Out, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
         fixed (byte* pkind = _pairKind)
         fixed (nint* taps = s.Taps)
         {
@@ -135,7 +121,7 @@ public sealed unsafe class Filter2D
                     int slot = ((v % ringRows) + ringRows) % ringRows;
                     if (slotRow[slot] == v) continue;
                     slotRow[slot] = v;
-                    FillSlot(src, v, ring + slot * planes * slotStride, slotStride, row, perChannel);
+                    FillSlot(src, v, ring + slot * slotStride);
                 }
                 if (pair)
                 {
@@ -152,67 +138,35 @@ public sealed unsafe class Filter2D
                     continue;
                 }
 
-                int cout = dst.Channels;
-                int outs = perChannel ? 1 : _k.OutChannels;
-                for (int co = 0; co < outs; co++)
+                for (int t = 0; t < _tapW.Length; t++)
                 {
-                    int t0 = _tapStart[co], t1 = _tapStart[co + 1];
-                    for (int t = t0; t < t1; t++)
-                    {
-                        int v = y - ay + _tapKy[t];
-                        int slot = ((v % ringRows) + ringRows) % ringRows;
-                        taps[t - t0] = (nint)(ring + (slot * planes + _tapPlane[t]) * slotStride + _tapKx[t] * unit);
-                    }
-                    float* acc = perChannel ? outRow : row;
-                    TapAccumulator.Run((float**)taps, tapW + t0, t1 - t0, _k.Bias[co], acc, n, level);
-                    if (!perChannel)
-                        for (int x = 0, i = co; x < w; x++, i += cout) outRow[i] = row[x];
+                    int v = y - ay + _tapKy[t];
+                    int slot = ((v % ringRows) + ringRows) % ringRows;
+                    taps[t] = (nint)(ring + slot * slotStride + _tapKx[t] * unit);
                 }
+                TapAccumulator.Run((float**)taps, tapW, _tapW.Length, _k.Bias[0], outRow, n, level);
                 FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y, _settings.Level);
             }
         }
     }
 
-    /// <summary>Converts source row <c>Map(v)</c> to float into a ring slot, padded by the border rule (planar for multi-channel kernels).</summary>
-    private void FillSlot(Frame src, int v, float* slot, int slotStride, float* tmp, bool perChannel)
+    /// <summary>Converts source row <c>Map(v)</c> to float into a ring slot, padded by the border rule.</summary>
+    private void FillSlot(Frame src, int v, float* slot)
     {
         int w = src.Width, c = src.Channels, kw = _k.KW, ax = _k.AnchorX;
         int sy = BorderModes.Map(v, src.Height, _k.Border);
-        if (perChannel)
+        int rowLen = (w + kw - 1) * c;
+        if (sy < 0) { new Span<float>(slot, rowLen).Clear(); return; }
+        FrameConvert.RowToFloat(src, sy, new Span<float>(slot + ax * c, w * c), _settings.Level);
+        for (int i = 0; i < kw - 1; i++)
         {
-            int rowLen = (w + kw - 1) * c;
-            if (sy < 0) { new Span<float>(slot, rowLen).Clear(); return; }
-            FrameConvert.RowToFloat(src, sy, new Span<float>(slot + ax * c, w * c), _settings.Level);
-            for (int i = 0; i < kw - 1; i++)
-            {
-                int xo = i < ax ? i - ax : w + (i - ax);          // outside column, left then right
-                int xs = BorderModes.Map(xo, w, _k.Border);
-                float* d = slot + (xo + ax) * c;
-                for (int ch = 0; ch < c; ch++) d[ch] = xs < 0 ? 0f : slot[(xs + ax) * c + ch];
-            }
-            return;
-        }
-        int len = w + kw - 1;
-        if (sy < 0)
-        {
-            for (int p = 0; p < c; p++) new Span<float>(slot + p * slotStride, len).Clear();
-            return;
-        }
-        FrameConvert.RowToFloat(src, sy, new Span<float>(tmp, w * c), _settings.Level);
-        for (int p = 0; p < c; p++)
-        {
-            float* d = slot + p * slotStride + ax;
-            for (int x = 0, i = p; x < w; x++, i += c) d[x] = tmp[i];
-            for (int i = 0; i < kw - 1; i++)
-            {
-                int xo = i < ax ? i - ax : w + (i - ax);
-                int xs = BorderModes.Map(xo, w, _k.Border);
-                d[xo] = xs < 0 ? 0f : d[xs];
-            }
+            int xo = i < ax ? i - ax : w + (i - ax);          // outside column, left then right
+            int xs = BorderModes.Map(xo, w, _k.Border);
+            float* d = slot + (xo + ax) * c;
+            for (int ch = 0; ch < c; ch++) d[ch] = xs < 0 ? 0f : slot[(xs + ax) * c + ch];
         }
     }
 
     /// <summary>Multiply-adds per output frame (non-zero taps only).</summary>
-    public long MultiplyAdds(int width, int height, int frameChannels)
-        => (long)width * height * (_k.PerChannel ? frameChannels * _tapW.Length : _tapW.Length);
+    public long MultiplyAdds(int width, int height, int frameChannels) => (long)width * height * frameChannels * _tapW.Length;
 }

@@ -23,12 +23,6 @@ public sealed class AvgPoolFilter : IFrameFilter
     public int Stride { get; }
     public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
 
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        var (size, stride) = PoolRows.ReadWindow(spec);
-        return new AvgPoolFilter(size, stride, spec.Settings);
-    }
-
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)

@@ -25,17 +25,6 @@ public sealed class BoxFilter : SeparableFrameFilter
     public int Size { get; }
     public bool Normalize { get; }
 
-    public static BoxFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.RequiredInt("size");
-        bool normalize = spec.Bool("normalize", true);
-        var depth = ReadDepth(spec, PixelDepth.U8);
-        var border = ReadBorder(spec);
-        if (size is < 1 or > MaxSize)
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be from 1 to {MaxSize}, got {size}");
-        return new BoxFilter(size, normalize, depth, border, spec.Settings);
-    }
-
     private static SeparableKernel MakeKernel(int size, bool normalize, PixelDepth depth)
     {
         if (size is < 1 or > MaxSize) throw new ConvStreamException($"box: size {size} must be from 1 to {MaxSize}");

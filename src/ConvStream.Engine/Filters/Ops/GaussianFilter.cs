@@ -24,21 +24,6 @@ public sealed class GaussianFilter : SeparableFrameFilter
     public double Sigma { get; }
     public double SigmaY { get; }
 
-    public static GaussianFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.Int("size", 0);
-        double sigma = spec.Double("sigma", 0);
-        double sigmaY = spec.Double("sigma_y", 0);
-        var border = ReadBorder(spec);
-        if (size < 0 || (size > 0 && size % 2 == 0) || size > 1001)
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be an odd number from 1 to 1001 (or 0 to derive it from sigma), got {size}");
-        if (size == 0 && sigma <= 0)
-            throw new ConvStreamException($"{spec.Context}: give 'size' (odd) or a positive 'sigma'");
-        if (sigma > 200 || sigmaY > 200)
-            throw new ConvStreamException($"{spec.Context}: sigma must be at most 200");
-        return new GaussianFilter(size, sigma, sigmaY, border, spec.Settings);
-    }
-
     private static SeparableKernel MakeKernel(int size, double sigma, double sigmaY, out int kw, out int kh)
     {
         if (sigmaY <= 0) sigmaY = sigma;

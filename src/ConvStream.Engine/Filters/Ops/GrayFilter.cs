@@ -16,8 +16,6 @@ public sealed class GrayFilter : IFrameFilter
 
     public string Op => "gray";
 
-    public static IFrameFilter Create(StageSpec spec) => new GrayFilter(spec.Settings);
-
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
         var f = inputs[0];

@@ -22,18 +22,6 @@ public sealed class LaplacianFilter : SeparableFrameFilter
 
     public int Size { get; }
 
-    public static LaplacianFilter FromSpec(StageSpec spec)
-    {
-        int size = spec.Int("size", 1);
-        double scale = spec.Double("scale", 1);
-        double delta = spec.Double("delta", 0);
-        var depth = ReadDepth(spec, PixelDepth.S16);
-        var border = ReadBorder(spec);
-        if (size is not (1 or 3 or 5))
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be 1, 3 or 5, got {size}");
-        return new LaplacianFilter(size, scale, delta, depth, border, spec.Settings);
-    }
-
     private static SeparableKernel MakeKernel(int size, double scale, double delta, PixelDepth depth)
     {
         (int[] Row, int[] Column)[] terms = size switch

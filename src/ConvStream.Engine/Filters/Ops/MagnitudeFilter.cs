@@ -26,14 +26,6 @@ public sealed class MagnitudeFilter : IFrameFilter
     public string Op => "magnitude";
     public int InputCount => 2;
 
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
-        var depth = spec.Parse("depth", PixelDepth.U8, s => PixelDepths.Parse(s));
-        if (depth == PixelDepth.S16) throw new ConvStreamException($"{spec.Context}: key 'depth' must be u8 or f32 but is s16");
-        return new MagnitudeFilter(l1, depth, spec.Settings);
-    }
-
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
         if (inputs.Length != 2) throw new ConvStreamException($"stage 'magnitude': takes 2 inputs (dx, dy) but was given {inputs.Length}");

@@ -20,15 +20,6 @@ internal static class PoolRows
     // never caught up in the probe (Tier-0 code measured 2-4x slower).
     private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
 
-    public static (int Size, int Stride) ReadWindow(StageSpec spec)
-    {
-        int size = spec.Int("size", 2);
-        if (size < 1) throw new ConvStreamException($"{spec.Context}: key 'size' must be at least 1 but is {size}");
-        int stride = spec.Int("stride", size);
-        if (stride < 1) throw new ConvStreamException($"{spec.Context}: key 'stride' must be at least 1 but is {stride}");
-        return (size, stride);
-    }
-
     public static FrameFormat OutputFormat(string op, FrameFormat f, int size, int stride)
     {
         if (f.Depth != Imaging.PixelDepth.U8)

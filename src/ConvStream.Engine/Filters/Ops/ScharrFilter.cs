@@ -22,20 +22,6 @@ public sealed class ScharrFilter : SeparableFrameFilter
     public int Dx { get; }
     public int Dy { get; }
 
-    public static ScharrFilter FromSpec(StageSpec spec)
-    {
-        bool any = spec.Has("dx") | spec.Has("dy");
-        int dx = spec.Int("dx", any ? 0 : 1);
-        int dy = spec.Int("dy", 0);
-        double scale = spec.Double("scale", 1);
-        double delta = spec.Double("delta", 0);
-        var depth = ReadDepth(spec, PixelDepth.S16);
-        var border = ReadBorder(spec);
-        if (!((dx == 1 && dy == 0) || (dx == 0 && dy == 1)))
-            throw new ConvStreamException($"{spec.Context}: exactly one of dx, dy must be 1 (the other 0), got dx={dx}, dy={dy}");
-        return new ScharrFilter(dx, dy, scale, delta, depth, border, spec.Settings);
-    }
-
     private static SeparableKernel MakeKernel(int dx, int dy, double scale, double delta, PixelDepth depth)
     {
         if (!((dx == 1 && dy == 0) || (dx == 0 && dy == 1)))

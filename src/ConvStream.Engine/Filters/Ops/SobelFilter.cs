@@ -24,26 +24,6 @@ public sealed class SobelFilter : SeparableFrameFilter
     public int Dy { get; }
     public int Size { get; }
 
-    public static SobelFilter FromSpec(StageSpec spec)
-    {
-        bool any = spec.Has("dx") | spec.Has("dy");
-        int dx = spec.Int("dx", any ? 0 : 1);
-        int dy = spec.Int("dy", 0);
-        int size = spec.Int("size", 3);
-        double scale = spec.Double("scale", 1);
-        double delta = spec.Double("delta", 0);
-        var depth = ReadDepth(spec, PixelDepth.S16);
-        var border = ReadBorder(spec);
-        if (size is not (1 or 3 or 5 or 7))
-            throw new ConvStreamException($"{spec.Context}: key 'size' must be 1, 3, 5 or 7, got {size}");
-        if (dx < 0 || dy < 0 || dx + dy == 0)
-            throw new ConvStreamException($"{spec.Context}: dx and dy must be ≥ 0 and not both 0, got dx={dx}, dy={dy}");
-        int limit = size == 1 ? 2 : size - 1;
-        if (dx > limit || dy > limit)
-            throw new ConvStreamException($"{spec.Context}: derivative order must be at most {limit} for size {size}, got dx={dx}, dy={dy}");
-        return new SobelFilter(dx, dy, size, scale, delta, depth, border, spec.Settings);
-    }
-
     private static SeparableKernel MakeKernel(int dx, int dy, int size, double scale, double delta, PixelDepth depth)
     {
         if (dx < 0 || dy < 0 || dx + dy == 0) throw new ConvStreamException($"sobel: dx={dx}, dy={dy} must be ≥ 0 and not both 0");

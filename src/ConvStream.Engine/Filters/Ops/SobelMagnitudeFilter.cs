@@ -41,16 +41,6 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     public (int KH, int KW, int Stride) Footprint => (3, 3, 1);
     public long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * 12;
 
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        bool l1 = spec.Choice("norm", "l2", "l2", "l1") == "l1";
-        int size = spec.Int("size", 3);
-        if (size != 3) throw new ConvStreamException($"{spec.Context}: key 'size' must be 3 (the fused stage is the 3x3 Sobel) but is {size}");
-        double scale = spec.Double("scale", 1.0);
-        var border = spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
-        return new SobelMagnitudeFilter(l1, (float)scale, border, spec.Settings);
-    }
-
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
         var f = inputs[0];

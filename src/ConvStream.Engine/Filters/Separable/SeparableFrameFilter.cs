@@ -50,12 +50,6 @@ public abstract class SeparableFrameFilter : IFrameFilter
 
     public (int KH, int KW, int Stride) Footprint => (Kernel.Height, Kernel.Width, 1);
 
-    protected static BorderMode ReadBorder(StageSpec spec)
-        => spec.Parse("border", BorderMode.Reflect, s => BorderModes.Parse(s));
-
-    protected static PixelDepth ReadDepth(StageSpec spec, PixelDepth fallback)
-        => spec.Parse("depth", fallback, s => PixelDepths.Parse(s));
-
     /// <summary>
     /// Folds an integer scale into the column kernels (OpenCV's Sobel scales a kernel too), so
     /// the sums stay exact integers; returns the scale left for the conversion (1 when folded).

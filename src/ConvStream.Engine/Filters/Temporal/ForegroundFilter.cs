@@ -24,8 +24,6 @@ public sealed class ForegroundFilter : IFrameFilter
         _threshold = (float)threshold;
     }
 
-    public static IFrameFilter Create(StageSpec spec) => new ForegroundFilter(spec.Double("threshold", 25), spec.Context, spec.Settings);
-
     public string Op => "foreground";
     public int InputCount => 2;
 

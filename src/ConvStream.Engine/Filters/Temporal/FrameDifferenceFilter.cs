@@ -30,10 +30,6 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
         TimeBorder = timeBorder;
     }
 
-    public static IFrameFilter Create(StageSpec spec)
-        => new FrameDifferenceFilter(spec.Bool("abs", true), spec.Has("threshold") ? spec.Int("threshold", 0) : null,
-            TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context, spec.Settings);
-
     public string Op => "tdiff";
     public int Span => 2;
     public TemporalMode Mode => TemporalMode.Causal;

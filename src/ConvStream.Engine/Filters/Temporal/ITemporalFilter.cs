@@ -37,9 +37,4 @@ public static class TemporalLimits
     /// <c>running-average</c> is for.
     /// </summary>
     public const int MaxSpan = 31;
-
-    /// <summary>The two rules a video stream can complete its ends with.</summary>
-    public static Geometry.BorderMode ParseTimeBorder(StageSpec spec, Geometry.BorderMode fallback)
-        => spec.Choice("time-border", fallback == Geometry.BorderMode.Zeros ? "zeros" : "replicate", "replicate", "zeros") == "zeros"
-            ? Geometry.BorderMode.Zeros : Geometry.BorderMode.Replicate;
 }

@@ -28,12 +28,6 @@ public sealed class RunningAverageFilter : ITemporalFilter
         _alpha = (float)alpha;
     }
 
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        if (!spec.Has("alpha")) throw new ConvStreamException($"{spec.Context}: needs key 'alpha' (the weight of each new frame, e.g. alpha=0.05)");
-        return new RunningAverageFilter(spec.Double("alpha", 0), spec.Context, spec.Settings);
-    }
-
     public string Op => "running-average";
     public int Span => 1;
     public TemporalMode Mode => TemporalMode.Causal;

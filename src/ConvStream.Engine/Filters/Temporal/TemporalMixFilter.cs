@@ -37,20 +37,6 @@ public sealed class TemporalMixFilter : ITemporalFilter
         TimeBorder = timeBorder;
     }
 
-    public static IFrameFilter Create(StageSpec spec)
-    {
-        string text = spec.RequiredString("weights");
-        var weights = new List<double>();
-        foreach (var part in text.Split(';', StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) || !double.IsFinite(w))
-                throw new ConvStreamException($"{spec.Context}: key 'weights' must be numbers separated by ';' (oldest frame first) but has '{part}'");
-            weights.Add(w);
-        }
-        double? scale = spec.Has("scale") ? spec.Double("scale", 1) : null;
-        return new TemporalMixFilter(weights, scale, TemporalModes.Parse(spec), TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate), spec.Context, spec.Settings);
-    }
-
     public string Op => "tmix";
     public int Span => _weights.Length;
     public TemporalMode Mode { get; }

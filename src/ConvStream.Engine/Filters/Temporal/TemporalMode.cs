@@ -13,14 +13,6 @@ public enum TemporalMode
 
 public static class TemporalModes
 {
-    public static TemporalMode Parse(StageSpec spec)
-        => spec.Choice("mode", "auto", "auto", "causal", "centred", "centered") switch
-        {
-            "causal" => TemporalMode.Causal,
-            "centred" or "centered" => TemporalMode.Centred,
-            _ => TemporalMode.Auto,
-        };
-
     /// <summary>
     /// The frames a window of <paramref name="span"/> frames reads before (<c>Past</c>) and after
     /// (<c>Future</c>) the frame it answers for. Centred: <c>Future = (span − 1) / 2</c> and the

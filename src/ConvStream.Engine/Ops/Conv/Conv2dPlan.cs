@@ -23,7 +23,7 @@ public sealed class Conv2dPlan
     public Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings = null)
         : this(weight, bias, options, settings ?? ExecutionSettings.Default, rented: false) { }
 
-    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, bool rented)
+    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, bool rented, bool tapOrder = false)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,7 +42,7 @@ public sealed class Conv2dPlan
         _bias = bias?.Span.ToArray();
         _rented = rented;
 
-        Path = Choose(weight, options, out float[]? factors);
+        Path = Choose(weight, options, tapOrder, out float[]? factors);
         int size = factors?.Length ?? weight.Length;
         _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
         if (factors is not null) factors.CopyTo(_packed, 0);
@@ -53,6 +53,15 @@ public sealed class Conv2dPlan
     /// <summary>For one call: packed weights come from the shared pool and go back in <see cref="Release"/>.</summary>
     internal static Conv2dPlan Rent(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings)
         => new(weight, bias, options, settings ?? ExecutionSettings.Default, rented: true);
+
+    /// <summary>
+    /// A plan whose every output is <c>bias + Σ w·x</c> fused-multiply-added in (ci, ky, kx) order,
+    /// the order of <see cref="Filters.Kernels.Filter2DReference"/> (OpenCV's filter2D): every path
+    /// but <see cref="Conv2dPath.Separable"/>, which factors the kernel. The <c>conv</c> stage runs its
+    /// multi-channel kernels with it and stays bit-exact with that reference.
+    /// </summary>
+    internal static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
+        => new(weight, bias, options, settings, rented: false, tapOrder: true);
 
     internal void Release()
     {
@@ -134,7 +143,7 @@ public sealed class Conv2dPlan
     /// every slice factors; depthwise when each output reads one input channel at vertical stride
     /// and dilation 1; direct otherwise.
     /// </summary>
-    private Conv2dPath Choose(Tensor weight, Conv2dOptions o, out float[]? factors)
+    private Conv2dPath Choose(Tensor weight, Conv2dOptions o, bool tapOrder, out float[]? factors)
     {
         factors = null;
         var p = o.Padding;
@@ -142,7 +151,7 @@ public sealed class Conv2dPlan
         if (KH == 1 && KW == 1 && o.Stride.H == 1 && o.Stride.W == 1 && noExplicitPadding)
             return Conv2dPath.Pointwise;
         bool depthwise = CinPerGroup == 1 && o.Stride.H == 1 && o.Dilation.H == 1;
-        if (CinPerGroup == 1 && SeparableKernel.PaysOff(KH, KW, depthwise))
+        if (CinPerGroup == 1 && !tapOrder && SeparableKernel.PaysOff(KH, KW, depthwise))
         {
             var f = new float[Cout * (KH + KW)];
             var slice = new float[KH * KW];

@@ -3,6 +3,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Io;
 using Xunit.Abstractions;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
@@ -43,11 +44,11 @@ public sealed class MiscFixtureTests(ITestOutputHelper log)
         var c = Cases.Value[name];
         var inputs = c.Inputs.Select(f => MiscTestSupport.ToFrame(Npy.Read(Path.Combine(MiscTestSupport.FixtureDir, f)))).ToArray();
         var expected = Npy.Read(Path.Combine(MiscTestSupport.FixtureDir, c.Expected));
-        Assert.Equal(inputs.Length, FilterRegistry.Create(c.Stage, MiscTestSupport.RepoRoot).InputCount);
+        Assert.Equal(inputs.Length, StageRegistry.Create(c.Stage, MiscTestSupport.RepoRoot).InputCount);
         int offByOne = 0;
         MiscTestSupport.ForEachPath((level, threads, settings) =>
         {
-            var output = MiscTestSupport.Run(FilterRegistry.Create(c.Stage, MiscTestSupport.RepoRoot, settings), inputs);
+            var output = MiscTestSupport.Run(StageRegistry.Create(c.Stage, MiscTestSupport.RepoRoot, settings), inputs);
             string where = $"{name} ({c.Stage}) at {level}, {threads} thread(s)";
             int h = expected.Shape[0], w = expected.Shape[1], ch = expected.Shape.Length == 3 ? expected.Shape[2] : 1;
             Assert.True(output.Width == w && output.Height == h && output.Channels == ch, $"{where}: output {output.ShapeText}, OpenCV ({h},{w},{ch})");

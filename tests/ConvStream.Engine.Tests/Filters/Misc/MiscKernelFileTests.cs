@@ -3,6 +3,8 @@ using ConvStream.Engine.Filters.Kernels;
 using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Stages;
+using ConvStream.Stages.Filters;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
@@ -45,7 +47,7 @@ public sealed class MiscKernelFileTests
     public void Missing_file_is_named()
     {
         var path = Path.Combine(Path.GetTempPath(), "no-such-kernel-" + Guid.NewGuid() + ".json");
-        var e = Assert.Throws<ConvStreamException>(() => FilterRegistry.Create($"conv:kernel={path}"));
+        var e = Assert.Throws<ConvStreamException>(() => StageRegistry.Create($"conv:kernel={path}"));
         Assert.Equal($"stage 'conv': kernel file '{path}' not found", e.Message);
     }
 
@@ -53,32 +55,32 @@ public sealed class MiscKernelFileTests
     public void Stage_errors_name_the_stage_and_key()
     {
         string k = Path.Combine(MiscTestSupport.KernelDir, "sharpen.json");
-        Assert.Equal("stage 'conv': key 'kernel' is required", Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("conv")).Message);
+        Assert.Equal("stage 'conv': key 'kernel' is required", Assert.Throws<ConvStreamException>(() => StageRegistry.Create("conv")).Message);
         Assert.Equal("stage 'conv': key 'anchor': anchor '1,2' is not X;Y (two integers separated by ';')",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create(new StageSpec("conv", new Dictionary<string, string> { ["kernel"] = k, ["anchor"] = "1,2" }))).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create(new StageSpec("conv", new Dictionary<string, string> { ["kernel"] = k, ["anchor"] = "1,2" }))).Message);
         Assert.Equal("stage 'conv': sharpen.json: anchor (3;0) lies outside the 3x3 kernel",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create($"conv:kernel={k},anchor=3;0")).Message);
-        Assert.Contains("unknown key 'sigma'", Assert.Throws<ConvStreamException>(() => FilterRegistry.Create($"conv:kernel={k},sigma=2")).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create($"conv:kernel={k},anchor=3;0")).Message);
+        Assert.Contains("unknown key 'sigma'", Assert.Throws<ConvStreamException>(() => StageRegistry.Create($"conv:kernel={k},sigma=2")).Message);
         Assert.Equal("stage 'sobel-magnitude': key 'size' must be 3 (the fused stage is the 3x3 Sobel) but is 5",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("sobel-magnitude:size=5")).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create("sobel-magnitude:size=5")).Message);
         Assert.Equal("stage 'magnitude': key 'depth' must be u8 or f32 but is s16",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("magnitude:depth=s16")).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create("magnitude:depth=s16")).Message);
         Assert.Equal("stage 'maxpool': key 'stride' must be at least 1 but is 0",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("maxpool:stride=0")).Message);
-        Assert.Contains("key 'norm' must be one of l2, l1 but is 'l3'", Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("magnitude:norm=l3")).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create("maxpool:stride=0")).Message);
+        Assert.Contains("key 'norm' must be one of l2, l1 but is 'l3'", Assert.Throws<ConvStreamException>(() => StageRegistry.Create("magnitude:norm=l3")).Message);
     }
 
     [Fact]
     public void Planning_errors_name_what_was_expected()
     {
-        var colour = FilterRegistry.Create($"conv:kernel={Path.Combine(MiscTestSupport.KernelDir, "colour-edge.json")}");
+        var colour = StageRegistry.Create($"conv:kernel={Path.Combine(MiscTestSupport.KernelDir, "colour-edge.json")}");
         Assert.Equal("stage 'conv': kernel colour-edge.json expects 3 input channels (Cin) but the frame has 1",
             Assert.Throws<ConvStreamException>(() => colour.OutputFormat([new FrameFormat(8, 8, 1, PixelDepth.U8)])).Message);
         Assert.Equal("stage 'maxpool': frame 1x1 is smaller than the 2x2 window",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("maxpool").OutputFormat([new FrameFormat(1, 1, 3, PixelDepth.U8)])).Message);
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create("maxpool").OutputFormat([new FrameFormat(1, 1, 3, PixelDepth.U8)])).Message);
         Assert.Equal("stage 'gray': expects 3 channels (BGR) or 1 (gray, passed through) but the frame has 4",
-            Assert.Throws<ConvStreamException>(() => FilterRegistry.Create("gray").OutputFormat([new FrameFormat(8, 8, 4, PixelDepth.U8)])).Message);
-        var mag = FilterRegistry.Create("magnitude");
+            Assert.Throws<ConvStreamException>(() => StageRegistry.Create("gray").OutputFormat([new FrameFormat(8, 8, 4, PixelDepth.U8)])).Message);
+        var mag = StageRegistry.Create("magnitude");
         Assert.Equal(2, mag.InputCount);
         Assert.Contains("dx is 8x8x1 s16 but dy is 8x8x1 f32", Assert.Throws<ConvStreamException>(() =>
             mag.OutputFormat([new FrameFormat(8, 8, 1, PixelDepth.S16), new FrameFormat(8, 8, 1, PixelDepth.F32)])).Message);
@@ -110,10 +112,10 @@ public sealed class MiscKernelFileTests
             File.WriteAllText(Path.Combine(dir.FullName, "k.json"), """{"weights": [[1,1],[-1,-1]]}""");
             var img = FrameConvert.FromPacked<float>(Enumerable.Range(1, 16).Select(i => (float)i).ToArray(), 4, 4, 1);
             // Anchor (0,0) puts the window at and right/below the pixel, as a "valid" correlation.
-            var cor = MiscTestSupport.Run(FilterRegistry.Create("conv:kernel=k.json,anchor=0;0", dir.FullName), img);
+            var cor = MiscTestSupport.Run(StageRegistry.Create("conv:kernel=k.json,anchor=0;0", dir.FullName), img);
             // Convolve: anchor (1,1) of the unflipped kernel becomes (0,0) of the flipped one, so the
             // window again sits at and right/below the pixel: scipy's convolve2d 'valid' = +8.
-            var con = MiscTestSupport.Run(FilterRegistry.Create("conv:kernel=k.json,mode=convolve,anchor=1;1", dir.FullName), img);
+            var con = MiscTestSupport.Run(StageRegistry.Create("conv:kernel=k.json,mode=convolve,anchor=1;1", dir.FullName), img);
             for (int y = 0; y < 3; y++)
                 for (int x = 0; x < 3; x++)
                 {
@@ -130,11 +132,12 @@ public sealed class MiscKernelFileTests
     [MemberData(nameof(Shipped))]
     public void Shipped_kernels_load_and_run(string file)
     {
-        var filter = (ConvFilter)FilterRegistry.Create($"conv:kernel=filters/kernels/{file}", MiscTestSupport.RepoRoot);
+        var filter = StageRegistry.Create($"conv:kernel=filters/kernels/{file}", MiscTestSupport.RepoRoot);
+        var kernel = filter switch { ConvFilter c => c.Kernel, MultiChannelConvStage m => m.Kernel, _ => throw new InvalidOperationException(filter.GetType().Name) };
         var src = MiscTestSupport.RandomFrame(new Random(5), 41, 19, 3, PixelDepth.U8);
         var out1 = MiscTestSupport.Run(filter, src);
         Assert.Equal((41, 19), (out1.Width, out1.Height));
-        if (filter.Kernel.PerChannel)
+        if (kernel.PerChannel)
         {
             Assert.Equal(3, out1.Channels);
             Assert.Equal(PixelDepth.U8, out1.Depth);
@@ -149,7 +152,7 @@ public sealed class MiscKernelFileTests
         else
         {
             Assert.Equal(PixelDepth.F32, out1.Depth);
-            Assert.Equal(filter.Kernel.OutChannels, out1.Channels);
+            Assert.Equal(kernel.OutChannels, out1.Channels);
         }
     }
 

@@ -4,6 +4,8 @@ using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using ConvStream.Stages;
+using ConvStream.Stages.Filters;
 
 namespace ConvStream.Engine.Tests.Filters.Misc;
 
@@ -23,9 +25,9 @@ public sealed class MiscSimdTests
     /// <summary>The stage built at each level and thread count against the stage built for scalar on one thread.</summary>
     private static void AllPathsEqualScalar(string stage, Frame[] inputs, string what)
     {
-        var scalar = MiscTestSupport.Run(FilterRegistry.Create(stage, settings: MiscTestSupport.Settings(SimdLevel.Scalar, 1)), inputs);
+        var scalar = MiscTestSupport.Run(StageRegistry.Create(stage, settings: MiscTestSupport.Settings(SimdLevel.Scalar, 1)), inputs);
         MiscTestSupport.ForEachPath((level, threads, settings) =>
-            MiscTestSupport.AssertIdentical(scalar, MiscTestSupport.Run(FilterRegistry.Create(stage, settings: settings), inputs), $"{what} at {level} with {threads} thread(s)"));
+            MiscTestSupport.AssertIdentical(scalar, MiscTestSupport.Run(StageRegistry.Create(stage, settings: settings), inputs), $"{what} at {level} with {threads} thread(s)"));
     }
 
     [Fact]
@@ -37,7 +39,7 @@ public sealed class MiscSimdTests
             var src = MiscTestSupport.RandomFrame(rng, w, h, 3, PixelDepth.U8);
             MiscTestSupport.ForEachPath((level, threads, settings) =>
             {
-                var g = MiscTestSupport.Run(FilterRegistry.Create("gray", settings: settings), src);
+                var g = MiscTestSupport.Run(StageRegistry.Create("gray", settings: settings), src);
                 for (int y = 0; y < h; y++)
                 {
                     var s = src.Row<byte>(y); var d = g.Row<byte>(y);
@@ -81,7 +83,7 @@ public sealed class MiscSimdTests
         // dx = [-1 0 1]·[1 2 1]ᵀ, dy its transpose, |.|₂, round half even; reflect border.
         var rng = new Random(13);
         var src = MiscTestSupport.RandomFrame(rng, 29, 17, 1, PixelDepth.U8);
-        var got = MiscTestSupport.Run(FilterRegistry.Create("sobel-magnitude"), src);
+        var got = MiscTestSupport.Run(StageRegistry.Create("sobel-magnitude"), src);
         int P(int x, int y) => src.Row<byte>(BorderModes.Map(y, 17, BorderMode.Reflect))[BorderModes.Map(x, 29, BorderMode.Reflect)];
         for (int y = 0; y < 17; y++)
             for (int x = 0; x < 29; x++)
@@ -136,7 +138,7 @@ public sealed class MiscSimdTests
                 var expected = reference.Allocate();
                 Filter2DReference.Apply(kernel, src, expected);
                 MiscTestSupport.ForEachPath((level, threads, settings) =>
-                    MiscTestSupport.AssertIdentical(expected, MiscTestSupport.Run(new ConvFilter(kernel, outDepth, "random", settings), src), $"{what} at {level} with {threads} thread(s)"));
+                    MiscTestSupport.AssertIdentical(expected, MiscTestSupport.Run(ConvStage.Build(kernel, outDepth, "random", settings), src), $"{what} at {level} with {threads} thread(s)"));
             }
     }
 
@@ -166,8 +168,8 @@ public sealed class MiscSimdTests
             {
                 if (w < 2 || h < 2) continue;
                 var src = MiscTestSupport.RandomFrame(rng, w, h, c, PixelDepth.U8);
-                var max = MiscTestSupport.Run(FilterRegistry.Create("maxpool"), src);
-                var avg = MiscTestSupport.Run(FilterRegistry.Create("avgpool"), src);
+                var max = MiscTestSupport.Run(StageRegistry.Create("maxpool"), src);
+                var avg = MiscTestSupport.Run(StageRegistry.Create("avgpool"), src);
                 Assert.Equal((w / 2, h / 2), (max.Width, max.Height));
                 for (int y = 0; y < h / 2; y++)
                     for (int x = 0; x < w / 2; x++)

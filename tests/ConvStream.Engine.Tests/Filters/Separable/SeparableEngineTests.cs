@@ -3,6 +3,7 @@ using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using SimdLevels = ConvStream.Engine.Simd.Simd;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Separable;
 
@@ -47,7 +48,7 @@ public sealed class SeparableEngineTests
         int h = 1 + rng.Next(seed >= Stages.Length ? 90 : 25);
         int c = new[] { 1, 3, 1, 3, 2, 4 }[rng.Next(6)];
         var input = RandomFrame(rng, w, h, c);
-        var filter = (SeparableFrameFilter)FilterRegistry.Create(stage);
+        var filter = (SeparableFrameFilter)StageRegistry.Create(stage);
         var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
         var expected = format.Allocate();
         filter.ApplyReference(input, expected);
@@ -55,7 +56,7 @@ public sealed class SeparableEngineTests
         foreach (var level in SimdLevels.Supported)
             foreach (int threads in new[] { 1, 2 })
             {
-                var at = FilterRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads });
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads });
                 var actual = format.Allocate();
                 at.Apply(new[] { input }, actual);
                 SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
@@ -69,13 +70,13 @@ public sealed class SeparableEngineTests
         var input = RandomFrame(rng, 211, 240, 3);
         foreach (var stage in new[] { "gaussian:size=9,sigma=1.5", "sobel:dx=1,dy=1,size=7", "box:size=5", "laplacian:size=5" })
         {
-            var filter = (SeparableFrameFilter)FilterRegistry.Create(stage);
+            var filter = (SeparableFrameFilter)StageRegistry.Create(stage);
             var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
             var expected = format.Allocate();
             filter.ApplyReference(input, expected);
             foreach (int threads in new[] { 1, 2, 3, 7 })
             {
-                var at = FilterRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads });
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads });
                 var actual = format.Allocate();
                 at.Apply(new[] { input }, actual);
                 SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
@@ -86,7 +87,7 @@ public sealed class SeparableEngineTests
     [Fact]
     public void ConcurrentCallsOnOneFilterDoNotShareScratch()
     {
-        var filter = (SeparableFrameFilter)FilterRegistry.Create("gaussian:size=7,sigma=1.2");
+        var filter = (SeparableFrameFilter)StageRegistry.Create("gaussian:size=7,sigma=1.2");
         var inputs = Enumerable.Range(0, 8).Select(i => RandomFrame(new Random(i), 160 + 16 * i, 50, 3)).ToArray();
         var expected = inputs.Select(f => { var o = f.Clone(); filter.ApplyReference(f, o); return o; }).ToArray();
         var outputs = inputs.Select(f => new Frame(f.Width, f.Height, f.Channels)).ToArray();
@@ -104,7 +105,7 @@ public sealed class SeparableEngineTests
         var input = RandomFrame(new Random(3), 96, 16, 3);
         foreach (var stage in new[] { "gaussian:size=5,sigma=0", "sobel:dx=1,dy=0", "box:size=3", "laplacian:size=5,depth=f32", "sobel:size=7" })
         {
-            var filter = FilterRegistry.Create(stage, settings: one);
+            var filter = StageRegistry.Create(stage, settings: one);
             var output = filter.OutputFormat(new[] { FrameFormat.Of(input) }).Allocate();
             var inputs = new[] { input };
             // Warm up past tiered compilation (its early tiers may allocate).

@@ -1,6 +1,7 @@
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Filters.Separable;
 using ConvStream.Engine.Imaging;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Separable;
 
@@ -37,7 +38,7 @@ public sealed class SeparableOpenCvTests
         var c = SeparableFixtures.Cases[index];
         var input = SeparableFixtures.ReadFrame(c.Input);
         var expected = SeparableFixtures.ReadFrame(c.Output);
-        var filter = (SeparableFrameFilter)FilterRegistry.Create(c.Stage);
+        var filter = (SeparableFrameFilter)StageRegistry.Create(c.Stage);
         var format = filter.OutputFormat(new[] { FrameFormat.Of(input) });
         Assert.Equal(FrameFormat.Of(expected), format);
         double tolerance = c.Exact ? 0 : 1e-4;

@@ -2,6 +2,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Filters.Ops;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Stages;
 
 namespace ConvStream.Engine.Tests.Filters.Separable;
 
@@ -31,7 +32,7 @@ public sealed class SeparableStageSpecTests
     [InlineData("laplacian:size=3,dx=1", "unknown key 'dx'")]
     public void BadKeysAreRefusedWithOneClearLine(string stage, string mention)
     {
-        var e = Assert.Throws<ConvStreamException>(() => FilterRegistry.Create(stage));
+        var e = Assert.Throws<ConvStreamException>(() => StageRegistry.Create(stage));
         Assert.Contains(mention, e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith("stage '", e.Message);
@@ -40,24 +41,24 @@ public sealed class SeparableStageSpecTests
     [Fact]
     public void DefaultsAreDocumented()
     {
-        var sobel = Assert.IsType<SobelFilter>(FilterRegistry.Create("sobel"));
+        var sobel = Assert.IsType<SobelFilter>(StageRegistry.Create("sobel"));
         Assert.Equal((1, 0, 3), (sobel.Dx, sobel.Dy, sobel.Size));
         Assert.Equal(PixelDepth.S16, sobel.OutputDepth);
         Assert.Equal(BorderMode.Reflect, sobel.Border);
 
-        var dy = Assert.IsType<SobelFilter>(FilterRegistry.Create("sobel:dy=1"));
+        var dy = Assert.IsType<SobelFilter>(StageRegistry.Create("sobel:dy=1"));
         Assert.Equal((0, 1), (dy.Dx, dy.Dy));
 
-        var gauss = Assert.IsType<GaussianFilter>(FilterRegistry.Create("gaussian:sigma=1.2"));
+        var gauss = Assert.IsType<GaussianFilter>(StageRegistry.Create("gaussian:sigma=1.2"));
         Assert.Equal((9, 9), gauss.Size);
-        var gaussXY = Assert.IsType<GaussianFilter>(FilterRegistry.Create("gaussian:sigma=1,sigma_y=2"));
+        var gaussXY = Assert.IsType<GaussianFilter>(StageRegistry.Create("gaussian:sigma=1,sigma_y=2"));
         Assert.Equal((7, 13), gaussXY.Size);
 
-        var box = Assert.IsType<BoxFilter>(FilterRegistry.Create("box:size=4,border=wrap"));
+        var box = Assert.IsType<BoxFilter>(StageRegistry.Create("box:size=4,border=wrap"));
         Assert.Equal(PixelDepth.U8, box.OutputDepth);
         Assert.Equal(BorderMode.Circular, box.Border);
 
-        var lap = Assert.IsType<LaplacianFilter>(FilterRegistry.Create("laplacian"));
+        var lap = Assert.IsType<LaplacianFilter>(StageRegistry.Create("laplacian"));
         Assert.Equal(1, lap.Size);
         Assert.Equal(PixelDepth.S16, lap.OutputDepth);
         Assert.Equal((3, 3, 1), lap.Footprint);
@@ -66,16 +67,16 @@ public sealed class SeparableStageSpecTests
     [Fact]
     public void NonU8InputIsRefusedAtPlanningTime()
     {
-        var f = FilterRegistry.Create("gaussian:size=3");
+        var f = StageRegistry.Create("gaussian:size=3");
         var e = Assert.Throws<ConvStreamException>(() => f.OutputFormat(new[] { new FrameFormat(10, 10, 1, PixelDepth.S16) }));
         Assert.Contains("u8", e.Message);
-        Assert.Equal(new FrameFormat(10, 8, 3, PixelDepth.S16), FilterRegistry.Create("scharr:dy=1").OutputFormat(new[] { new FrameFormat(10, 8, 3, PixelDepth.U8) }));
+        Assert.Equal(new FrameFormat(10, 8, 3, PixelDepth.S16), StageRegistry.Create("scharr:dy=1").OutputFormat(new[] { new FrameFormat(10, 8, 3, PixelDepth.U8) }));
     }
 
     [Fact]
     public void ApplyRefusesAMismatchedOutputFrame()
     {
-        var f = FilterRegistry.Create("sobel");
+        var f = StageRegistry.Create("sobel");
         var input = new Frame(8, 8, 1);
         var e = Assert.Throws<ConvStreamException>(() => f.Apply(new[] { input }, new Frame(8, 8, 1, PixelDepth.U8)));
         Assert.Contains("s16", e.Message);

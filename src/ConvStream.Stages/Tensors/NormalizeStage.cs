@@ -3,7 +3,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>normalize</c>: maps any frame to f32 values in 0..255 for display. <c>mode=minmax</c>

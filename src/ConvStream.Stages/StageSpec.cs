@@ -1,7 +1,8 @@
 using System.Globalization;
+using ConvStream.Engine;
 using ConvStream.Engine.Simd;
 
-namespace ConvStream.Engine.Filters;
+namespace ConvStream.Stages;
 
 /// <summary>
 /// A stage written as <c>OP[:key=value,...]</c> (the <c>convstream filter --stage</c> syntax and

@@ -4,7 +4,7 @@ using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
@@ -41,6 +41,24 @@ public abstract class TensorStage : IFrameFilter
     protected abstract void Compute(Tensor input, Tensor output);
 
     public abstract long MultiplyAdds(FrameFormat output);
+
+    /// <summary>
+    /// The <c>weights</c> kernel file (one format for every op: <see cref="KernelFile"/>) as a rank-4
+    /// tensor, and the bias: the file's, replaced by a <c>bias</c> .npy of <paramref name="biasChannels"/>(weights) values when given.
+    /// </summary>
+    protected static (Tensor Weights, Tensor? Bias, KernelFile File) LoadWeights(StageSpec spec, string op, Func<Tensor, int> biasChannels)
+    {
+        var path = spec.ResolvePath(spec.RequiredString("weights"));
+        try
+        {
+            var file = KernelFile.Load(path);
+            var (weights, bias) = file.ToTensors(op);
+            string? biasPath = spec.String("bias");
+            if (biasPath is not null) bias = KernelFile.LoadBias(spec.ResolvePath(biasPath), biasChannels(weights));
+            return (weights, bias, file);
+        }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{spec.Context}: {e.Message}", e); }
+    }
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {

@@ -4,7 +4,7 @@ using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Ops;
 using ConvStream.Engine.Tensors;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>conv-transpose2d</c>: PyTorch's <c>conv_transpose2d</c> with weights (Cin, Cout/groups, KH, KW)
@@ -16,12 +16,15 @@ public sealed class ConvTranspose2dStage : TensorStage
     private readonly Tensor _weights;
     private readonly Tensor? _bias;
     private readonly ConvTranspose2dOptions _options;
-    private readonly string _weightsPath;
+    private readonly string _kernelName;
 
     public ConvTranspose2dStage(StageSpec spec) : base(spec)
     {
-        _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
-        (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context);
+        KernelFile file;
+        (_weights, _bias, file) = LoadWeights(spec, Op, w => w.Dim(1) * Math.Max(1, spec.Int("groups", 1)));
+        _kernelName = file.Name;
+        if (file.Mode == "convolve")
+            throw new ConvStreamException($"{spec.Context}: {file.Name}: \"mode\": \"convolve\" is for conv and conv2d; conv-transpose2d has no flip");
         _options = new ConvTranspose2dOptions
         {
             Stride = spec.Parse("stride", (Size2)1, s => Size2.Parse(s, "stride")),
@@ -30,9 +33,7 @@ public sealed class ConvTranspose2dStage : TensorStage
             Dilation = spec.Parse("dilation", (Size2)1, s => Size2.Parse(s, "dilation")),
             Groups = spec.Int("groups", 1),
         };
-        string? biasPath = spec.String("bias");
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
-        if (biasPath is not null) _bias = KernelFile.LoadBias(spec.ResolvePath(biasPath), spec.Context, _weights.Dim(1) * _options.Groups);
         GeometryLimits.Window(spec.Context, new Size2(_weights.Dim(2), _weights.Dim(3)), _options.Stride, _options.Dilation, _options.Padding);
         GeometryLimits.Extents(_options.OutputPadding, $"{spec.Context}: key 'output-padding'");
     }
@@ -46,7 +47,7 @@ public sealed class ConvTranspose2dStage : TensorStage
     protected override (int C, int H, int W) OutputShape(int channels, int height, int width)
     {
         if (_weights.Dim(0) != channels)
-            throw new ConvStreamException($"{Context}: kernel depth {_weights.Dim(0)} ({Path.GetFileName(_weightsPath)}: {_weights.ShapeText}, layout (Cin, Cout/groups, KH, KW)) ≠ the {channels} channel(s) the stage receives");
+            throw new ConvStreamException($"{Context}: kernel depth {_weights.Dim(0)} ({_kernelName}: {_weights.ShapeText}, layout (Cin, Cout/groups, KH, KW)) ≠ the {channels} channel(s) the stage receives");
         if (channels % _options.Groups != 0)
             throw new ConvStreamException($"{Context}: groups {_options.Groups} does not divide the {channels} input channels");
         var (s, p, op, d) = (_options.Stride, _options.Padding, _options.OutputPadding, _options.Dilation);

@@ -4,7 +4,7 @@ using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Ops;
 using ConvStream.Engine.Tensors;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>max-pool2d</c> and <c>avg-pool2d</c> on float feature maps, exactly PyTorch's: keys kernel

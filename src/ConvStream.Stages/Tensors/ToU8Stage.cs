@@ -4,7 +4,7 @@ using ConvStream.Engine.Simd;
 using ConvStream.Engine.Imaging.Codecs;
 using ConvStream.Engine;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>to-u8</c>: converts to 8-bit samples as OpenCV's <c>saturate_cast</c> does (f32 rounded to
@@ -53,7 +53,7 @@ public sealed class ToU8Stage : IFrameFilter
     }
 
     /// <summary>One row of any depth to saturated bytes; shared with the outputs' display conversion.</summary>
-    internal static void ConvertRow(Frame src, int y, Span<byte> d, bool abs)
+    public static void ConvertRow(Frame src, int y, Span<byte> d, bool abs)
     {
         switch (src.Depth)
         {

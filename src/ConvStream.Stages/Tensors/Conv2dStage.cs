@@ -5,7 +5,7 @@ using ConvStream.Engine.Ops;
 using ConvStream.Engine.Ops.Conv;
 using ConvStream.Engine.Tensors;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>conv2d</c>: a multi-channel convolution with weights (Cout, Cin/groups, KH, KW) from a kernel
@@ -19,15 +19,13 @@ public sealed class Conv2dStage : TensorStage
     private readonly Tensor _weights;
     private readonly Tensor? _bias;
     private readonly Conv2dOptions _options;
-    private readonly string _weightsPath;
+    private readonly string _kernelName;
     private readonly Conv2dPlan _plan;
 
     public Conv2dStage(StageSpec spec) : base(spec)
     {
-        _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
-        (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context);
-        string? biasPath = spec.String("bias");
-        if (biasPath is not null) _bias = KernelFile.LoadBias(spec.ResolvePath(biasPath), spec.Context, _weights.Dim(0));
+        (_weights, _bias, var file) = LoadWeights(spec, Op, w => w.Dim(0));
+        _kernelName = file.Name;
         _options = new Conv2dOptions
         {
             Stride = spec.Parse("stride", (Size2)1, s => Size2.Parse(s, "stride")),
@@ -35,7 +33,7 @@ public sealed class Conv2dStage : TensorStage
             Dilation = spec.Parse("dilation", (Size2)1, s => Size2.Parse(s, "dilation")),
             Groups = spec.Int("groups", 1),
             Border = spec.Parse("border", BorderMode.Zeros, s => BorderModes.Parse(s)),
-            Flip = spec.Bool("flip", false),
+            Flip = spec.Bool("flip", file.Mode == "convolve"),   // the stage's flip overrides the file's mode
             Relu = spec.Bool("relu", false),
         };
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
@@ -57,7 +55,7 @@ public sealed class Conv2dStage : TensorStage
     protected override (int C, int H, int W) OutputShape(int channels, int height, int width)
     {
         if (KernelDepth != channels)
-            throw new ConvStreamException($"{Context}: kernel depth {KernelDepth} ({Path.GetFileName(_weightsPath)}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {channels} channel(s) the stage receives");
+            throw new ConvStreamException($"{Context}: kernel depth {KernelDepth} ({_kernelName}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {channels} channel(s) the stage receives");
         try
         {
             var s = Conv2dShape.Resolve(1, channels, height, width, OutChannels, _weights.Dim(1), _weights.Dim(2), _weights.Dim(3), _bias, _options);

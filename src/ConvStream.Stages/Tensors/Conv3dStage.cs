@@ -6,8 +6,9 @@ using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Ops;
 using ConvStream.Engine.Ops.Volumetric;
 using ConvStream.Engine.Tensors;
+using ConvStream.Stages.Filters;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// <c>conv3d</c>: the engine's conv3d across time on feature maps of any depth (converted to
@@ -37,9 +38,15 @@ public sealed class Conv3dStage : ITemporalFilter
         _context = spec.Context;
         _settings = spec.Settings;
         _weightsPath = spec.ResolvePath(spec.RequiredString("weights"));
-        (_weights, _bias) = KernelFile.Load(_weightsPath, spec.Context, rank: 5);
-        string? biasPath = spec.String("bias");
-        if (biasPath is not null) _bias = KernelFile.LoadBias(spec.ResolvePath(biasPath), spec.Context, _weights.Dim(0));
+        KernelFile file;
+        try
+        {
+            file = KernelFile.Load(_weightsPath);
+            (_weights, _bias) = file.ToTensors(Op);
+            string? biasPath = spec.String("bias");
+            if (biasPath is not null) _bias = KernelFile.LoadBias(spec.ResolvePath(biasPath), _weights.Dim(0));
+        }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{_context}: {e.Message}", e); }
         if (_weights.Dim(2) > TemporalLimits.MaxSpan)
             throw new ConvStreamException($"{_context}: kernel {Path.GetFileName(_weightsPath)} {_weights.ShapeText} is {_weights.Dim(2)} frames deep; a window holds at most {TemporalLimits.MaxSpan} frames");
         _spatialPadding = spec.Parse("padding", Padding.Valid, s => Padding.Parse(s, "padding"));
@@ -53,14 +60,14 @@ public sealed class Conv3dStage : ITemporalFilter
             Dilation = new Size3(1, dilation.H, dilation.W),
             Border = spec.Parse("border", BorderMode.Zeros, s => BorderModes.Parse(s)),
             Groups = spec.Int("groups", 1),
-            Flip = spec.Bool("flip", false),
+            Flip = spec.Bool("flip", file.Mode == "convolve"),   // the stage's flip overrides the file's mode
             Relu = spec.Bool("relu", false),
         };
         if (_options.Groups < 1) throw new ConvStreamException($"{_context}: key 'groups' must be at least 1 but is {_options.Groups}");
         if (OutChannels % _options.Groups != 0)
             throw new ConvStreamException($"{_context}: groups {_options.Groups} does not divide the kernel's {OutChannels} output channels");
-        Mode = TemporalModes.Parse(spec);
-        TimeBorder = TemporalLimits.ParseTimeBorder(spec, BorderMode.Replicate);
+        Mode = TemporalStages.Mode(spec);
+        TimeBorder = TemporalStages.TimeBorder(spec, BorderMode.Replicate);
     }
 
     public string Op => "conv3d";

@@ -1,6 +1,6 @@
 using ConvStream.Engine.Imaging;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// Moves pixels between an interleaved frame (H×W×C, OpenCV's layout) and a planar float buffer

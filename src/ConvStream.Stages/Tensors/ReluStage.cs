@@ -3,7 +3,7 @@ using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 
-namespace ConvStream.Pipeline.Stages;
+namespace ConvStream.Stages.Tensors;
 
 /// <summary><c>relu</c>: max(0, x) on every sample of an s16 or f32 frame (u8 samples are never negative: copied).</summary>
 public sealed class ReluStage : IFrameFilter
