@@ -203,7 +203,8 @@ public static class FitCommand
     private static FitQuality Measure(string json, Request r, IReadOnlyList<(Frame Before, Frame After)> frames, PixelDepth depth)
     {
         var kernel = KernelFile.Parse(json, Path.GetFileName(r.Output)).ToKernel(null, 1, 0, null, r.Border);
-        var stage = new ConvFilter(kernel, depth, Path.GetFileName(r.Output), ExecutionSettings.Default with { Threads = r.Threads });
+        // The conv stage's own choice of engine (per-channel filter2D or conv2d for a multi-channel kernel).
+        var stage = ConvStream.Stages.Filters.ConvStage.Build(kernel, depth, Path.GetFileName(r.Output), ExecutionSettings.Default with { Threads = r.Threads });
         double sse = 0, max = 0, peak = 0;
         foreach (var (before, after) in frames)
         {

@@ -64,7 +64,7 @@ internal static class FitTestData
     public static Frame RunConvStage(string json, Frame input, PixelDepth depth, BorderMode border = BorderMode.Reflect)
     {
         var file = KernelFile.Parse(json, "test.json");
-        var filter = new ConvFilter(file.ToKernel(null, 1, 0, null, border), depth, "test.json");
+        var filter = ConvStream.Stages.Filters.ConvStage.Build(file.ToKernel(null, 1, 0, null, border), depth, "test.json", ConvStream.Engine.Simd.ExecutionSettings.Default);
         var output = filter.OutputFormat([ConvStream.Engine.Filters.FrameFormat.Of(input)]).Allocate();
         filter.Apply([input], output);
         return output;
