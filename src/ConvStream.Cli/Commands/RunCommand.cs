@@ -78,6 +78,10 @@ public static class RunCommand
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
         if (o.Token is not null && o.Web is null) throw new UsageException("--token needs --web");
+        // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
+        if (o.Web is not null)
+            try { WebBind.ParseAddress(o.Web); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message); }
         return Execute(o, Console.Out);
     }
 
