@@ -40,6 +40,21 @@ function Need-OpenCvNative {
     }
 }
 
+# The web view's browser test drives a Chromium through Playwright (which cannot download its own):
+# CONVSTREAM_CHROMIUM, else Edge or Chrome on Windows, else Debian's chromium (installed when missing).
+function Need-Chromium {
+    if ($env:CONVSTREAM_CHROMIUM) { return }
+    if ($IsLinux) {
+        if (Get-Command chromium -ErrorAction SilentlyContinue) { return }
+        Write-Host 'run.ps1: chromium is missing (the browser test needs it); installing it'
+        sudo apt-get update -qq; sudo apt-get install -y -qq chromium; if ($LASTEXITCODE) { exit $LASTEXITCODE }
+        return
+    }
+    $found = @("${env:ProgramFiles(x86)}\Microsoft\Edge\Application\msedge.exe", "$env:ProgramFiles\Google\Chrome\Application\chrome.exe",
+               '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome') | Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
+    if ($found) { $env:CONVSTREAM_CHROMIUM = $found } else { Write-Host 'run.ps1: set CONVSTREAM_CHROMIUM to a Chromium, Chrome or Edge executable for the browser test' }
+}
+
 function Build-Cli { dotnet build src/ConvStream.Cli -c Release -o artifacts/convstream -v quiet -nologo; if ($LASTEXITCODE) { exit $LASTEXITCODE } }
 
 switch ($verb) {
@@ -50,7 +65,7 @@ switch ($verb) {
         Write-Host 'built: artifacts/convstream/convstream.exe'
     }
     'test' {
-        Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative
+        Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative; Need-Chromium
         dotnet test ConvStream.sln -c Release -nologo @rest; exit $LASTEXITCODE
     }
     'bench' {

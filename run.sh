@@ -32,6 +32,19 @@ need_ffmpeg() {
   fi
 }
 
+# The web view's browser test drives a Chromium through Playwright (which cannot download its own
+# here): Debian's chromium, or the browser CONVSTREAM_CHROMIUM names.
+need_chromium() {
+  [ -n "${CONVSTREAM_CHROMIUM:-}" ] && return 0
+  command -v chromium >/dev/null 2>&1 && return 0
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: chromium is missing (the browser test needs it); installing it" >&2
+    apt_install chromium
+  else
+    echo "run.sh: set CONVSTREAM_CHROMIUM to a Chromium or Chrome executable for the browser test" >&2
+  fi
+}
+
 # OpenCvSharp's native library (libOpenCvSharpExtern.so, from the OpenCvSharp4.official.runtime.linux-x64
 # package) links against GTK3 (highgui windows), libdrm and libatomic, which a fresh Debian/Ubuntu lacks:
 # restore the package, ask ldd what is missing, apt-get it (Ubuntu 24.04 renamed GTK's package libgtk-3-0t64).
@@ -71,6 +84,7 @@ case "$verb" in
     need_dotnet
     need_ffmpeg
     need_opencv_native
+    need_chromium
     dotnet test ConvStream.sln -c Release -nologo "$@"
     ;;
   bench)

@@ -132,6 +132,8 @@ public sealed class LiveView : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            _metrics.Dispose();
+            _metrics = null;
             throw new ConvStreamException($"--web {_bind.Address}:{_bind.Port}: cannot listen there ({e.Message})");
         }
         _app = app;

@@ -15,8 +15,22 @@ public sealed record WebBind(IPAddress Address, int Port, string? Token)
 
     public bool IsLoopback => IPAddress.IsLoopback(Address);
 
-    /// <summary>Parses <c>PORT</c>, <c>HOST:PORT</c> or <c>[IPv6]:PORT</c>; HOST is an IP address or localhost. Port 0 picks a free port.</summary>
+    /// <summary>
+    /// Parses <c>PORT</c>, <c>HOST:PORT</c> or <c>[IPv6]:PORT</c> (HOST an IP address or localhost; port 0
+    /// picks a free port) and checks the token rules: one for any bind other machines can reach.
+    /// </summary>
     public static WebBind Parse(string text, string? token)
+    {
+        var bind = ParseAddress(text) with { Token = token };
+        if (token is not null && token.Length < MinTokenLength)
+            throw new ConvStreamException($"--token: a token of at least {MinTokenLength} characters is needed (it is the only thing between the network and your pipeline)");
+        if (!bind.IsLoopback && token is null)
+            throw new ConvStreamException($"--web {text}: listening on {bind.Address}, which other machines can reach, needs --token TOKEN (every request must then carry it); or bind 127.0.0.1 and use an SSH tunnel");
+        return bind;
+    }
+
+    /// <summary>The address and port of <c>[HOST:]PORT</c> alone (its syntax; no token rule).</summary>
+    public static WebBind ParseAddress(string text)
     {
         string t = text.Trim();
         string host = "127.0.0.1", port = t;
@@ -34,11 +48,6 @@ public sealed record WebBind(IPAddress Address, int Port, string? Token)
         else if (host is "*" or "") address = IPAddress.Any;
         else if (!IPAddress.TryParse(host, out address!))
             throw new ConvStreamException($"--web '{text}': host '{host}' is not an IP address; expected 127.0.0.1 (this machine only), 0.0.0.0 (every interface, needs --token) or another address of this machine");
-        if (token is not null && token.Length < MinTokenLength)
-            throw new ConvStreamException($"--token: a token of at least {MinTokenLength} characters is needed (it is the only thing between the network and your pipeline)");
-        var bind = new WebBind(address, p, token);
-        if (!bind.IsLoopback && token is null)
-            throw new ConvStreamException($"--web {text}: listening on {address}, which other machines can reach, needs --token TOKEN (every request must then carry it); or bind 127.0.0.1 and use an SSH tunnel");
-        return bind;
+        return new WebBind(address, p, null);
     }
 }

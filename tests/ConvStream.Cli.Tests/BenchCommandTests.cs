@@ -78,4 +78,19 @@ public class BenchCommandTests
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
         foreach (var stage in new[] { "blur", "edges", "emboss", "pooled" }) Assert.Contains(stage, r.Stdout);
     }
+
+    [Fact]
+    public void VersusOpenCvPrintsOpenCvsTimeAndTheRatioPerStage()
+    {
+        using var work = new TempFolder();
+        var r = ConvstreamProcess.Run(work.Path, "bench", "--stage", "gaussian:size=5,sigma=0", "--stage", "maxpool:size=2",
+            "--size", "320x240", "--frames", "5", "--warmup", "2", "--versus", "opencv", "--repeat", "5");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("versus OpenCvSharp 4.13.", r.Stdout);
+        Assert.Matches(@"\| gaussian \| gaussian \| \d+\.\d{3} \| \d+\.\d{3} \| \d+\.\d{2} \| \d+\.\d{3} \|", r.Stdout);
+        Assert.Matches(@"\| maxpool \| maxpool \| — \| no single OpenCV call \| — \| \d+\.\d{3} \|", r.Stdout);
+        var bad = ConvstreamProcess.Run(work.Path, "bench", "--stage", "gray", "--versus", "halide");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("option --versus 'halide' must be opencv", Assert.Single(bad.StderrLines));
+    }
 }

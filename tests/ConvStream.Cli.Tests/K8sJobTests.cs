@@ -64,9 +64,9 @@ public class K8sJobTests
         CommandResult Pod(int index)
         {
             // The kubelet's expansion: $(NAME) of a variable the container defines; JOB_COMPLETION_INDEX is the pod's index.
-            var env = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var env = new Dictionary<string, string?> { ["JOB_COMPLETION_INDEX"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             Assert.Contains(segment.Env, e => e.Name == "JOB_COMPLETION_INDEX");
-            var args = segment.Args.Select(a => Regex.Replace(a, @"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", m => env.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value)).ToArray();
+            var args = segment.Args.Select(a => Regex.Replace(a, @"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", m => env.TryGetValue(m.Groups[1].Value, out var v) ? v! : m.Value)).ToArray();
             return ConvstreamProcess.Run(work.Path, env, args);
         }
 

@@ -52,7 +52,7 @@ internal sealed class XvfbDisplay : IDisposable
     public byte[] Screenshot(int width, int height)
     {
         var info = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-f", "x11grab", "-video_size", $"{width}x{height}", "-i", Display + ".0+0,0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24", "-" })
+        foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-f", "x11grab", "-draw_mouse", "0", "-video_size", $"{width}x{height}", "-i", Display + ".0+0,0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24", "-" })
             info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         var err = p.StandardError.ReadToEndAsync();

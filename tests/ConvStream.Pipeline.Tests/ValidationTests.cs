@@ -67,8 +67,23 @@ public class ValidationTests
 
     [Fact]
     public void UnknownOutputKind()
-        => Assert.Equal("test.json: output #1: unknown output kind 'screen'; expected one of file, images, preview, mosaic, null",
+        => Assert.Equal("test.json: output #1: unknown output kind 'screen'; expected one of file, images, preview, mosaic, null, window",
             Error("""{ "stages": [ { "name": "a", "op": "add" } ], "outputs": [ { "kind": "screen", "stage": "a" } ] }"""));
+
+    [Theory]
+    [InlineData("""{ "kind": "window", "stage": "a", "path": "a.png" }""", "test.json: output #1: a window output has no path (press s in the window to save PNGs)")]
+    [InlineData("""{ "kind": "file", "stage": "a", "path": "a.mp4", "overlay": true }""", "test.json: output #1: key 'overlay' applies to window outputs only")]
+    [InlineData("""{ "kind": "window", "stage": "a", "overlay": "yes" }""", "test.json: output #1: overlay must be true or false")]
+    public void BadWindowOutput(string output, string message)
+        => Assert.Equal(message, Error("""{ "stages": [ { "name": "a", "op": "add" } ], "outputs": [ """ + output + " ] }"));
+
+    [Fact]
+    public void WindowOutputIsParsed()
+    {
+        var d = PipelineFile.Parse("""{ "stages": [ { "name": "a", "op": "add" } ], "outputs": [ { "kind": "window", "stage": "a", "overlay": true } ] }""", "test.json", ".");
+        var o = Assert.Single(d.Outputs);
+        Assert.Equal((OutputKind.Window, "true"), (o.Kind, o.Options["overlay"]));
+    }
 
     [Fact]
     public void OutputOfAMissingStage()

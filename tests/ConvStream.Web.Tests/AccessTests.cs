@@ -96,6 +96,17 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task A_port_in_use_is_one_clear_line()
+    {
+        await using var first = await TestPipeline.StartAsync();
+        var e = await Assert.ThrowsAsync<ConvStreamException>(async () =>
+        {
+            await using var second = await TestPipeline.StartAsync(bind: new WebBind(IPAddress.Loopback, first.View.Port, null));
+        });
+        Assert.StartsWith($"--web 127.0.0.1:{first.View.Port}: cannot listen there (", e.Message);
+    }
+
+    [Fact]
     public async Task A_loopback_bind_answers_only_to_loopback_host_names()
     {
         // DNS rebinding: a hostile name resolving to 127.0.0.1 would make a hostile page "same origin".

@@ -80,11 +80,13 @@ public sealed class ParameterChangeTests
     [InlineData("../../../secret.json", "lies outside the pipeline's folder and filters/")]
     [InlineData("/etc/passwd", "is an absolute path")]
     [InlineData("~/kernel.json", "is an absolute path")]
+    [InlineData("../kernels/link.json", "lies outside the pipeline's folder and filters/")]
     public async Task A_kernel_file_outside_the_pipeline_folder_and_filters_is_refused(string kernel, string expected)
     {
         await using var p = await TestPipeline.StartAsync();
         // Made to exist, so the refusal is the path rule and not a missing file.
         File.WriteAllText(Path.Combine(p.Folder, "secret.json"), File.ReadAllText(Path.Combine(p.Folder, "filters", "kernels", "emboss.json")));
+        File.CreateSymbolicLink(Path.Combine(p.Folder, "filters", "kernels", "link.json"), Path.Combine(p.Folder, "secret.json"));
         var (status, body) = await p.PutAsync("emboss", new JsonObject { ["kernel"] = kernel }.ToJsonString());
         Assert.Equal(400, status);
         Assert.Equal($"demo.json: stage 'emboss': key 'kernel': '{kernel}' {expected}" + (expected.StartsWith("lies")

@@ -41,7 +41,10 @@ public sealed class RunWebCommandTests
             using (var put = await client.PutAsync("api/stages/blur", new StringContent("{\"sigma\": 3.5}", Encoding.UTF8, "application/json")))
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             Assert.Equal(3.5, (double)JsonNode.Parse(await client.GetStringAsync("api/pipeline"))!["stages"]![0]!["params"]!["sigma"]!);
-            Assert.Contains("stage=\"emboss\"", await client.GetStringAsync("metrics"));
+            string metrics = await client.GetStringAsync("metrics");
+            // One pipeline in this process: its counters are the only ones.
+            foreach (var stage in new[] { "source", "blur", "edges", "emboss", "pooled" })
+                Assert.Matches($"convstream_stage_frames_out_frames_total\\{{otel_scope_name=\"ConvStream\",stage=\"{stage}\"\\}} [1-9]", metrics);
             var stats = JsonNode.Parse(await client.GetStringAsync("api/stats"))!;
             Assert.True((long)stats["source"]!["frames_out"]! > 0);
 
@@ -81,6 +84,21 @@ public sealed class RunWebCommandTests
     }
 
     /// <summary>The issue's command on the repo's demo.json, writing into a fresh temp folder.</summary>
+    [Theory]
+    [InlineData("127.0.0.1:http", 2, "convstream run: --web '127.0.0.1:http': port 'http' must be a number from 0 to 65535; expected [HOST:]PORT such as 8080 or 127.0.0.1:8080")]
+    [InlineData("example.org:8080", 2, "convstream run: --web 'example.org:8080': host 'example.org' is not an IP address; expected 127.0.0.1 (this machine only), 0.0.0.0 (every interface, needs --token) or another address of this machine")]
+    public async Task A_web_value_that_does_not_parse_is_a_usage_error(string web, int exit, string message)
+    {
+        using var process = StartDemo(web, out string output);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(exit, process.ExitCode);
+        Assert.Equal(message, stderr.Trim());
+        Assert.False(Directory.Exists(output));
+        await stdout;
+    }
+
     private static Process StartDemo(string web, out string output)
     {
         output = Path.Combine(Path.GetTempPath(), "convstream-web-tests", Guid.NewGuid().ToString("N"));

@@ -68,7 +68,13 @@ internal sealed class TestPipeline : IAsyncDisposable
         bind ??= new WebBind(System.Net.IPAddress.Loopback, 0, null);
         var view = new LiveView(bind, plan, source.Info, "test:640x360@30");
         var runner = new PipelineRunner(plan, source, sinks, new RunOptions { FrameTap = view.Tap });
-        await view.StartAsync(runner);
+        try { await view.StartAsync(runner); }
+        catch
+        {
+            await view.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
         return new TestPipeline(folder, plan, source, runner, view, bind) { PipelineName = pipeline };
     }
 

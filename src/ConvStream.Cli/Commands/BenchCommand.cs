@@ -25,7 +25,7 @@ public static class BenchCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream bench [PIPELINE | --stage \"OP[:key=value,...]\" ...] [--size WxH] [--frames N] [--warmup N]",
-        "                        [--threads N] [--json FILE] [--markdown FILE]",
+        "                        [--threads N] [--json FILE] [--markdown FILE] [--versus opencv [--repeat N]]",
         "",
         "Runs the stages on ConvStream's synthetic moving pattern (no file, no decoder) with null outputs,",
         "offline (every frame), and reports per stage compute and queue-wait p50/p95/p99/max, throughput,",
@@ -37,7 +37,10 @@ public static class BenchCommand
         "              settle); --threads cores per stage",
         "              (default: the schedule's, else all).",
         "  --json      write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame,",
-        "              gc_collections, size, threads}; --markdown the same as a table.");
+        "              gc_collections, size, threads}; --markdown the same as a table.",
+        "  --versus opencv  then time, per stage, OpenCvSharp's equivalent call (GaussianBlur, Sobel, filter2D, …)",
+        "              on the same input frame in this process, --repeat N times (default 50), with as many",
+        "              threads, and print its median and the ratio ConvStream p50 ÷ OpenCV median (< 1: faster).");
 
     public static int Run(string[] args)
     {
@@ -49,7 +52,11 @@ public static class BenchCommand
         int frames = a.Int("--frames", 300), warmup = a.Int("--warmup", 100);
         int? threads = a.Optional("--threads") is string t ? (int)RunCommand.PositiveLong("--threads", t) : null;
         string? json = a.Optional("--json"), markdown = a.Optional("--markdown");
+        string? versus = a.Optional("--versus");
+        int repeat = a.Int("--repeat", 50);
         a.EnsureAllUsed();
+        if (versus is not null && versus != "opencv") throw new UsageException($"option --versus '{versus}' must be opencv");
+        if (repeat < 1) throw new UsageException($"option --repeat '{repeat}' must be positive");
         if (file is null == (stages.Count == 0)) throw new UsageException("bench needs a pipeline file or --stage specs (not both)");
         if (frames < 1) throw new UsageException($"option --frames '{frames}' must be positive");
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
@@ -76,7 +83,76 @@ public static class BenchCommand
         Console.Out.WriteLine(SummaryTable.Format(summary));
         if (json is not null) BenchReport.Write(json, BenchReport.Json(summary, sizeText, plan.Schedule.Threads));
         if (markdown is not null) BenchReport.Write(markdown, BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
+        if (versus is not null) Console.Out.Write(VersusOpenCv(plan, summary, size, repeat));
         return 0;
+    }
+
+    /// <summary>
+    /// Per stage: ConvStream's stage and OpenCvSharp's equivalent on the same input frame, timed alternately
+    /// in one loop (so both see the same machine load), medians and their ratio; the pipeline's p50 beside.
+    /// </summary>
+    private static string VersusOpenCv(PipelinePlan plan, RunSummary summary, (int W, int H) size, int repeat)
+    {
+        Media.OpenCv.OpenCvRuntime.EnsureLoaded("bench --versus opencv");
+        // Both libraries get the schedule's thread count (the plan's stages carry it in their execution settings).
+        OpenCvSharp.Cv2.SetNumThreads(plan.Schedule.Threads);
+        return VersusOpenCvRows(plan, summary, size, repeat);
+    }
+
+    private static string VersusOpenCvRows(PipelinePlan plan, RunSummary summary, (int W, int H) size, int repeat)
+    {
+        // One synthetic frame, then each stage's input computed by ConvStream: both libraries get the same pixels.
+        var source = new SyntheticSource(size.W, size.H, 3, 30, 1);
+        var first = new Frame(size.W, size.H, 3);
+        source.ReadAsync(first, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var frames = new Dictionary<string, Frame> { [PipelineFile.SourceName] = first };
+        foreach (var stage in plan.Stages)
+        {
+            var inputs = stage.Definition.Inputs.Select(n => frames[n]).ToArray();
+            var output = stage.Output.Allocate();
+            stage.Filter.Apply(inputs, output);
+            frames[stage.Name] = output;
+        }
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"versus OpenCvSharp {Media.OpenCv.OpenCvRuntime.Version} ({plan.Schedule.Threads} thread(s), same input frame, medians of {repeat} alternating runs):");
+        sb.AppendLine("| stage | op | ConvStream ms | OpenCvSharp ms | ratio | pipeline p50 ms |");
+        sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var stage in plan.Stages)
+        {
+            double pipeline = summary.Nodes.First(n => n.Name == stage.Name).Compute.PercentileMs(0.5);
+            var call = Media.OpenCv.OpenCvEquivalent.For(stage.Op, stage.Definition.Keys, stage.Filter);
+            if (call is null || stage.Definition.Inputs.Count != 1)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {stage.Name} | {stage.Op} | — | no single OpenCV call | — | {pipeline:0.000} |");
+                continue;
+            }
+            var inputs = stage.Definition.Inputs.Select(n => frames[n]).ToArray();
+            var ours = frames[stage.Name];
+            using var input = Media.OpenCv.MatView.Of(inputs[0]);
+            using var output = new OpenCvSharp.Mat();
+            for (int i = 0; i < 3; i++) { call(input, output); stage.Filter.Apply(inputs, ours); } // outputs allocated, caches warm
+            var oursMs = new double[repeat];
+            var theirsMs = new double[repeat];
+            for (int i = 0; i < repeat; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                stage.Filter.Apply(inputs, ours);
+                oursMs[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                start = System.Diagnostics.Stopwatch.GetTimestamp();
+                call(input, output);
+                theirsMs[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            double a = Median(oursMs), b = Median(theirsMs);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {stage.Name} | {stage.Op} | {a:0.000} | {b:0.000} | {a / b:0.00} | {pipeline:0.000} |");
+        }
+        return sb.ToString();
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     /// <summary>The file's stages and schedule; a null output on every stage no other stage reads.</summary>

@@ -19,11 +19,12 @@ public static class DescribeCommand
     public const string Summary = "check a pipeline file and show each stage's shape, receptive field, work and the schedule";
 
     public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream describe PIPELINE [--input PATH|test[:WxH@FPS]] [--size WxH] [--channels 1|3]",
+        "usage: convstream describe PIPELINE [--input PATH|test[:WxH@FPS]] [--size WxH] [--channels 1|3] [--backend auto|opencv|ffmpeg]",
         "",
         "Plans the pipeline from its source's frame format (files are probed; test sources know theirs;",
         "--size sets it, and is needed for cameras) and prints, per stage, the output shape, the receptive",
-        "field on the source frame, multiply-adds per frame, and what the schedule will do.");
+        "field on the source frame, multiply-adds per frame, what the schedule will do, and which backend",
+        "(opencv or ffmpeg; as convstream run --backend chooses) reads the source and writes each output.");
 
     public static int Run(string[] args)
     {
@@ -33,6 +34,7 @@ public static class DescribeCommand
         string? input = a.Optional("--input");
         string? size = a.Optional("--size");
         int channels = a.Int("--channels", 3);
+        var backend = a.Optional("--backend") is string b ? RunCommand.ParseBackend(b) : (Media.MediaBackend?)null;
         a.EnsureAllUsed();
         if (channels is not (1 or 3)) throw new UsageException($"option --channels '{channels}' must be 1 or 3");
 
@@ -49,6 +51,12 @@ public static class DescribeCommand
         }
         var plan = PipelinePlan.Build(d, format);
         Console.Out.Write(Describe(plan, frameRate));
+        string? sourceText = input ?? d.Source?.Text;
+        if (sourceText is not null)
+        {
+            var request = RunMedia.Request(d, fromFile: input is null, input is not null ? Directory.GetCurrentDirectory() : d.BaseDirectory, false, null, backend);
+            Console.Out.WriteLine($"backend: source {sourceText} via {Media.MediaSpec.BackendOf(sourceText, request)}; video outputs via {(RunMedia.VideoBackend(backend) == Media.MediaBackend.Ffmpeg ? "ffmpeg" : "opencv (VideoWriter: mp4v/MJPG/FFV1, no audio)")}");
+        }
         return 0;
     }
 
@@ -80,6 +88,7 @@ public static class DescribeCommand
                 OutputKind.Mosaic => $"mosaic of {string.Join(", ", o.Definition.Stages)} → {o.Display}" + (o.Definition.Path is null ? " (window, with --preview)" : $" → {o.Definition.Path}"),
                 OutputKind.Preview => $"window showing {o.Definition.Stages[0]} (with --preview)",
                 OutputKind.Null => $"{o.Definition.Stages[0]} discarded",
+                OutputKind.Window => $"OpenCV window showing {o.Definition.Stages[0]}{(o.Definition.Options.GetValueOrDefault("overlay") == "true" ? " with fps/latency overlay" : "")}",
                 _ => $"{o.Definition.Stages[0]} → {o.Definition.Path} ({o.Display})",
             };
             sb.AppendLine(CultureInfo.InvariantCulture, $"  {o.Name}: {what}");

@@ -26,7 +26,7 @@ public static class RunCommand
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
         "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
-        "                      [--web [HOST:]PORT [--token TOKEN]]",
+        "                      [--backend auto|opencv|ffmpeg] [--web [HOST:]PORT [--token TOKEN]]",
         "                      [--segments N | --segment I/N]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
@@ -41,6 +41,9 @@ public static class RunCommand
         "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
         "              stop ends the run at the first decode error (the frames before it are still written).",
         "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
+        "  --backend   who reads the source and writes video outputs: opencv (OpenCvSharp in-process: files,",
+        "              cameras; mp4v/MJPG/FFV1 outputs, no audio), ffmpeg (child processes: H.264, audio) or",
+        "              auto (default: files and outputs through ffmpeg when it is on PATH, cameras through OpenCV).",
         "  --web       also serve a live view in the browser: every stage's picture, statistics and",
         "              parameters (editable), /metrics for Prometheus. HOST is 127.0.0.1 unless given;",
         "              any other address needs --token (then every request must carry it).",
@@ -71,6 +74,7 @@ public static class RunCommand
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
             AllowOutsideOutput = a.Flag("--allow-outside-output"),
             OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
+            Backend = a.Optional("--backend") is string b ? ParseBackend(b) : null,
             Web = a.Optional("--web"),
             Token = a.Optional("--token"),
         };
@@ -80,6 +84,10 @@ public static class RunCommand
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
         if (o.Token is not null && o.Web is null) throw new UsageException("--token needs --web");
+        // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
+        if (o.Web is not null)
+            try { WebBind.ParseAddress(o.Web); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message); }
         if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
         if (segments is not null) return SegmentWorkers.Execute(o, SegmentRun.ParseCount("--segments", segments), args);
         if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
@@ -110,6 +118,8 @@ public static class RunCommand
         public (long Skip, long? Keep)? OutputWindow { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
+        /// <summary>--backend; null: the source's "backend" key, else auto.</summary>
+        public Media.MediaBackend? Backend { get; init; }
     }
 
     internal static int Execute(RunRequest r, TextWriter stdout)
@@ -154,11 +164,15 @@ public static class RunCommand
         var cancellationToken = signals.Stopping;
         // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
         var paths = r.NullOutputs ? null : OutputPaths.Check(definition, r.OutputDirectory, RunMedia.SourceFile(sourceText, sourceBase), r.AllowOutsideOutput);
-        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames, r.OnDecodeError == "stop", r.SourceStart);
+        var request = RunMedia.Request(definition, fromFile: r.Input is null, sourceBase, live, r.Frames, r.Backend, r.OnDecodeError == "stop") with { Start = r.SourceStart };
+        await using var source = RunMedia.OpenSource(sourceText, request);
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
         PipelineRunner? runner = null;
+        // A window's q/Esc or close button stops the run like Ctrl+C (outputs finished), but it is a normal end: exit 0.
+        bool stoppedByWindow = false;
+        using var windowStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         LiveView? view = web is null ? null : new LiveView(web, plan, info, sourceText);
         try
         {
@@ -168,11 +182,18 @@ public static class RunCommand
                 foreach (string folder in paths.Folders)
                     foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
             }
+            var notes = new List<string>();
             foreach (var output in plan.Outputs)
             {
-                var sink = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live, r.CopyAudio);
+                string? note = null;
+                var sink = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live, r.Backend, info.HasAudio, out note, r.CopyAudio);
                 sinks[output.Name] = r.OutputWindow is var (skip, keep) ? new Media.Segments.SegmentWindowSink(sink, skip, keep) : sink;
+                if (note is not null) notes.Add(note);
+                if (sinks[output.Name] is Media.Windows.WindowSink window)
+                    window.StopRequested += (_, _) => { stoppedByWindow = true; windowStop.Cancel(); };
             }
+            Print(stdout, $"source: {sourceText} via {Media.MediaSpec.BackendOf(source)}{(source is Media.OpenCv.OpenCvCaptureSource c ? $" ({c.Granted})" : "")}");
+            foreach (var note in notes) Note($"convstream run: note: {note}");
             runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames, FrameTap = view?.Tap });
             if (view is not null)
             {
@@ -181,7 +202,7 @@ public static class RunCommand
             }
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);
-            var run = runner.RunAsync(cancellationToken);
+            var run = runner.RunAsync(windowStop.Token);
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
@@ -192,8 +213,8 @@ public static class RunCommand
                 if (output.Definition.Path is not null && !r.NullOutputs)
                     Print(stdout, sinks[output.Name] is VideoFileSink { FramesRepeated: > 0 } v
                         ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
-                        : $"wrote {sinks[output.Name].Description}");
-            return summary.Cancelled ? CliApp.ExitInterrupted : 0;
+                        : $"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
+            return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;
         }
         catch (ConvStreamException e)
         {
@@ -235,6 +256,12 @@ public static class RunCommand
         if (outputs.Count == 0)
             throw new ConvStreamException($"{d.FileName}: no output to write{(d.Outputs.Count > 0 ? " (its outputs are preview windows: add --preview)" : "")}");
         return d with { Schedule = schedule, Outputs = outputs };
+    }
+
+    internal static Media.MediaBackend ParseBackend(string text)
+    {
+        try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message); }
     }
 
     internal static long PositiveLong(string option, string text)

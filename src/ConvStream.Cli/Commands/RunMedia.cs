@@ -1,11 +1,14 @@
+using System.Globalization;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Media;
 using ConvStream.Media.Ffmpeg;
+using ConvStream.Media.OpenCv;
 using ConvStream.Media.Preview;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
+using ConvStream.Media.Windows;
 using ConvStream.Media.Y4m;
 using ConvStream.Pipeline.Outputs;
 using ConvStream.Pipeline.Files;
@@ -16,48 +19,46 @@ using ConvStream.Pipeline.Video;
 namespace ConvStream.Cli.Commands;
 
 /// <summary>
-/// Turns a pipeline's source text and outputs into real sources and sinks: the composition of the
-/// pipeline runtime (which knows no ffmpeg) with ConvStream.Media. Sources: <c>test[:WxH@FPS]</c>
-/// (the in-memory synthetic pattern), <c>testsrc2[:WxH@FPS]</c> (ffmpeg's lavfi test source),
-/// <c>webcam[:N|NAME|/dev/videoN]</c>, a <c>.y4m</c> file or any video file ffmpeg reads.
+/// Turns a pipeline's source and outputs into real sources and sinks: the composition of the
+/// pipeline runtime (which knows no ffmpeg or OpenCV) with ConvStream.Media, whose
+/// <see cref="MediaSpec"/> is the one source grammar. The source's backend comes from --backend,
+/// else the source's "backend" key, else auto.
 /// </summary>
 internal static class RunMedia
 {
     /// <summary>Frames a synthetic or lavfi test source gives offline when --frames is not set (10 s at 30 fps).</summary>
     public const long DefaultTestFrames = 300;
 
-    public static IVideoSource OpenSource(string text, string baseDirectory, bool live, long? frames, bool stopOnDecodeError = false, TimeSpan? start = null)
+    /// <summary>Keys a pipeline file's source object may have besides "input".</summary>
+    private static readonly string[] SourceKeys = ["backend", "width", "height", "fps", "fourcc", "api", "timeout"];
+
+    /// <summary>The request for a source: the pipeline's source keys (when the source is the file's own), then --backend.</summary>
+    public static SourceRequest Request(PipelineDefinition definition, bool fromFile, string baseDirectory, bool live, long? frames, MediaBackend? backend, bool stopOnDecodeError = false)
     {
-        text = text.Trim();
-        long? testFrames = frames ?? (live ? null : DefaultTestFrames);
-        if (SyntheticSource.TryParse(text, testFrames, paced: live) is { } synthetic) return synthetic;
-
-        int colon = text.IndexOf(':');
-        string kind = (colon < 0 ? text : text[..colon]).ToLowerInvariant();
-        string rest = colon < 0 ? "" : text[(colon + 1)..];
-        if (kind == "testsrc2")
+        var request = new SourceRequest { BaseDirectory = baseDirectory, Live = live, Frames = frames, TestFrames = DefaultTestFrames, StopOnDecodeError = stopOnDecodeError };
+        if (fromFile && definition.Source is { } source)
         {
-            // Same WxH@FPS syntax as the synthetic source; parsed by it, then opened through ffmpeg.
-            var info = SyntheticSource.TryParse("test" + (colon < 0 ? "" : ":" + rest), 1, false)!.Info;
-            return TestSource.Open(new TestSourceOptions
+            string where = $"{definition.FileName}: source";
+            foreach (var (key, value) in source.Options)
             {
-                Width = info.Width, Height = info.Height,
-                RateNumerator = info.FrameRateNumerator, RateDenominator = info.FrameRateDenominator,
-                FrameCount = testFrames, Live = live,
-            });
+                request = key switch
+                {
+                    "backend" => request with { Backend = SourceRequest.ParseBackend(value, $"{where}: key 'backend'") },
+                    "width" => request with { Width = PositiveInt(value, $"{where}: key 'width'") },
+                    "height" => request with { Height = PositiveInt(value, $"{where}: key 'height'") },
+                    "fps" => request with { FrameRate = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 ? f : throw new ConvStreamException($"{where}: key 'fps' '{value}' must be a positive number") },
+                    "fourcc" => request with { FourCC = value.Length == 4 ? value : throw new ConvStreamException($"{where}: key 'fourcc' '{value}' must be four characters, e.g. MJPG") },
+                    "api" => request with { CameraApi = value },
+                    "timeout" => request with { OpenTimeout = TimeSpan.FromSeconds(double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t > 0 ? t : throw new ConvStreamException($"{where}: key 'timeout' '{value}' must be a positive number of seconds")) },
+                    _ => throw new ConvStreamException($"{where}: unknown key '{key}'; expected input, {string.Join(", ", SourceKeys)}"),
+                };
+            }
         }
-        if (kind is "webcam" or "camera")
-            return CameraSource.Open(rest.Length == 0 ? "0" : rest);
-        // ConvStream.Media's own spellings: testsrc[:WxH@FPS], live:testsrc…, lavfi:GRAPH, image patterns (frames/f_%05d.png).
-        if (kind is "testsrc" or "lavfi" or "live") return MediaSpec.OpenSource(text);
-        if (text.Contains('%')) return MediaSpec.OpenSource(Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text));
-
-        string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
-        if (!File.Exists(path))
-            throw new ConvStreamException($"{text}: input file not found{(Path.IsPathRooted(text) ? "" : $" (looked in {baseDirectory})")}; expected a video file, webcam[:N] or test[:WxH@FPS]");
-        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path);
-        return VideoFileSource.Open(path, new FileSourceOptions { MaxFrames = frames, StopOnDecodeError = stopOnDecodeError, Start = start });
+        if (backend is MediaBackend b) request = request with { Backend = b };
+        return request;
     }
+
+    public static IVideoSource OpenSource(string text, SourceRequest request) => MediaSpec.OpenSource(text, request);
 
     /// <summary>The source's frame format without decoding (for describe): synthetic sizes are known, files are probed.</summary>
     public static FrameFormat ProbeFormat(string text, string baseDirectory)
@@ -71,32 +72,72 @@ internal static class RunMedia
     {
         if (SyntheticSource.TryParse(text, 1, false) is { } s) return s.Info;
         string kind = text.Split(':')[0].ToLowerInvariant();
-        if (kind is "webcam" or "camera" or "testsrc2")
+        if (kind is "webcam" or "camera" or "testsrc2" or "testsrc" or "lavfi" or "live")
             throw new ConvStreamException($"source '{text}': its frame size is known only once opened; give --size WxH");
         string path = Path.IsPathRooted(text) ? text : Path.GetFullPath(Path.Combine(baseDirectory, text));
         if (!File.Exists(path)) throw new ConvStreamException($"{text}: input file not found (looked in {baseDirectory})");
-        return path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)
-            ? Y4mSource.Open(path).Info
-            : MediaProbe.Probe(path).Info;
+        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(path).Info;
+        if (MediaSpec.HasFfmpeg()) return MediaProbe.Probe(path).Info;
+        var capture = OpenCvCaptureSource.OpenFile(path); // no ffprobe: OpenCV reads the header
+        var info = capture.Info;
+        capture.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return info;
     }
 
     /// <summary>True for outputs that are windows (preview, or a mosaic without a path): shown only with --preview.</summary>
     public static bool IsWindow(OutputDefinition o) => o.Kind == OutputKind.Preview || (o.Kind == OutputKind.Mosaic && o.Path is null);
 
+    /// <summary>The backend a video file output is written with: ffmpeg (H.264, audio) when present, else OpenCV's VideoWriter.</summary>
+    public static MediaBackend VideoBackend(MediaBackend? requested)
+        => requested is MediaBackend b && b != MediaBackend.Auto ? b : MediaSpec.HasFfmpeg() ? MediaBackend.Ffmpeg : MediaBackend.OpenCv;
+
+    /// <summary>A sink for the output; <paramref name="note"/> is a line to print before the first frame (what OpenCV cannot do that ffmpeg would).</summary>
     /// <param name="live">A live run: video files repeat the last frame over dropped ones, so they last as long as the run.</param>
     /// <param name="copyAudio">Copy the source's audio into video files (false for segment parts: the join adds it once).</param>
-    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live, bool copyAudio = true)
+    public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live, MediaBackend? backend, bool sourceHasAudio, out string? note, bool copyAudio = true)
     {
+        string outputDirectory = paths.Directory;
+        note = null;
         var o = output.Definition;
         if (o.Kind == OutputKind.Null) return new NullSink();
-        if (IsWindow(o)) return new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
+        if (o.Kind == OutputKind.Window)
+        {
+            var window = new WindowSink(new WindowOptions { Title = o.Stages.Count == 1 ? o.Stages[0] : o.Name, Overlay = o.Options.GetValueOrDefault("overlay") == "true", SaveFolder = outputDirectory });
+            window.CheckDisplay();
+            return window;
+        }
+        // --preview windows: OpenCV's highgui where a display exists, ffplay otherwise.
+        if (IsWindow(o))
+            return WindowSink.DisplayAvailable()
+                ? new WindowSink(new WindowOptions { Title = $"ConvStream: {o.Name}", SaveFolder = outputDirectory })
+                : new PreviewSink(new PreviewOptions { Title = $"ConvStream: {o.Name}" });
         string path = paths[o.Name];
         if (o.Kind == OutputKind.Images)
             // A folder without a pattern gets numbered PNGs inside it.
             return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"));
         if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
-        return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null, CopyAudio = copyAudio });
+        if (VideoBackend(backend) == MediaBackend.Ffmpeg) return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null, CopyAudio = copyAudio });
+        var sink = new OpenCvVideoSink(path);
+        bool wantsH264 = Path.GetExtension(path).ToLowerInvariant() is ".mp4" or ".mov";
+        if ((wantsH264 || sourceHasAudio) && backend is null or MediaBackend.Auto)
+            note = $"{path}: no ffmpeg on PATH, so OpenCV writes it as {sink.Codec}{(sourceHasAudio ? " without the source's audio" : "")}; install ffmpeg for {(wantsH264 ? "H.264" : "")}{(wantsH264 && sourceHasAudio ? " and " : "")}{(sourceHasAudio ? "audio" : "")}";
+        else if (sourceHasAudio)
+            note = $"{path}: written by OpenCV (--backend opencv) as {sink.Codec}, without the source's audio (ffmpeg would keep it)";
+        return sink;
     }
+
+    /// <summary>The backend each sink writes with, for the summary.</summary>
+    public static string BackendOf(IVideoSink sink) => sink switch
+    {
+        OpenCvVideoSink v => $"opencv (VideoWriter, {v.Codec})",
+        VideoFileSink => "ffmpeg",
+        PreviewSink => "ffmpeg (ffplay)",
+        WindowSink => "opencv (highgui)",
+        ImageSequenceSink => "opencv (imgcodecs)",
+        Y4mSink => "native (y4m)",
+        NullSink => "none",
+        _ => sink.GetType().Name,
+    };
 
     /// <summary>The source's file when it is one (for the output ≠ source check), else null.</summary>
     public static string? SourceFile(string text, string baseDirectory)
@@ -143,9 +184,8 @@ internal static class RunMedia
     }
 
     /// <summary>True when ffmpeg can be found (PATH, CONVSTREAM_FFMPEG).</summary>
-    public static bool HasFfmpeg()
-    {
-        try { FfmpegLocator.Find("ffmpeg"); return true; }
-        catch (ConvStreamException) { return false; }
-    }
+    public static bool HasFfmpeg() => MediaSpec.HasFfmpeg();
+
+    private static int PositiveInt(string value, string where)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ConvStreamException($"{where} '{value}' must be a positive integer");
 }

@@ -39,6 +39,7 @@ internal static class SegmentRun
         if (r.Live) throw new ConvStreamException("--segments/--segment: segments are for offline runs of a video file; --live contradicts them");
         if (r.Frames is not null) throw new ConvStreamException("--segments/--segment: --frames is not supported with segments (cut the input first: ffmpeg -i IN -frames:v N -c copy OUT)");
         if (r.Web is not null) throw new ConvStreamException("--segments/--segment: --web shows one process's stages; drop it (each worker is its own process)");
+        if (r.Backend == Media.MediaBackend.OpenCv) throw new ConvStreamException("--segments/--segment: segments seek and join with ffmpeg; drop --backend opencv");
         if (r.AllowOutsideOutput) throw new ConvStreamException("--segments/--segment: outputs must stay inside --output (the join looks for them there); drop --allow-outside-output");
         var definition = RunCommand.Prepare(PipelineFile.Load(r.PipelinePath), r);
         if (definition.Schedule.Mode == ScheduleMode.Live)
@@ -96,6 +97,8 @@ internal static class SegmentRun
             SourceStart = readStart > 0 ? plan.Index.SeekTo(readStart) : null,
             Frames = segment.Last ? null : readEnd - readStart,
             CopyAudio = false,
+            // ffmpeg decodes (its accurate seek starts the segment) and writes the parts the concat join copies.
+            Backend = Media.MediaBackend.Ffmpeg,
             OutputWindow = before > 0 || after > 0 ? (skip, segment.Last ? null : segment.Frames) : null,
         };
         int status = RunCommand.Execute(run, stdout);

@@ -29,7 +29,8 @@ public sealed record SourceDefinition(string Text, IReadOnlyDictionary<string, s
 /// <summary>One stage: its unique name, its op, the op's keys (as in <c>convstream filter</c>) and the stage(s) it reads.</summary>
 public sealed record StageDefinition(string Name, string Op, IReadOnlyList<string> Inputs, IReadOnlyDictionary<string, string> Keys);
 
-public enum OutputKind { File, Images, Preview, Mosaic, Null }
+/// <summary>Window: an OpenCV highgui window, always shown (Preview: ffplay or a window, only with --preview).</summary>
+public enum OutputKind { File, Images, Preview, Mosaic, Null, Window }
 
 /// <summary>
 /// Where a stage's frames go. <see cref="Path"/> is relative to the run's output folder;

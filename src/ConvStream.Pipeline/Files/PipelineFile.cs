@@ -25,9 +25,9 @@ public static class PipelineFile
 
     private static readonly string[] TopKeys = ["description", "source", "stages", "outputs", "schedule"];
     private static readonly string[] StageReserved = ["name", "op", "input"];
-    private static readonly string[] OutputKeys = ["name", "kind", "stage", "stages", "path"];
+    private static readonly string[] OutputKeys = ["name", "kind", "stage", "stages", "path", "overlay"];
     private static readonly string[] ScheduleKeys = ["mode", "capacity", "drop", "threads", "band-height"];
-    private static readonly string[] OutputKinds = ["file", "images", "preview", "mosaic", "null"];
+    private static readonly string[] OutputKinds = ["file", "images", "preview", "mosaic", "null", "window"];
 
     private static readonly JsonDocumentOptions Options = new()
     {
@@ -193,11 +193,18 @@ public static class PipelineFile
                 "preview" => OutputKind.Preview,
                 "mosaic" => OutputKind.Mosaic,
                 "null" => OutputKind.Null,
+                "window" => OutputKind.Window,
                 _ => throw new ConvStreamException($"{where}: unknown output kind '{kindText}'; expected one of {string.Join(", ", OutputKinds)}"),
             };
-            // No output reads options of its own: a misspelt key must not pass silently.
+            // Only windows read an option of their own (overlay): a misspelt key must not pass silently.
             CheckKeys(e, OutputKeys, where);
             var opts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (e.TryGetProperty("overlay", out var ov))
+            {
+                if (kind != OutputKind.Window) throw new ConvStreamException($"{where}: key 'overlay' applies to window outputs only");
+                if (ov.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw new ConvStreamException($"{where}: overlay must be true or false");
+                opts["overlay"] = ov.ValueKind == JsonValueKind.True ? "true" : "false";
+            }
             IReadOnlyList<string> from;
             bool hasStage = e.TryGetProperty("stage", out var st), hasStages = e.TryGetProperty("stages", out var sts);
             if (hasStage && hasStages) throw new ConvStreamException($"{where}: give 'stage' or 'stages', not both");
@@ -212,6 +219,8 @@ public static class PipelineFile
             string? path = e.TryGetProperty("path", out var pth) ? Text(pth, $"{where}: path") : null;
             if (path is not null && (path.Length == 0 || Path.IsPathRooted(path)))
                 throw new ConvStreamException($"{where}: path '{path}' must be a relative path (it is placed in the --output folder)");
+            if (kind == OutputKind.Window && path is not null)
+                throw new ConvStreamException($"{where}: a window output has no path (press s in the window to save PNGs)");
             if (kind is OutputKind.File or OutputKind.Images && path is null)
                 throw new ConvStreamException($"{where}: a {kindText} output needs 'path' (relative to the --output folder)");
             string name = e.TryGetProperty("name", out var nm) ? Text(nm, $"{where}: name") : (path ?? $"{kindText}:{string.Join("+", from)}");

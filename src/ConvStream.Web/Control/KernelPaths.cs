@@ -7,7 +7,7 @@ namespace ConvStream.Web.Control;
 /// <c>filters/</c> folder (the nearest one above the pipeline file, and the one in the working
 /// folder). A relative name is resolved from the pipeline file's folder, as in the file itself
 /// (<c>../kernels/sharpen.json</c> from <c>filters/pipelines/</c> is fine); absolute names and any
-/// name that leads elsewhere (<c>../../etc/passwd</c>) are refused.
+/// name that leads elsewhere (<c>../../etc/passwd</c>, or a symbolic link pointing out) are refused.
 /// </summary>
 internal sealed class KernelPaths
 {
@@ -38,7 +38,11 @@ internal sealed class KernelPaths
         if (Path.IsPathRooted(value) || value.StartsWith('~'))
             throw new ConvStreamException($"{where}: '{value}' is an absolute path; name a file relative to the pipeline's folder, inside it or filters/");
         string full = Path.GetFullPath(Path.Combine(_baseDirectory, value));
-        if (!_roots.Any(r => full.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        // A symbolic link inside the folders counts where it leads.
+        string real = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
+        if (!Inside(full) || !Inside(real))
             throw new ConvStreamException($"{where}: '{value}' lies outside the pipeline's folder and filters/; kernel files changed from the browser must lie there");
     }
+
+    private bool Inside(string path) => _roots.Any(r => path.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 }

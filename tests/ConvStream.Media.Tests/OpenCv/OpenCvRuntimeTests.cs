@@ -7,9 +7,9 @@ namespace ConvStream.Media.Tests.OpenCv;
 public class OpenCvRuntimeTests
 {
     [Fact]
-    public void EngineAndPipelineDoNotReferenceOpenCvSharp()
+    public void EngineStagesAndPipelineDoNotReferenceOpenCvSharp()
     {
-        foreach (var assembly in new[] { typeof(Engine.Imaging.Frame).Assembly, typeof(Pipeline.Video.IVideoSource).Assembly })
+        foreach (var assembly in new[] { typeof(Engine.Imaging.Frame).Assembly, typeof(Stages.StageRegistry).Assembly, typeof(Pipeline.Video.IVideoSource).Assembly })
         {
             var names = assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
             Assert.DoesNotContain(names, n => n.StartsWith("OpenCvSharp", StringComparison.OrdinalIgnoreCase));
