@@ -8,8 +8,9 @@ namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
-/// is copied into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
-/// allocated once, which is then written into the stage's F32 output frame. A pipeline runs a stage on one frame at a time;
+/// is converted into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
+/// allocated once, which is then written into the stage's F32 output frame; both conversions are
+/// the vectorised, row-banded <see cref="FrameConvert"/>. A pipeline runs a stage on one frame at a time;
 /// the lock only guards the scratch buffer against a caller that shares the stage across threads.
 /// </summary>
 public abstract class TensorStage : IFrameFilter
@@ -81,11 +82,11 @@ public abstract class TensorStage : IFrameFilter
                 if (_planes.Length < n) _planes = GC.AllocateUninitializedArray<float>(n);
                 _input = new Tensor(_planes, frame.Channels, frame.Height, frame.Width);
             }
-            Planar.FromFrame(frame, _planes.AsSpan(0, n));
+            FrameConvert.ToTensor(frame, _input, Settings);
             if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(1) != output.Height || _output.Dim(2) != output.Width)
                 _output = Tensor.Zeros(output.Channels, output.Height, output.Width);
             Compute(_input, _output);
-            Planar.ToFrame(_output.Span, output);
+            FrameConvert.FromTensor(_output, output, Settings);
         }
     }
 }

@@ -29,13 +29,6 @@ internal static class PoolRows
         return f with { Width = (f.Width - size) / stride + 1, Height = (f.Height - size) / stride + 1 };
     }
 
-    [ThreadStatic] private static byte[]? t_bytes;
-    [ThreadStatic] private static ushort[]? t_words;
-    [ThreadStatic] private static int[]? t_ints;
-    public static Span<byte> ByteScratch(int n) => (t_bytes is { } a && a.Length >= n ? a : t_bytes = new byte[n]).AsSpan(0, n);
-    public static Span<ushort> WordScratch(int n) => (t_words is { } a && a.Length >= n ? a : t_words = new ushort[n]).AsSpan(0, n);
-    public static Span<int> IntScratch(int n) => (t_ints is { } a && a.Length >= n ? a : t_ints = new int[n]).AsSpan(0, n);
-
     [MethodImpl(Hot)]
     public static void MaxRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, SimdLevel level)
     {
