@@ -40,7 +40,7 @@ public static class MediaSpec
         if (live) throw new ConvStreamException($"source '{spec}': live: applies to testsrc and lavfi sources only");
         if (ImageSequencePattern.IsPattern(s))
         {
-            var (num, den) = Rational(imageSequenceRate);
+            var (num, den) = FrameRate.Rational(imageSequenceRate);
             return ImageSequenceSource.Open(s, num, den, new SourceOptions { Channels = channels, FfmpegPath = ffmpegPath });
         }
         if (Path.GetExtension(s).Equals(".y4m", StringComparison.OrdinalIgnoreCase)) return Y4mSource.Open(s, channels);
@@ -78,12 +78,5 @@ public static class MediaSpec
             o = o with { RateNumerator = n, RateDenominator = d };
         }
         return o;
-    }
-
-    private static (int, int) Rational(double fps)
-    {
-        if (!(fps > 0)) throw new ConvStreamException($"frame rate {fps} must be positive");
-        if (Math.Abs(fps - Math.Round(fps)) < 1e-9) return ((int)Math.Round(fps), 1);
-        return ((int)Math.Round(fps * 1001), 1001);
     }
 }

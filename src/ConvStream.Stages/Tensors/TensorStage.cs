@@ -35,7 +35,10 @@ public abstract class TensorStage : IFrameFilter
 
     public virtual (int KH, int KW, int Stride) Footprint => (1, 1, 1);
 
-    /// <summary>Output (channels, height, width) for an input of these sizes; throws naming the stage when they do not fit.</summary>
+    /// <summary>
+    /// Output (channels, height, width) for an input of these sizes; throws saying what does not
+    /// fit (the planner puts the file and stage in front, and the inputs' formats after).
+    /// </summary>
     protected abstract (int C, int H, int W) OutputShape(int channels, int height, int width);
 
     /// <summary>Runs the op on a (C,H,W) tensor into a preallocated (C,H,W) tensor of the planned output shape.</summary>
@@ -63,11 +66,11 @@ public abstract class TensorStage : IFrameFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs.Length != 1) throw new ConvStreamException($"{Context}: {Op} reads one input but {inputs.Length} are given");
+        if (inputs.Length != 1) throw new ConvStreamException($"{Op} reads one input but {inputs.Length} are given");
         var (c, h, w) = OutputShape(inputs[0].Channels, inputs[0].Height, inputs[0].Width);
         if (h <= 0 || w <= 0)
-            throw new ConvStreamException($"{Context}: {Op} leaves no output for an input of {inputs[0].Width}x{inputs[0].Height} (output would be {w}x{h})");
-        if (c > 64) throw new ConvStreamException($"{Context}: {Op} gives {c} channels; frames hold at most 64");
+            throw new ConvStreamException($"{Op} leaves no output for an input of {inputs[0].Width}x{inputs[0].Height} (output would be {w}x{h})");
+        if (c > 64) throw new ConvStreamException($"{Op} gives {c} channels; frames hold at most 64");
         return new FrameFormat(w, h, c, PixelDepth.F32);
     }
 

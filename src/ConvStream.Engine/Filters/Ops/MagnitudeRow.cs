@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -13,11 +14,6 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public static class MagnitudeRow
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float L2(float dx, float dy) => MathF.Sqrt(MathF.FusedMultiplyAdd(dx, dx, dy * dy));
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -15,11 +16,6 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 internal static class PoolRows
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     public static FrameFormat OutputFormat(string op, FrameFormat f, int size, int stride)
     {
         if (f.Depth != Imaging.PixelDepth.U8)

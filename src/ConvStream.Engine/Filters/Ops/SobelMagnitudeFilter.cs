@@ -5,6 +5,7 @@ using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -22,11 +23,6 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class SobelMagnitudeFilter : IFrameFilter
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     private readonly bool _l1;
     private readonly float _scale;
     private readonly BorderMode _border;
