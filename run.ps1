@@ -1,6 +1,6 @@
 # ConvStream's one entry point on Windows: the twin of run.sh, same verbs, same dotnet commands.
 #   ./run.ps1 demo    the main job: run the demo pipeline on the sample clip into out/
-#   ./run.ps1 test    build and run every test (installs ffmpeg first when it is missing)
+#   ./run.ps1 test    build and run every test (installs ffmpeg and OpenCvSharp's system libraries when missing)
 #   ./run.ps1 bench   BenchmarkDotNet benchmarks of the engine (args pass through)
 #   ./run.ps1 build   build everything in Release and the convstream command into artifacts/convstream
 $ErrorActionPreference = 'Stop'
@@ -25,6 +25,21 @@ function Need-Ffmpeg {
     }
 }
 
+# OpenCvSharp's native library: on Windows OpenCvSharp4.runtime.win's OpenCvSharpExtern.dll needs only the
+# VC++ runtime; on Linux (pwsh) libOpenCvSharpExtern.so needs GTK3, libdrm and libatomic (checked with ldd, as run.sh).
+function Need-OpenCvNative {
+    dotnet restore src/ConvStream.Media -v quiet -nologo | Out-Null; if ($LASTEXITCODE) { exit $LASTEXITCODE }
+    if ($IsLinux) {
+        $root = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        $so = Get-ChildItem -Recurse -Filter libOpenCvSharpExtern.so (Join-Path $root 'opencvsharp4.official.runtime.linux-x64') -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($so -and ((ldd $so.FullName) -match 'not found')) {
+            Write-Host 'run.ps1: libOpenCvSharpExtern.so misses system libraries; installing libgtk-3-0 libdrm2 libatomic1'
+            $gtk = 'libgtk-3-0'; apt-cache show libgtk-3-0t64 *> $null; if (-not $LASTEXITCODE) { $gtk = 'libgtk-3-0t64' }
+            sudo apt-get update -qq; sudo apt-get install -y -qq $gtk libdrm2 libatomic1; if ($LASTEXITCODE) { exit $LASTEXITCODE }
+        }
+    }
+}
+
 function Build-Cli { dotnet build src/ConvStream.Cli -c Release -o artifacts/convstream -v quiet -nologo; if ($LASTEXITCODE) { exit $LASTEXITCODE } }
 
 switch ($verb) {
@@ -35,7 +50,7 @@ switch ($verb) {
         Write-Host 'built: artifacts/convstream/convstream.exe'
     }
     'test' {
-        Need-Dotnet; Need-Ffmpeg
+        Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative
         dotnet test ConvStream.sln -c Release -nologo @rest; exit $LASTEXITCODE
     }
     'bench' {
@@ -43,7 +58,7 @@ switch ($verb) {
         dotnet run -c Release --project tests/ConvStream.Benchmarks -- @rest; exit $LASTEXITCODE
     }
     'demo' {
-        Need-Dotnet; Need-Ffmpeg; Build-Cli
+        Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative; Build-Cli
         ./artifacts/convstream/convstream.exe demo @rest; exit $LASTEXITCODE
     }
     default { Write-Host 'usage: ./run.ps1 demo|test|bench|build [args]'; exit 2 }

@@ -27,6 +27,7 @@ public static class CliApp
         ["describe"] = (Commands.DescribeCommand.Run, Commands.DescribeCommand.Summary),
         ["bench"] = (Commands.BenchCommand.Run, Commands.BenchCommand.Summary),
         ["demo"] = (Commands.DemoCommand.Run, Commands.DemoCommand.Summary),
+        ["fit"] = (Commands.FitCommand.Run, Commands.FitCommand.Summary),
     };
 
     public static int Run(string[] args)

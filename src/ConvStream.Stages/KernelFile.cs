@@ -13,30 +13,39 @@ namespace ConvStream.Stages;
 /// read by every op that takes weights (<c>conv</c>, <c>conv2d</c>, <c>conv-transpose2d</c>):
 /// <c>{"weights": [[…],…]}</c> for one KH×KW kernel, or <c>weights[Cout][Cin][KH][KW]</c> with
 /// <c>bias[Cout]</c> for a multi-channel one; optional <c>mode</c>, <c>scale</c>, <c>bias</c>,
-/// <c>anchor</c>, <c>name</c>, <c>description</c>; any other key is an error. A <c>.npy</c> file
-/// holds the weights alone (rank 2 or 4). Every error names the file and the place inside it
+/// <c>anchor</c>, <c>name</c>, <c>description</c>; any other key is an error. conv3d's kernels are
+/// <c>weights[Cout][Cin][KT][KH][KW]</c> (a time axis after the in channels). A <c>.npy</c> file
+/// holds the weights alone (rank 2, 4 or 5). Every error names the file and the place inside it
 /// ("sharpen.json: weights row 2 has 2 values but row 1 has 3").
 /// </summary>
 public sealed class KernelFile
 {
     private static readonly string[] KnownKeys = ["weights", "mode", "scale", "bias", "anchor", "name", "description"];
 
-    private KernelFile(string name, double[] weights, int cout, int cin, int kh, int kw, bool multi,
+    private KernelFile(string name, double[] weights, int[] shape,
                        string mode, double scale, double[] bias, bool hasBias, (int X, int Y)? anchor)
     {
-        Name = name; Weights = weights; OutChannels = cout; InChannels = cin; KH = kh; KW = kw;
-        IsMultiChannel = multi; Mode = mode; Scale = scale; Bias = bias; HasBias = hasBias; Anchor = anchor;
+        Name = name; Weights = weights; Rank = shape.Length;
+        OutChannels = Rank >= 4 ? shape[0] : 1; InChannels = Rank >= 4 ? shape[1] : 1; KT = Rank == 5 ? shape[2] : 1;
+        KH = shape[^2]; KW = shape[^1]; Mode = mode; Scale = scale; Bias = bias; HasBias = hasBias; Anchor = anchor;
     }
 
     /// <summary>The file's name as errors show it.</summary>
     public string Name { get; }
-    /// <summary>(Cout, Cin, KH, KW) row-major; (1, 1, KH, KW) for a single 2-D kernel.</summary>
+    /// <summary>(Cout, Cin, KH, KW) row-major; (1, 1, KH, KW) for a single 2-D kernel; (Cout, Cin, KT, KH, KW) for conv3d's.</summary>
     public double[] Weights { get; }
     public int OutChannels { get; }
     public int InChannels { get; }
+    /// <summary>Frames the kernel spans in time: 1 except for conv3d's 5-D kernels.</summary>
+    public int KT { get; }
+    /// <summary>Whether the weights have a time axis (conv3d's kernels).</summary>
+    public bool IsVolumetric => Rank == 5;
+    /// <summary>How deep the weights are nested: 2 (one KH×KW kernel), 4 (Cout×Cin×KH×KW) or 5 (conv3d's Cout×Cin×KT×KH×KW).</summary>
+    public int Rank { get; }
     public int KH { get; }
     public int KW { get; }
-    public bool IsMultiChannel { get; }
+    /// <summary>Whether the file holds Cout×Cin kernels (nested 4 or 5 deep) rather than one 2-D kernel.</summary>
+    public bool IsMultiChannel => Rank >= 4;
     /// <summary>"correlate" (the default, as filter2D) or "convolve" (kernel and anchor flipped).</summary>
     public string Mode { get; }
     public double Scale { get; }
@@ -79,10 +88,10 @@ public sealed class KernelFile
                 throw new ConvStreamException($"{name}: \"weights\" is missing");
 
             var shape = ShapeOf(weights, name);
-            bool multi = shape.Length == 4;
-            int cout = multi ? shape[0] : 1, cin = multi ? shape[1] : 1, kh = shape[^2], kw = shape[^1];
-            var values = new List<double>(cout * cin * kh * kw);
-            Collect(weights, shape, 0, values, name, "weights", multi);
+            bool multi = shape.Length >= 4;
+            int cout = multi ? shape[0] : 1, kh = shape[^2], kw = shape[^1];
+            var values = new List<double>();
+            Collect(weights, shape, 0, values, name, "weights", shape.Length - 2);
 
             string mode = "correlate";
             if (root.TryGetProperty("mode", out var m))
@@ -130,7 +139,7 @@ public sealed class KernelFile
                 if (root.TryGetProperty(opt, out var t) && t.ValueKind != JsonValueKind.String)
                     throw new ConvStreamException($"{name}: \"{opt}\" must be a string but is {Kind(t)}");
 
-            return new KernelFile(name, values.ToArray(), cout, cin, kh, kw, multi, mode, scale, bias, hasBias, anchor);
+            return new KernelFile(name, values.ToArray(), shape, mode, scale, bias, hasBias, anchor);
         }
     }
 
@@ -139,13 +148,12 @@ public sealed class KernelFile
         Tensor t;
         try { t = Npy.ReadTensor(path); }
         catch (ConvStreamException e) { throw new ConvStreamException($"{name}: {e.Message}", e); }
-        if (t.Rank is not (2 or 4))
-            throw new ConvStreamException($"{name}: weights must be 2-D (KH, KW) or 4-D (Cout, Cin, KH, KW) but have shape {t.ShapeText}");
-        bool multi = t.Rank == 4;
-        int cout = multi ? t.Dim(0) : 1, cin = multi ? t.Dim(1) : 1;
+        if (t.Rank is not (2 or 4 or 5))
+            throw new ConvStreamException($"{name}: weights must be 2-D (KH, KW), 4-D (Cout, Cin, KH, KW) or 5-D (Cout, Cin, KT, KH, KW) but have shape {t.ShapeText}");
+        int cout = t.Rank >= 4 ? t.Dim(0) : 1;
         var values = new double[t.Length];
         for (int i = 0; i < values.Length; i++) values[i] = t.Data[i];
-        return new KernelFile(name, values, cout, cin, t.Dim(t.Rank - 2), t.Dim(t.Rank - 1), multi, "correlate", 1.0, new double[cout], false, null);
+        return new KernelFile(name, values, t.Shape.ToArray(), "correlate", 1.0, new double[cout], false, null);
     }
 
     /// <summary>
@@ -157,8 +165,11 @@ public sealed class KernelFile
     /// </summary>
     public (Tensor Weights, Tensor? Bias) ToTensors(string op)
     {
+        int rank = op == "conv3d" ? 5 : 4;
         if (!IsMultiChannel)
-            throw new ConvStreamException($"{Name}: {op} needs weights nested 4 deep (out channels, in channels, height, width) but the file holds one {KH}x{KW} kernel (a 2-D kernel is for 'conv')");
+            throw new ConvStreamException($"{Name}: {op} needs weights nested {rank} deep ({Axes(rank)}) but the file holds one {KH}x{KW} kernel (a 2-D kernel is for 'conv')");
+        if (Rank != rank)
+            throw new ConvStreamException($"{Name}: {op} needs weights nested {rank} deep ({Axes(rank)}) but they are nested {Rank} deep");
         if (Anchor is not null)
             throw new ConvStreamException($"{Name}: \"anchor\" is for 'conv'; {op} places its kernel by padding");
         var w = new float[Weights.Length];
@@ -168,10 +179,14 @@ public sealed class KernelFile
             if (!double.IsFinite((float)v)) throw new ConvStreamException($"{Name}: weight {Weights[i]} times scale {Scale} does not fit a float");
             w[i] = (float)v;
         }
-        var weights = new Tensor(w, OutChannels, InChannels, KH, KW);
+        var weights = rank == 5 ? new Tensor(w, OutChannels, InChannels, KT, KH, KW) : new Tensor(w, OutChannels, InChannels, KH, KW);
         Tensor? bias = HasBias ? new Tensor(Bias.Select(v => (float)v).ToArray(), OutChannels) : null;
         return (weights, bias);
     }
+
+    private static string Axes(int rank) => rank == 5
+        ? "out channels, in channels, frames, height, width"
+        : "out channels, in channels, height, width";
 
     /// <summary>A bias file: a rank-1 <c>.npy</c> of <paramref name="channels"/> values (the <c>bias=</c> key of conv2d and conv-transpose2d).</summary>
     public static Tensor LoadBias(string path, int channels)
@@ -192,6 +207,8 @@ public sealed class KernelFile
     /// </summary>
     public Filter2DKernel ToKernel(string? mode, double scale, double delta, (int X, int Y)? anchor, BorderMode border)
     {
+        if (IsVolumetric)
+            throw new ConvStreamException($"{Name}: weights nested 5 deep (out channels, in channels, frames, height, width) are conv3d's; conv takes one KH x KW kernel or Cout x Cin kernels");
         bool convolve = (mode ?? Mode) == "convolve";
         var (ax, ay) = anchor ?? Anchor ?? (KW / 2, KH / 2);
         if ((uint)ax >= (uint)KW || (uint)ay >= (uint)KH)
@@ -231,35 +248,35 @@ public sealed class KernelFile
             throw new ConvStreamException($"{name}: weights must be an array of rows [[...],...] but is {Kind(weights)}");
         if (e.ValueKind != JsonValueKind.Number)
             throw new ConvStreamException($"{name}: {path} is {Kind(e)}, not a number");
-        if (shape.Count != 2 && shape.Count != 4)
-            throw new ConvStreamException($"{name}: weights must be nested 2 deep (KH x KW) or 4 deep (Cout x Cin x KH x KW) but is nested {shape.Count} deep");
+        if (shape.Count is not (2 or 4 or 5))
+            throw new ConvStreamException($"{name}: weights must be nested 2 deep (KH x KW), 4 deep (Cout x Cin x KH x KW) or 5 deep (conv3d: Cout x Cin x KT x KH x KW) but is nested {shape.Count} deep");
         return shape.ToArray();
     }
 
-    private static void Collect(JsonElement e, int[] shape, int level, List<double> values, string name, string path, bool multi)
+    private static void Collect(JsonElement e, int[] shape, int level, List<double> values, string name, string path, int channelLevels)
     {
         int depth = shape.Length;
         if (level == depth)
         {
             if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v))
-                throw new ConvStreamException($"{name}: {Describe(path, multi)} is {Kind(e)}, not a number");
+                throw new ConvStreamException($"{name}: {Describe(path, channelLevels)} is {Kind(e)}, not a number");
             values.Add(v);
             return;
         }
         if (e.ValueKind != JsonValueKind.Array)
-            throw new ConvStreamException($"{name}: {Describe(path, multi)} is {Kind(e)} but should be an array like {Describe(FirstPath(path), multi)}");
+            throw new ConvStreamException($"{name}: {Describe(path, channelLevels)} is {Kind(e)} but should be an array like {Describe(FirstPath(path), channelLevels)}");
         int len = e.GetArrayLength();
         if (len != shape[level])
         {
-            string what = (depth - level) switch { 1 => "values", 2 => "rows", 3 => "input channels", _ => "output channels" };
-            string reference = Describe(FirstPath(path), multi);
-            if (!multi && reference.StartsWith("weights ", StringComparison.Ordinal)) reference = reference["weights ".Length..]; // "row 1"
+            string what = (depth - level, depth) switch { (1, _) => "values", (2, _) => "rows", (3, 5) => "frames", (3, _) or (4, 5) => "input channels", _ => "output channels" };
+            string reference = Describe(FirstPath(path), channelLevels);
+            if (channelLevels == 0 && reference.StartsWith("weights ", StringComparison.Ordinal)) reference = reference["weights ".Length..]; // "row 1"
             throw new ConvStreamException(len == 0
-                ? $"{name}: {Describe(path, multi)} is empty but {reference} has {shape[level]} {what}"
-                : $"{name}: {Describe(path, multi)} has {len} {what} but {reference} has {shape[level]}");
+                ? $"{name}: {Describe(path, channelLevels)} is empty but {reference} has {shape[level]} {what}"
+                : $"{name}: {Describe(path, channelLevels)} has {len} {what} but {reference} has {shape[level]}");
         }
         int i = 0;
-        foreach (var child in e.EnumerateArray()) Collect(child, shape, level + 1, values, name, $"{path}[{i++}]", multi);
+        foreach (var child in e.EnumerateArray()) Collect(child, shape, level + 1, values, name, $"{path}[{i++}]", channelLevels);
     }
 
     /// <summary>The same position with every index set to 0 (the element the shape was taken from).</summary>
@@ -276,8 +293,8 @@ public sealed class KernelFile
         return sb.ToString();
     }
 
-    /// <summary>weights[1] → "weights row 2"; weights[1][2] → "weights row 2 value 3"; 4-D keeps the channel indices.</summary>
-    private static string Describe(string path, bool multi)
+    /// <summary>weights[1] → "weights row 2"; weights[1][2] → "weights row 2 value 3"; 4-D and 5-D keep the channel (and frame) indices.</summary>
+    private static string Describe(string path, int channelLevels)
     {
         var idx = new List<int>();
         int pos = 0;
@@ -287,7 +304,6 @@ public sealed class KernelFile
             idx.Add(int.Parse(path.AsSpan(pos + 1, end - pos - 1), CultureInfo.InvariantCulture));
             pos = end;
         }
-        int channelLevels = multi ? 2 : 0;
         var text = "weights";
         for (int i = 0; i < Math.Min(channelLevels, idx.Count); i++) text += $"[{idx[i]}]";
         if (idx.Count > channelLevels) text += $" row {idx[channelLevels] + 1}";

@@ -9,8 +9,9 @@ namespace ConvStream.Stages;
 /// <summary>
 /// The one registry of ops: name → adapter (the function that reads the op's keys from a
 /// <see cref="StageSpec"/> and builds its plan with the spec's <see cref="ExecutionSettings"/>).
-/// Two families: the 8-bit video filters (OpenCV's answers; what <c>convstream filter</c> offers)
-/// and the tensor ops on float feature maps (PyTorch's). <see cref="Create(StageSpec, IReadOnlyDictionary{string, Func{StageSpec, IFrameFilter}}?)"/>
+/// Three families: the 8-bit video filters (OpenCV's answers; what <c>convstream filter</c> offers),
+/// the tensor ops on float feature maps (PyTorch's), and the stages that read a window of frames
+/// across time (pipelines only). <see cref="Create(StageSpec, IReadOnlyDictionary{string, Func{StageSpec, IFrameFilter}}?)"/>
 /// checks afterwards that no unknown key was left over, naming it and the keys that are valid.
 /// </summary>
 public static class StageRegistry
@@ -41,21 +42,31 @@ public static class StageRegistry
         ["to-u8"] = s => new ToU8Stage(s),
     };
 
+    private static readonly Dictionary<string, Func<StageSpec, IFrameFilter>> TemporalOps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["tmix"] = TemporalStages.Mix,
+        ["tdiff"] = TemporalStages.Difference,
+        ["running-average"] = TemporalStages.RunningAverage,
+        ["foreground"] = TemporalStages.Foreground,
+        ["conv3d"] = s => new Conv3dStage(s),
+    };
+
     /// <summary>Every op, sorted.</summary>
-    public static IEnumerable<string> Ops => VideoFilters.Keys.Concat(TensorOps.Keys).Order();
+    public static IEnumerable<string> Ops => VideoFilters.Keys.Concat(TensorOps.Keys).Concat(TemporalOps.Keys).Order();
 
     /// <summary>The 8-bit video filters (what <c>convstream filter</c> offers), sorted.</summary>
     public static IEnumerable<string> FilterOps => VideoFilters.Keys.Order();
 
     public static bool IsKnown(string op, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
-        => VideoFilters.ContainsKey(op) || TensorOps.ContainsKey(op) || (extraOps?.ContainsKey(op) ?? false);
+        => VideoFilters.ContainsKey(op) || TensorOps.ContainsKey(op) || TemporalOps.ContainsKey(op) || (extraOps?.ContainsKey(op) ?? false);
 
     /// <summary>Builds any op's stage; unknown ops and keys are errors naming the stage and what is valid.</summary>
     /// <param name="extraOps">Ops of the caller's own (a library user's custom filters, tests), tried first.</param>
     public static IFrameFilter Create(StageSpec spec, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps = null)
     {
         if ((extraOps is null || !extraOps.TryGetValue(spec.Op, out var factory))
-            && !VideoFilters.TryGetValue(spec.Op, out factory) && !TensorOps.TryGetValue(spec.Op, out factory))
+            && !VideoFilters.TryGetValue(spec.Op, out factory) && !TensorOps.TryGetValue(spec.Op, out factory)
+            && !TemporalOps.TryGetValue(spec.Op, out factory))
             throw new ConvStreamException($"{spec.Context}: unknown op '{spec.Op}'; expected one of {string.Join(", ", Ops.Concat(extraOps?.Keys ?? []).Order())}");
         return Build(spec, factory);
     }

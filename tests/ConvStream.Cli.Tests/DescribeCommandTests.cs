@@ -11,7 +11,7 @@ namespace ConvStream.Cli.Tests;
 /// </summary>
 public class DescribeCommandTests
 {
-    private static readonly string[] Shipped = ["bench.json", "cnn.json", "demo.json", "webcam.json"];
+    private static readonly string[] Shipped = ["bench.json", "cnn.json", "demo.json", "denoise.json", "motion.json", "webcam.json"];
 
     private static readonly ParallelRuns<string> Runs = new(Shipped.Append("strided"), (key, work) =>
     {
@@ -70,6 +70,8 @@ public class DescribeCommandTests
     [InlineData("bench.json")]
     [InlineData("cnn.json")]
     [InlineData("demo.json")]
+    [InlineData("denoise.json")]
+    [InlineData("motion.json")]
     [InlineData("webcam.json")]
     public void ListsEveryStageOfAShippedPipeline(string name)
     {

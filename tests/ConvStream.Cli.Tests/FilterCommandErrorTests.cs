@@ -45,22 +45,23 @@ public class FilterCommandErrorTests
     }
 
     [Fact]
-    public void StageThatDoesNotFitTheImageIsCaughtFromTheHeader()
+    public void StageThatDoesNotFitTheImageIsCaughtBeforeAnyStageRuns()
     {
-        // gray takes u8; Sobel at s16 gives int16. Planned from the PNG header, before decoding.
+        // gray takes u8; Sobel at s16 gives int16. Planned from the decoded image's format, before any stage runs.
         using var run = new FilterRun();
         AssertRejected(run, 1, "stage 'gray': expects a u8 frame", "input.png", "out.png", "--stage", "sobel:dx=1,dy=0,depth=s16", "--stage", "gray");
     }
 
     [Theory]
-    [InlineData("truncated.png", "truncated PNG")]
-    [InlineData("badcrc.png", "has a bad CRC")]
-    [InlineData("garbage.png", "not a PNG file (bad signature)")]
-    [InlineData("empty.png", "empty file, not a PNG")]
-    [InlineData("truncated.ppm", "truncated PPM")]
+    [InlineData("truncated.png", "OpenCV cannot decode it (a damaged or truncated PNG file")]
+    [InlineData("badcrc.png", "OpenCV cannot decode it (a damaged or truncated PNG file")]
+    [InlineData("garbage.png", "OpenCV cannot decode it (a damaged or truncated PNG file")]
+    [InlineData("empty.png", "empty file, not an image")]
+    [InlineData("truncated.ppm", "OpenCV cannot decode it (a damaged or truncated PNM file")]
     [InlineData("wrong.npy", "must be uint8")]
     [InlineData("missing.png", "file not found")]
-    [InlineData("picture.jpg", "unknown image type '.jpg'")]
+    [InlineData("picture.jpg", "OpenCV cannot decode it (a damaged or truncated JPEG file")]
+    [InlineData("huge.png", "PNG header declares 2147483647x2147483647 pixels; at most 1048576 a side")]
     public void BadImageIsOneLineNamingIt(string file, string expected)
     {
         using var run = new FilterRun();
@@ -78,6 +79,13 @@ public class FilterCommandErrorTests
             case "truncated.ppm": File.WriteAllText(run.File(file), "P6\n10 10\n255\nabc"); break;
             case "wrong.npy": ConvStream.Engine.Io.Npy.Write(run.File(file), new ConvStream.Engine.Io.NpyArray(ConvStream.Engine.Io.NpyDType.Float64, [2, 3], new byte[48])); break;
             case "picture.jpg": File.WriteAllBytes(run.File(file), [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]); break;
+            case "huge.png":
+                // Issue 10's defect 7: a header declaring 2^31−1 × 2^31−1 pixels is refused before decoding.
+                byte[] huge = (byte[])png[..33].Clone();
+                huge[16] = huge[20] = 0x7F;
+                huge[17] = huge[18] = huge[19] = huge[21] = huge[22] = huge[23] = 0xFF;
+                File.WriteAllBytes(run.File(file), huge);
+                break;
         }
         var before = run.NewFiles();
         var (code, _, stderr) = run.Run(file, "out.png", "--stage", "gray");
@@ -89,7 +97,7 @@ public class FilterCommandErrorTests
     }
 
     [Theory]
-    [InlineData("out.jpg", "unknown image type '.jpg' for output")]
+    [InlineData("out.gif", "unknown image type '.gif' for output")]
     [InlineData("out.pgm", "a PGM holds 1 channel but the result has 3")]
     [InlineData("missing-folder/out.png", "does not exist")]
     public void BadOutputIsOneLine(string output, string expected)

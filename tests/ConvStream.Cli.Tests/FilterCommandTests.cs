@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConvStream.Engine.Imaging;
+using ConvStream.Media.Images;
 using ConvStream.Engine.Io;
 
 namespace ConvStream.Cli.Tests;

@@ -25,6 +25,10 @@ public sealed class OpErrorTests
         ("g_wrong.npy", [1, 4, 5, 5]),
         ("wt.npy", [3, 2, 2, 2]),      // transposed: (Cin, Cout/groups, KH, KW)
         ("wt4.npy", [4, 2, 2, 2]),
+        ("x3.npy", [1, 3, 4, 6, 6]),   // conv3d: 3 channels, 4 frames of 6×6
+        ("w3.npy", [4, 3, 3, 3, 3]),   // fits x3: output (1,4,2,4,4)
+        ("w3in.npy", [2, 4, 3, 3, 3]), // expects 4 input channels
+        ("w3deep.npy", [2, 3, 5, 3, 3]), // 5 frames deep: more than x3's 4
     ];
 
     private static string Bad(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "bad", file);
@@ -33,6 +37,7 @@ public sealed class OpErrorTests
     private static readonly string[] Backward = ["op", "conv2d-backward", "--input", "x.npy", "--weight", "w.npy", "--grad-output", "g.npy",
         "--grad-input", "gi.npy", "--grad-weight", "gw.npy", "--grad-bias", "gb.npy"];
     private static readonly string[] Transpose = ["op", "conv-transpose2d", "--input", "x.npy", "--weight", "wt.npy", "--output", "y.npy"];
+    private static readonly string[] Conv3 = ["op", "conv3d", "--input", "x3.npy", "--weight", "w3.npy", "--output", "y.npy"];
     private static string[] MaxPool(params string[] more) => ["op", "max-pool2d", "--input", "x.npy", "--output", "y.npy", .. more];
     private static string[] AvgPool(params string[] more) => ["op", "avg-pool2d", "--input", "x.npy", "--output", "y.npy", .. more];
     private static string[] With(string[] baseArgs, params string[] more) => [.. baseArgs, .. more];
@@ -109,7 +114,24 @@ public sealed class OpErrorTests
         ["flag of another op"] = new(Usage, With(Transpose, "--flip"), "unknown option --flip for conv-transpose2d"),
         ["repeat negative"] = new(Usage, With(Conv, "--repeat", "-1"), "--repeat -1: repeat must be 0 or more"),
         ["same file for two gradients"] = new(Usage, Replace(Backward, "--grad-weight", "gi.npy"), "three different files"),
-        ["unknown op"] = new(Usage, ["op", "conv3d", "--input", "x.npy"], "unknown op 'conv3d'", "conv2d"),
+        ["unknown op"] = new(Usage, ["op", "conv4d", "--input", "x.npy"], "unknown op 'conv4d'", "conv2d-backward, conv3d"),
+
+        // conv3d: conv2d's bad geometries with a time axis, and its own options.
+        ["conv3d: channel mismatch"] = new(BadInput, Replace(Conv3, "--weight", "w3in.npy"), "weight expects 4 input channels", "the input has 3"),
+        ["conv3d: groups not dividing the channels"] = new(BadInput, With(Conv3, "--groups", "2"), "groups 2 does not divide", "3 channels"),
+        ["conv3d: groups zero"] = new(BadInput, With(Conv3, "--groups", "0"), "--groups 0", "must be positive"),
+        ["conv3d: stride zero in time"] = new(BadInput, With(Conv3, "--stride", "0,1,1"), "--stride 0,1,1: stride must be positive"),
+        ["conv3d: dilation negative"] = new(BadInput, With(Conv3, "--dilation", "1,1,-1"), "--dilation 1,1,-1: dilation must be positive"),
+        ["conv3d: negative padding"] = new(BadInput, With(Conv3, "--padding", "0,1,0,0,-1,0"), "--padding 0,1,0,0,-1,0", "must not be negative"),
+        ["conv3d: kernel deeper than the clip"] = new(BadInput, Replace(Conv3, "--weight", "w3deep.npy"), "kernel 5x3x3", "larger than the padded input 4x6x6"),
+        ["conv3d: bias of the wrong length"] = new(BadInput, With(Conv3, "--bias", "b5.npy"), "bias must have 4 values", "(5)"),
+        ["conv3d: input of rank 3"] = new(BadInput, Replace(Conv3, "--input", "x2d.npy"), "input must be (C,T,H,W) or (N,C,T,H,W)", "(6,6)"),
+        ["conv3d: 2-D weight"] = new(BadInput, Replace(Conv3, "--weight", "w.npy"), "weight must be (Cout, Cin/groups, KT, KH, KW)", "(4,3,3,3)"),
+        ["conv3d: unknown time border"] = new(BadInput, With(Conv3, "--time-border", "mirror"), "--time-border 'mirror'", "zeros, replicate"),
+        ["conv3d: output folder missing"] = new(BadInput, Replace(Conv3, "--output", "nowhere/y.npy"), "--output nowhere/y.npy", "does not exist"),
+        ["conv3d: stride of two axes"] = new(Usage, With(Conv3, "--stride", "1,2"), "--stride '1,2' is not N or T,H,W"),
+        ["conv3d: padding of four numbers"] = new(Usage, With(Conv3, "--padding", "1,1,1,1"), "--padding '1,1,1,1' is not valid, same, full, P, PT,PH,PW or F,B,T,B,L,R"),
+        ["conv3d: unknown option"] = new(Usage, With(Conv3, "--output-padding", "1"), "unknown option --output-padding for conv3d"),
     };
 
     public static TheoryData<string> Names() => new(ErrorCases.Keys);

@@ -61,7 +61,7 @@ public sealed class OpFixtureTests
     public void Every_op_has_fixtures()
     {
         var ops = CaseNames().Select(name => Load(name).Op).ToHashSet();
-        Assert.Equal(new[] { "avg-pool2d", "conv-transpose2d", "conv2d", "conv2d-backward", "max-pool2d" }, ops.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "avg-pool2d", "conv-transpose2d", "conv2d", "conv2d-backward", "conv3d", "max-pool2d" }, ops.Order(StringComparer.Ordinal));
         Assert.True(CaseNames().Length >= 40, $"expected at least 40 fixture cases, found {CaseNames().Length}");
     }
 

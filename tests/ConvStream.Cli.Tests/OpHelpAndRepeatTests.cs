@@ -15,7 +15,7 @@ public sealed partial class OpHelpAndRepeatTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Stderr);
         Assert.StartsWith("usage: convstream op OP", result.Stdout);
-        foreach (string op in new[] { "conv2d --input", "conv-transpose2d --input", "max-pool2d --input", "avg-pool2d --input", "conv2d-backward --input", "--repeat N" })
+        foreach (string op in new[] { "conv2d --input", "conv3d --input", "conv-transpose2d --input", "max-pool2d --input", "avg-pool2d --input", "conv2d-backward --input", "--repeat N" })
             Assert.Contains(op, result.Stdout);
     }
 
@@ -41,6 +41,7 @@ public sealed partial class OpHelpAndRepeatTests
     public static TheoryData<string, string> HelpCases() => new()
     {
         { "conv2d", "--input --weight --bias --stride --padding --dilation --groups --border --flip --relu --output --repeat T,B,L,R symmetric circular" },
+        { "conv3d", "--input --weight --bias --stride --padding --dilation --groups --border --time-border --flip --relu --output --repeat ST,SH,SW F,B,T,B,L,R symmetric circular" },
         { "conv-transpose2d", "--input --weight --bias --stride --padding --output-padding --dilation --groups --output --repeat" },
         { "max-pool2d", "--input --kernel --stride --padding --dilation --ceil-mode --output --repeat" },
         { "avg-pool2d", "--input --kernel --stride --padding --ceil-mode --exclude-pad --output --repeat" },
@@ -63,7 +64,7 @@ public sealed partial class OpHelpAndRepeatTests
     public static TheoryData<string> RepeatCases() => new()
     {
         "conv2d_batch_stride2_pad1", "conv_transpose2d_pad_output_padding", "max_pool2d_3x3_s2_p1_ceil",
-        "avg_pool2d_3x3_s2_p1_ceil_exclude_pad", "conv2d_backward_stride_dilation_groups",
+        "avg_pool2d_3x3_s2_p1_ceil_exclude_pad", "conv2d_backward_stride_dilation_groups", "conv3d_batch_stride_reflect",
     };
 
     /// <summary>

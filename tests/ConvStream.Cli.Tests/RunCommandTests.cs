@@ -1,6 +1,7 @@
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Imaging.Codecs;
 using ConvStream.Engine.Io;
+using ConvStream.Media.Images;
 
 namespace ConvStream.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Imaging;
+using ConvStream.Media.Images;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Sources;
 using ConvStream.Pipeline.Video;
@@ -32,7 +33,7 @@ public sealed class ImageSequenceTests
         // Natively, every frame comes back bit-exact.
         await using (var back = ImageSequenceSource.Open(pattern, 25, 1, new SourceOptions { Channels = channels }))
         {
-            Assert.IsType<PngSequenceSource>(back);
+            Assert.IsType<ImageFilesSource>(back);
             Assert.Equal((45, 23, 4L), (back.Info.Width, back.Info.Height, back.Info.FrameCount!.Value));
             var read = await MediaTestKit.ReadAll(back);
             Assert.Equal(4, read.Count);
@@ -45,14 +46,34 @@ public sealed class ImageSequenceTests
     }
 
     [Fact]
-    public async Task SequenceStartingAtOneAndJpegsThroughFfmpeg()
+    public async Task SequenceStartingAtOneOfJpegsIsDecodedAsOpenCvDoes()
     {
         string dir = MediaTestKit.NewFolder("seq1");
         MediaTestKit.Run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "5", Path.Combine(dir, "img%03d.jpg"));
         await using var source = ImageSequenceSource.Open(Path.Combine(dir, "img%03d.jpg"), 10);
-        Assert.IsType<FfmpegPipeSource>(source);
+        Assert.IsType<ImageFilesSource>(source); // imgcodecs, in-process: no ffmpeg needed for JPEG sequences
         Assert.Equal(5L, source.Info.FrameCount);
-        Assert.Equal(5, (await MediaTestKit.ReadAll(source)).Count);
+        var frames = await MediaTestKit.ReadAll(source);
+        Assert.Equal(5, frames.Count);
+        for (int i = 0; i < 5; i++)
+        {
+            using var cv = OpenCvSharp.Cv2.ImRead(Path.Combine(dir, $"img{i + 1:000}.jpg"), OpenCvSharp.ImreadModes.Color);
+            cv.GetArray(out OpenCvSharp.Vec3b[] pixels);
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()).SequenceEqual(frames[i]), $"frame {i} differs from cv2.imread");
+        }
+    }
+
+    [Fact]
+    public async Task DamagedFileMidSequenceNamesItsFrameIndexAfterTheGoodOnes()
+    {
+        string dir = MediaTestKit.NewFolder("seqbad");
+        for (int i = 1; i <= 4; i++) File.WriteAllBytes(Path.Combine(dir, $"f{i:00}.webp"), ImageCodec.Encode(Tests.Images.ImageFixtures.PhotoLike(64, 48, 3, i), ".webp", 90));
+        File.WriteAllBytes(Path.Combine(dir, "f03.webp"), File.ReadAllBytes(Path.Combine(dir, "f03.webp"))[..40]);
+        await using var source = ImageSequenceSource.Open(Path.Combine(dir, "f%02d.webp"), 10);
+        var frame = new Frame(64, 48, 3);
+        for (int i = 0; i < 2; i++) Assert.NotNull(await source.ReadAsync(frame, CancellationToken.None)); // f01, f02
+        var e = await Assert.ThrowsAsync<ConvStreamException>(async () => await source.ReadAsync(frame, CancellationToken.None));
+        Assert.StartsWith(Path.Combine(dir, "f%02d.webp") + ": frame 2: " + Path.Combine(dir, "f03.webp") + ": ", e.Message);
     }
 
     [Fact]

@@ -115,7 +115,10 @@ public static class BenchCommand
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h) && w >= 2 && h >= 2)
+        {
+            Engine.Geometry.GeometryLimits.Frame(w, h, 3, 1, $"--size {text}");
             return (w, h);
+        }
         throw new UsageException($"option --size '{text}' is not WxH (e.g. 1920x1080)");
     }
 }

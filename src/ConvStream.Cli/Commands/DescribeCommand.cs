@@ -38,18 +38,21 @@ public static class DescribeCommand
 
         var d = PipelineFile.Load(file);
         FrameFormat format;
+        double? frameRate = null;
         if (size is not null) format = new FrameFormat(BenchCommand.ParseSize(size).W, BenchCommand.ParseSize(size).H, channels, PixelDepth.U8);
         else
         {
             string text = input ?? d.Source?.Text ?? throw new UsageException($"{d.FileName} names no source: give --input or --size");
-            format = RunMedia.ProbeFormat(text, input is not null ? Directory.GetCurrentDirectory() : d.BaseDirectory);
+            var info = RunMedia.Probe(text, input is not null ? Directory.GetCurrentDirectory() : d.BaseDirectory);
+            format = new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8);
+            frameRate = info.FrameRate > 0 ? info.FrameRate : null;
         }
         var plan = PipelinePlan.Build(d, format);
-        Console.Out.Write(Describe(plan));
+        Console.Out.Write(Describe(plan, frameRate));
         return 0;
     }
 
-    public static string Describe(PipelinePlan plan)
+    public static string Describe(PipelinePlan plan, double? frameRate = null)
     {
         var d = plan.Definition;
         var sb = new StringBuilder();
@@ -65,6 +68,7 @@ public static class DescribeCommand
         Table(sb, rows);
         long total = plan.Stages.Sum(s => s.MultiplyAdds);
         sb.AppendLine(CultureInfo.InvariantCulture, $"total: {Work(total)} multiply-adds per frame");
+        DescribeTime(sb, plan, frameRate);
         var consumed = plan.Stages.SelectMany(s => s.Definition.Inputs).Concat(plan.Outputs.SelectMany(o => o.Definition.Stages)).ToHashSet();
         foreach (var unused in plan.Stages.Where(s => !consumed.Contains(s.Name)))
             sb.AppendLine(CultureInfo.InvariantCulture, $"note: stage '{unused.Name}' feeds no stage or output: it is computed and discarded");
@@ -82,6 +86,36 @@ public static class DescribeCommand
         }
         sb.AppendLine(CultureInfo.InvariantCulture, $"schedule: {plan.Schedule.Describe()}");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The temporal stages' windows, each stage's delay behind the source and its receptive field
+    /// in time (source frames one output depends on), then the pipeline's total delay in frames
+    /// and milliseconds. Nothing when no stage looks across time.
+    /// </summary>
+    private static void DescribeTime(StringBuilder sb, PipelinePlan plan, double? frameRate)
+    {
+        var time = TemporalPlan.For(plan);
+        if (!time.Any) return;
+        var rows = new List<string[]> { new[] { "stage", "window", "delay", "receptive field in time" } };
+        foreach (var s in plan.Stages)
+        {
+            var t = time.Stages[s.Name];
+            if (t.Span == 1 && !t.Unbounded && t.Delay == 0) continue;
+            string window = t.Unbounded && t.Span == 1 && s.Filter is Engine.Filters.Temporal.ITemporalFilter
+                ? "running state (every earlier frame)"
+                : t.Span == 1 ? "1 frame" : $"{t.Span} frames: {t.Past} before, {t.Future} after";
+            string field = t.Unbounded ? "all earlier frames (running state)" : $"{t.Field} frame(s)";
+            rows.Add([s.Name, window, $"{t.Delay} frame(s)", field]);
+        }
+        sb.AppendLine("time:");
+        var table = new StringBuilder();
+        Table(table, rows);
+        foreach (var line in table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) sb.AppendLine("  " + line.TrimEnd('\r'));
+        string ms = frameRate is double fps ? string.Create(CultureInfo.InvariantCulture, $" = {time.DelayFrames * 1000 / fps:0.#} ms at {fps:0.##} fps") : " (frame rate unknown)";
+        string why = plan.Schedule.Mode == ScheduleMode.Live ? " (live: every window is causal)"
+            : time.DelayFrames > 0 ? " (offline: centred windows wait for the frames after; the last ones are flushed at the end)" : "";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"delay: {time.DelayFrames} frame(s){(time.DelayFrames > 0 ? ms : "")} behind the source{why}");
     }
 
     internal static string Work(long n) => n switch

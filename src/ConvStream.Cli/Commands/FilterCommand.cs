@@ -4,6 +4,7 @@ using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using ConvStream.Media.Images;
 using ConvStream.Stages;
 
 namespace ConvStream.Cli.Commands;
@@ -11,23 +12,27 @@ namespace ConvStream.Cli.Commands;
 /// <summary>
 /// <c>convstream filter IN OUT --stage "OP[:key=value,...]" [--stage ...]</c>: applies the stages
 /// in order to one image. Everything that can be checked without pixels is checked first (every
-/// stage's op and keys, kernel files, the input's header, each stage's output format, whether the
-/// output file type can hold the result), so a mistake in the last stage costs no decoding and
-/// never leaves a file behind; the output is written atomically.
+/// stage's op and keys, kernel files, the output's type and encoder options); then the image is
+/// decoded (its declared size checked first) and each stage's output format and whether the output
+/// file type can hold the result are planned from it, so a mistake never leaves a file behind; the
+/// output is written atomically.
 /// </summary>
 public static class FilterCommand
 {
-    public const string Summary = "apply filter stages (gaussian, sobel, conv, …) to one image: PNG, PGM/PPM or .npy";
+    public const string Summary = "apply filter stages (gaussian, sobel, conv, …) to one image: JPEG, PNG, BMP, TIFF, WebP, PGM/PPM or .npy";
 
     public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream filter IN OUT --stage \"OP[:key=value,...]\" [--stage ...] [--repeat N] [--threads N]",
+        "usage: convstream filter IN OUT --stage \"OP[:key=value,...]\" [--stage ...] [--quality Q] [--compression N] [--repeat N] [--threads N]",
         "       convstream filter --list",
         "",
         "Applies the stages in order to one image and writes the result.",
-        "  IN          PNG (8/16-bit, any colour type, interlaced or not), PGM/PPM (P5/P6/P2/P3, maxval 255)",
-        "              or .npy (uint8 (H,W) or (H,W,C); int16/float32 too). Colour is read as BGR, as cv2.imread.",
+        "  IN          JPEG, PNG, BMP, TIFF, WebP, PGM/PPM (read by OpenCV's imgcodecs as cv2.imread with",
+        "              IMREAD_ANYCOLOR: colour as BGR, gray as one channel, EXIF orientation applied) or .npy",
+        "              (uint8 (H,W) or (H,W,C); int16/float32 too).",
         "  OUT         .npy keeps the raw result: (H,W) or (H,W,C), uint8/int16/float32 as the last stage made it;",
-        "              .png/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255).",
+        "              .jpg/.png/.bmp/.tif/.webp/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255).",
+        "  --quality Q JPEG/WebP quality 1..100 (WebP: 101 = lossless); default OpenCV's (JPEG 95).",
+        "  --compression N  PNG zlib level 0..9.",
         "  --stage     OP[:key=value,...], e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\";",
         "              relative kernel files (conv:kernel=FILE) are found from the current folder.",
         "  --repeat N  run the stages N more times after the first and print median_ms=… min_ms=… runs=N on",
@@ -56,29 +61,36 @@ public static class FilterCommand
         string output = a.Positional("an output image OUT");
         var specs = a.All("--stage");
         string? repeatText = a.Optional("--repeat");
+        string? qualityText = a.Optional("--quality");
+        string? compressionText = a.Optional("--compression");
         string? threadsText = a.Optional("--threads");
         a.EnsureAllUsed();
         if (specs.Count == 0)
             throw new UsageException("filter needs at least one --stage \"OP[:key=value,...]\" (convstream filter --list shows the ops)");
         int repeat = repeatText is null ? 0 : PositiveInt("--repeat", repeatText);
         var settings = threadsText is null ? ExecutionSettings.Default : ExecutionSettings.Default with { Threads = PositiveInt("--threads", threadsText) };
+        var writeOptions = new ImageWriteOptions
+        {
+            Quality = qualityText is null ? null : PositiveInt("--quality", qualityText),
+            PngCompression = compressionText is null ? null : NonNegativeInt("--compression", compressionText),
+        };
 
-        // 1. Every stage, before any work: op names, keys and values, kernel files.
+        // 1. Every stage, before any work: op names, keys and values, kernel files; the output's type and options.
         ImageFile.CheckExtension(output);
+        ImageFile.CheckOptions(output, writeOptions);
         var filters = CreateStages(specs, settings);
 
-        // 2. Plan from the input's header: each stage's output format, and whether OUT can hold the last.
+        // 2. Decode (the declared size is checked first), then plan: each stage's output format, and
+        //    whether OUT can hold the last. An image's channels and orientation are known only once decoded.
+        var frames = new Frame[filters.Length + 1];
+        frames[0] = ImageFile.Read(input);
         var formats = new FrameFormat[filters.Length + 1];
-        formats[0] = ImageFile.ReadFormat(input);
+        formats[0] = FrameFormat.Of(frames[0]);
         for (int i = 0; i < filters.Length; i++)
             formats[i + 1] = filters[i].OutputFormat([formats[i]]);
         ImageFile.CheckWritable(output, formats[^1]);
 
-        // 3. Decode, allocate every stage's output once, run, write.
-        var frames = new Frame[filters.Length + 1];
-        frames[0] = ImageFile.Read(input);
-        if (FrameFormat.Of(frames[0]) != formats[0])
-            throw new ConvStreamException($"{input}: decoded as {FrameFormat.Of(frames[0])} but its header said {formats[0]}");
+        // 3. Allocate every stage's output once, run, write.
         for (int i = 1; i < frames.Length; i++) frames[i] = formats[i].Allocate();
 
         RunStages(filters, frames);
@@ -95,7 +107,7 @@ public static class FilterCommand
             double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:0.0000} min_ms={ms[0]:0.0000} runs={repeat}"));
         }
-        ImageFile.Write(output, frames[^1]);
+        ImageFile.Write(output, frames[^1], writeOptions);
         return 0;
     }
 
@@ -122,6 +134,10 @@ public static class FilterCommand
         for (int i = 0; i < filters.Length; i++)
             filters[i].Apply(new ReadOnlySpan<Frame>(in frames[i]), frames[i + 1]);
     }
+
+    private static int NonNegativeInt(string option, string text)
+        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0
+            ? v : throw new UsageException($"option {option} '{text}' must be a non-negative integer");
 
     private static int PositiveInt(string option, string text)
         => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0

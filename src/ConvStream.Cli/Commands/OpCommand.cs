@@ -8,11 +8,12 @@ namespace ConvStream.Cli.Commands;
 /// </summary>
 internal static class OpCommand
 {
-    public const string Summary = "run one tensor operation (conv2d, pools, conv-transpose2d, backward) on .npy files";
+    public const string Summary = "run one tensor operation (conv2d, conv3d, pools, conv-transpose2d, backward) on .npy files";
 
     private static readonly SortedDictionary<string, (Func<string[], int> Run, string Synopsis)> Ops = new()
     {
         ["conv2d"] = (OpConv2d.Run, OpConv2d.Synopsis),
+        ["conv3d"] = (OpConv3d.Run, OpConv3d.Synopsis),
         ["conv-transpose2d"] = (OpConvTranspose2d.Run, OpConvTranspose2d.Synopsis),
         ["max-pool2d"] = (OpMaxPool2d.Run, OpMaxPool2d.Synopsis),
         ["avg-pool2d"] = (OpAvgPool2d.Run, OpAvgPool2d.Synopsis),
@@ -61,8 +62,9 @@ internal static class OpCommand
             "usage: convstream op OP [options]",
             "",
             "Runs one engine operation on .npy tensors (float32, float64, uint8, int16 or int32; C order;",
-            "little endian), converted to float32. Activations are (C,H,W) or (N,C,H,W); the output is",
-            "float32 with the input's batch convention. Semantics are PyTorch's (see convstream op OP --help).",
+            "little endian), converted to float32. Activations are (C,H,W) or (N,C,H,W) (conv3d: (C,T,H,W) or",
+            "(N,C,T,H,W)); the output is float32 with the input's batch convention.",
+            "Semantics are PyTorch's (see convstream op OP --help).",
             "",
             "ops:",
         };

@@ -1,4 +1,5 @@
 using ConvStream.Engine;
+using ConvStream.Media.Sinks;
 using ConvStream.Pipeline.Files;
 using ConvStream.Pipeline.Metrics;
 using ConvStream.Pipeline.Outputs;
@@ -23,7 +24,7 @@ public static class RunCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
-        "                      [--live|--offline] [--frames N]",
+        "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -33,14 +34,19 @@ public static class RunCommand
         "  --live      latency first: queues of 1, the source drops the oldest frame when stages fall behind.",
         "  --offline   every frame: queues wait, nothing is dropped (the default for most pipeline files).",
         "  --frames N  stop after N source frames (test sources give 300 offline when not set).",
+        "  --on-decode-error skip|stop  a damaged video file: skip (default, as ffmpeg and players do) lets the",
+        "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
+        "              stop ends the run at the first decode error (the frames before it are still written).",
+        "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
         "",
-        "Ctrl+C stops reading, lets the frames in flight finish and closes every output properly.",
+        "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
+        "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
         "The summary lists per stage frames in/out, drops, queue wait and compute p50/p95/p99/max (ms),",
         "and per output the age of frames from capture to sink.");
 
     public static int Run(string[] args)
     {
-        var a = new ArgReader(args, "run", "--preview", "--live", "--offline");
+        var a = new ArgReader(args, "run", "--preview", "--live", "--offline", "--allow-outside-output");
         if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
         string file = a.Positional("a pipeline file PIPELINE");
         var o = new RunRequest
@@ -52,7 +58,11 @@ public static class RunCommand
             Live = a.Flag("--live"),
             Offline = a.Flag("--offline"),
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
+            AllowOutsideOutput = a.Flag("--allow-outside-output"),
+            OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
         };
+        if (o.OnDecodeError is not ("stop" or "skip"))
+            throw new UsageException($"option --on-decode-error '{o.OnDecodeError}' must be stop or skip");
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
         return Execute(o, Console.Out);
@@ -67,6 +77,10 @@ public static class RunCommand
         public bool Live { get; init; }
         public bool Offline { get; init; }
         public long? Frames { get; init; }
+        /// <summary>"skip" (default: the decoder conceals damage, as ffmpeg and players do) or "stop" (the first decode error ends the run).</summary>
+        public string OnDecodeError { get; init; } = "skip";
+        /// <summary>Lets output paths lead outside --output (../x.mp4, absolute paths).</summary>
+        public bool AllowOutsideOutput { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
@@ -79,52 +93,94 @@ public static class RunCommand
         string sourceBase = r.Input is not null ? Directory.GetCurrentDirectory() : definition.BaseDirectory;
         bool live = definition.Schedule.Mode == ScheduleMode.Live;
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl+C drains and closes outputs; a second one ends the process at once.
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("convstream run: stopping: finishing the frames in flight and closing outputs (Ctrl+C again to abort)");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new RunSignals(line => Say($"convstream run: {line}"));
         try
         {
-            return RunAsync(definition, sourceText, sourceBase, live, r, stdout, cts.Token).GetAwaiter().GetResult();
+            int status = RunAsync(definition, sourceText, sourceBase, live, r, stdout, signals).GetAwaiter().GetResult();
+            return signals.First is null ? status : signals.ExitCode;
         }
-        finally
+        catch (OperationCanceledException) when (signals.First is not null)
         {
-            Console.CancelKeyPress -= onCancel;
+            Say($"convstream run: interrupted by {RunSignals.Name(signals.First)}");
+            return signals.ExitCode;
         }
     }
 
-    private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
-        TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>A line on stderr below the progress line; a closed terminal (SIGHUP) must not turn a clean stop into a crash.</summary>
+    private static void Say(string line)
     {
-        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames);
+        try { Console.Error.WriteLine(); Console.Error.WriteLine(line); }
+        catch (IOException) { }
+    }
+
+    private static void Note(string line)
+    {
+        try { Console.Error.WriteLine(line); }
+        catch (IOException) { }
+    }
+
+    private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
+        TextWriter stdout, RunSignals signals)
+    {
+        var cancellationToken = signals.Stopping;
+        // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
+        var paths = r.NullOutputs ? null : OutputPaths.Check(definition, r.OutputDirectory, RunMedia.SourceFile(sourceText, sourceBase), r.AllowOutsideOutput);
+        await using var source = RunMedia.OpenSource(sourceText, sourceBase, live, r.Frames, r.OnDecodeError == "stop");
         var info = source.Info;
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
+        PipelineRunner? runner = null;
         try
         {
+            if (paths is not null)
+            {
+                paths.CreateFolders(definition);
+                foreach (string folder in paths.Folders)
+                    foreach (string line in RunMedia.RemoveStalePartials(folder)) Note($"convstream run: {line}");
+            }
             foreach (var output in plan.Outputs)
-                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, r.OutputDirectory);
-            var runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
+                sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live);
+            runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
+            using var abort = signals.Aborting.Register(runner.Abort);
             var run = runner.RunAsync(cancellationToken);
             if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
-            stdout.WriteLine(SummaryTable.Format(summary));
+            await DisposeAll(sinks).ConfigureAwait(false);
+            Print(stdout, SummaryTable.Format(summary));
+            foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
+            if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
-                if (output.Definition.Path is not null && !r.NullOutputs) stdout.WriteLine($"wrote {sinks[output.Name].Description}");
+                if (output.Definition.Path is not null && !r.NullOutputs)
+                    Print(stdout, sinks[output.Name] is VideoFileSink { FramesRepeated: > 0 } v
+                        ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
+                        : $"wrote {sinks[output.Name].Description}");
             return summary.Cancelled ? CliApp.ExitInterrupted : 0;
+        }
+        catch (ConvStreamException e)
+        {
+            await DisposeAll(sinks).ConfigureAwait(false);
+            if (runner is null || runner.FramesRead == 0) paths?.RemoveCreatedFolders();
+            string report = RunMedia.OutputReport(sinks.Values);
+            if (report.Length == 0) throw;
+            throw new ConvStreamException($"{e.Message}; {report}", e);
         }
         finally
         {
-            foreach (var sink in sinks.Values) await sink.DisposeAsync().ConfigureAwait(false);
+            await DisposeAll(sinks).ConfigureAwait(false);
         }
+    }
+
+    private static async ValueTask DisposeAll(Dictionary<string, IVideoSink> sinks)
+    {
+        foreach (var sink in sinks.Values) await sink.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A line on stdout; after SIGHUP the terminal may be gone, which must not turn a clean stop into a crash.</summary>
+    private static void Print(TextWriter stdout, string text)
+    {
+        try { stdout.WriteLine(text); }
+        catch (IOException) { }
     }
 
     /// <summary>Applies the command line to the file: schedule mode, windows only with --preview.</summary>

@@ -1,6 +1,10 @@
 namespace ConvStream.Engine.Geometry;
 
-/// <summary>Output sizes and receptive fields: the formulas of DESIGN §3 and the seeds.</summary>
+/// <summary>
+/// Output sizes and receptive fields: the formulas of DESIGN §3 and the seeds, computed in 64-bit
+/// arithmetic; a size beyond <see cref="GeometryLimits.MaxExtent"/> is refused with a
+/// <see cref="ConvStreamException"/> naming it, never wrapped around.
+/// </summary>
 public static class ConvGeometry
 {
     /// <summary>
@@ -10,9 +14,9 @@ public static class ConvGeometry
     /// </summary>
     public static int OutputSize(int input, int kernel, int stride = 1, int padBefore = 0, int padAfter = 0, int dilation = 1)
     {
-        int numerator = input + padBefore + padAfter - dilation * (kernel - 1) - 1;
+        long numerator = (long)input + padBefore + padAfter - (long)dilation * (kernel - 1) - 1;
         if (numerator < 0) return 0;
-        return numerator / stride + 1;
+        return GeometryLimits.Extent(numerator / stride + 1, "output size");
     }
 
     /// <summary>
@@ -21,16 +25,19 @@ public static class ConvGeometry
     /// </summary>
     public static int PoolOutputSize(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
     {
-        int numerator = input + 2 * pad - dilation * (kernel - 1) - 1;
+        long numerator = (long)input + 2L * pad - (long)dilation * (kernel - 1) - 1;
         if (numerator < 0) return 0;
-        int outSize = (ceilMode ? (numerator + stride - 1) / stride : numerator / stride) + 1;
-        if (ceilMode && (outSize - 1) * stride >= input + pad) outSize--;
-        return outSize;
+        long outSize = (ceilMode ? (numerator + stride - 1) / stride : numerator / stride) + 1;
+        if (ceilMode && (outSize - 1) * stride >= (long)input + pad) outSize--;
+        return GeometryLimits.Extent(outSize, "output size");
     }
 
     /// <summary>Transposed convolution: <c>(in−1)·s − padBefore − padAfter + d·(k−1) + output_padding + 1</c>.</summary>
     public static int TransposedOutputSize(int input, int kernel, int stride, int pad, int dilation, int outputPadding)
-        => (input - 1) * stride - 2 * pad + dilation * (kernel - 1) + outputPadding + 1;
+    {
+        long size = ((long)input - 1) * stride - 2L * pad + (long)dilation * (kernel - 1) + outputPadding + 1;
+        return size <= 0 ? (int)Math.Max(size, int.MinValue) : GeometryLimits.Extent(size, "output size");
+    }
 
     /// <summary>
     /// Receptive field of the last of a stack of layers: <c>r = 1 + Σ (k_i − 1)·d_i·Π_{j&lt;i} s_j</c>.
@@ -38,12 +45,8 @@ public static class ConvGeometry
     /// </summary>
     public static (int Field, int Jump) ReceptiveField(IEnumerable<(int Kernel, int Stride, int Dilation)> layers)
     {
-        long field = 1, jump = 1;
-        foreach (var (k, s, d) in layers)
-        {
-            field += (long)(k - 1) * d * jump;
-            jump *= s;
-        }
-        return ((int)Math.Min(field, int.MaxValue), (int)Math.Min(jump, int.MaxValue));
+        var r = Geometry.ReceptiveField.Source;
+        foreach (var (k, s, d) in layers) r = r.Then(k, s, d);
+        return (r.Field, r.Jump);
     }
 }

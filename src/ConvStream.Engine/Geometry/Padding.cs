@@ -45,16 +45,22 @@ public readonly record struct Padding(PaddingKind Kind, int Top, int Bottom, int
     /// </summary>
     public (int Before, int After) Resolve(bool vertical, int input, int kernel, int stride, int dilation)
     {
-        int span = dilation * (kernel - 1);
+        // 64-bit: a dilation of 2^31−1 times (k−1) wrapped around in 32 bits (and read out of bounds).
+        long span = (long)dilation * (kernel - 1);
         switch (Kind)
         {
             case PaddingKind.Valid: return (0, 0);
-            case PaddingKind.Full: return (span, span);
+            case PaddingKind.Full:
+                {
+                    int p = GeometryLimits.Extent(span, "padding (full: dilation·(kernel−1))");
+                    return (p, p);
+                }
             case PaddingKind.Same:
                 {
-                    int outSize = (input + stride - 1) / stride;
-                    int total = Math.Max((outSize - 1) * stride + span + 1 - input, 0);
-                    return (total / 2, total - total / 2);
+                    long outSize = ((long)input + stride - 1) / stride;
+                    long total = Math.Max((outSize - 1) * stride + span + 1 - input, 0);
+                    GeometryLimits.Extent(total, "padding (same: total)");
+                    return ((int)(total / 2), (int)(total - total / 2));
                 }
             default:
                 return vertical ? (Top, Bottom) : (Left, Right);

@@ -9,12 +9,15 @@ namespace ConvStream.Engine.Imaging;
 /// on a 64-byte boundary so full-width vector loads never straddle cache lines needlessly. The
 /// buffer is pinned and allocated once: touching fresh memory costs ~20 ms per 1080p frame here
 /// (page faults), so frames are meant to be pooled and reused, never allocated per frame.
+/// A frame can also be a view over memory it does not own (<see cref="Wrap"/>: an OpenCV Mat's
+/// pixels, with the Mat's own row stride), so other libraries' images go through the engine uncopied.
 /// </summary>
-public sealed class Frame
+public sealed unsafe class Frame
 {
     private const int Alignment = 64;
-    private readonly byte[] _buffer;
-    private readonly int _offset;
+    // Keeps the memory alive: the pinned array this frame allocated, or the owner of wrapped memory.
+    private readonly object? _owner;
+    private readonly byte* _origin;
 
     public Frame(int width, int height, int channels, PixelDepth depth = PixelDepth.U8)
     {
@@ -29,13 +32,50 @@ public sealed class Frame
         long rowBytes = (long)width * channels * depth.Size();
         long stride = (rowBytes + Alignment - 1) / Alignment * Alignment;
         long total = stride * height + Alignment;
-        if (total > int.MaxValue) throw new ConvStreamException($"frame {width}x{height}x{channels} {depth.Name()} is too large");
+        if (total > Array.MaxLength)
+            throw new ConvStreamException($"frame {width}x{height}x{channels} {depth.Name()} needs {total} bytes, more than the limit of one buffer ({Array.MaxLength} bytes)");
         Stride = (int)stride;
-        _buffer = GC.AllocateUninitializedArray<byte>((int)total, pinned: true);
-        nint address;
-        unsafe { address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer)); }
-        _offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1));
+        var buffer = GC.AllocateUninitializedArray<byte>((int)total, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        _owner = buffer;
+        _origin = (byte*)(address + ((Alignment - (address & (Alignment - 1))) & (Alignment - 1)));
     }
+
+    private Frame(byte* origin, int width, int height, int channels, PixelDepth depth, int stride, object? owner)
+    {
+        Width = width;
+        Height = height;
+        Channels = channels;
+        Depth = depth;
+        Stride = stride;
+        _origin = origin;
+        _owner = owner;
+    }
+
+    /// <summary>
+    /// A frame over memory it does not own: <paramref name="data"/> is row 0, rows are
+    /// <paramref name="stride"/> bytes apart (at least width × channels × sample size, a multiple of the
+    /// sample size). The memory must stay valid and unmoved while the frame is used;
+    /// <paramref name="owner"/> (e.g. the Mat that holds it) is kept reachable as long as the frame is.
+    /// </summary>
+    public static Frame Wrap(nint data, int width, int height, int channels, PixelDepth depth, int stride, object? owner = null)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ConvStreamException($"frame size {width}x{height} must be positive");
+        if (channels is < 1 or > 64)
+            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        if (data == 0) throw new ConvStreamException("cannot wrap a null pointer as a frame");
+        long rowBytes = (long)width * channels * depth.Size();
+        if (stride < rowBytes || stride % depth.Size() != 0 || (long)stride * height > int.MaxValue)
+            throw new ConvStreamException($"row stride {stride} does not fit {width}x{height}x{channels} {depth.Name()} rows of {rowBytes} bytes");
+        return new Frame((byte*)data, width, height, channels, depth, stride, owner);
+    }
+
+    /// <summary>True when this frame is a view over memory it does not own (<see cref="Wrap"/>).</summary>
+    public bool IsView => _owner is not byte[];
+
+    /// <summary>The address of row 0 (frames never move: their memory is pinned or native).</summary>
+    public nint Address => (nint)_origin;
 
     public int Width { get; }
     public int Height { get; }
@@ -52,20 +92,24 @@ public sealed class Frame
     public int RowBytes => RowLength * Depth.Size();
 
     /// <summary>All rows including the stride padding.</summary>
-    public Span<byte> Bytes => _buffer.AsSpan(_offset, Stride * Height);
+    public Span<byte> Bytes => new(_origin, IsView ? Stride * (Height - 1) + RowBytes : Stride * Height);
 
-    public Span<byte> RowSpan(int y) => _buffer.AsSpan(_offset + y * Stride, RowBytes);
+    public Span<byte> RowSpan(int y)
+    {
+        if ((uint)y >= (uint)Height) throw new ArgumentOutOfRangeException(nameof(y));
+        return new(_origin + (long)y * Stride, RowBytes);
+    }
 
     /// <summary>Row <paramref name="y"/> viewed as samples of type <typeparamref name="T"/> (byte, short or float to match <see cref="Depth"/>).</summary>
     public Span<T> Row<T>(int y) where T : unmanaged
     {
         if (Unsafe.SizeOf<T>() != Depth.Size())
             throw new InvalidOperationException($"frame depth {Depth.Name()} cannot be read as {typeof(T).Name}");
-        return MemoryMarshal.Cast<byte, T>(_buffer.AsSpan(_offset + y * Stride, RowBytes));
+        return MemoryMarshal.Cast<byte, T>(RowSpan(y));
     }
 
     /// <summary>A reference to the first byte of row 0, for hot loops that index by stride.</summary>
-    public ref byte Origin => ref _buffer[_offset];
+    public ref byte Origin => ref *_origin;
 
     public bool SameShape(Frame other)
         => other.Width == Width && other.Height == Height && other.Channels == Channels && other.Depth == Depth;

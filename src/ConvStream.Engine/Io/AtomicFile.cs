@@ -26,6 +26,12 @@ public static class AtomicFile
             TryDelete(temp);
             throw new ConvStreamException($"{path}: permission denied");
         }
+        catch (IOException e)
+        {
+            // A full disk, a read-only file system, a name that is a folder: the user's to fix, not a bug.
+            TryDelete(temp);
+            throw new ConvStreamException(Directory.Exists(full) ? $"{path}: is a folder; expected a file name" : $"{path}: cannot be written: {e.Message}");
+        }
         catch
         {
             TryDelete(temp);

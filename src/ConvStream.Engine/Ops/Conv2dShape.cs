@@ -44,15 +44,21 @@ public readonly record struct Conv2dShape(
         if (o.Dilation.H <= 0 || o.Dilation.W <= 0) throw new ConvStreamException($"dilation must be positive but is {o.Dilation}");
         var p = o.Padding;
         if (p.Top < 0 || p.Bottom < 0 || p.Left < 0 || p.Right < 0) throw new ConvStreamException($"padding must not be negative but is {p}");
+        // Every axis value within GeometryLimits.MaxExtent, so the sums below cannot overflow.
+        GeometryLimits.Extent(h, "input height"); GeometryLimits.Extent(w, "input width");
+        GeometryLimits.Extents(o.Stride, "stride"); GeometryLimits.Extents(o.Dilation, "dilation");
+        GeometryLimits.Extent(p.Top, "padding"); GeometryLimits.Extent(p.Bottom, "padding"); GeometryLimits.Extent(p.Left, "padding"); GeometryLimits.Extent(p.Right, "padding");
+        int ekh = GeometryLimits.Extent((long)o.Dilation.H * (kh - 1) + 1, "dilated kernel height");
+        int ekw = GeometryLimits.Extent((long)o.Dilation.W * (kw - 1) + 1, "dilated kernel width");
         var (pt, pb) = p.Resolve(true, h, kh, o.Stride.H, o.Dilation.H);
         var (pl, pr) = p.Resolve(false, w, kw, o.Stride.W, o.Dilation.W);
-        int ekh = o.Dilation.H * (kh - 1) + 1, ekw = o.Dilation.W * (kw - 1) + 1;
         if (ekh > h + pt + pb || ekw > w + pl + pr)
             throw new ConvStreamException($"kernel {kh}x{kw} (dilated {ekh}x{ekw}) is larger than the padded input {h + pt + pb}x{w + pl + pr}");
         if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != cout))
             throw new ConvStreamException($"bias must have {cout} values (one per output channel) but has shape {bias.ShapeText}");
         int oh = ConvGeometry.OutputSize(h, kh, o.Stride.H, pt, pb, o.Dilation.H);
         int ow = ConvGeometry.OutputSize(w, kw, o.Stride.W, pl, pr, o.Dilation.W);
+        GeometryLimits.Elements("output", sizeof(float), n, cout, oh, ow);
         return new Conv2dShape(n, c, h, w, cout, kh, kw, o.Groups, o.Stride.H, o.Stride.W, o.Dilation.H, o.Dilation.W, pt, pb, pl, pr, oh, ow);
     }
 

@@ -31,10 +31,16 @@ public readonly record struct ConvTranspose2dShape(int N, int Cin, int H, int W,
             throw new ConvStreamException($"output padding {op} must be smaller than the stride {s} or the dilation {d}");
         if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != cout))
             throw new ConvStreamException($"bias must have {cout} values (one per output channel) but has shape {bias.ShapeText}");
+        GeometryLimits.Extent(h, "input height"); GeometryLimits.Extent(w, "input width");
+        GeometryLimits.Extents(s, "stride"); GeometryLimits.Extents(d, "dilation");
+        GeometryLimits.Extents(p, "padding"); GeometryLimits.Extents(op, "output padding");
+        GeometryLimits.Extent((long)d.H * (kh - 1) + 1, "dilated kernel height");
+        GeometryLimits.Extent((long)d.W * (kw - 1) + 1, "dilated kernel width");
         int oh = ConvGeometry.TransposedOutputSize(h, kh, s.H, p.H, d.H, op.H);
         int ow = ConvGeometry.TransposedOutputSize(w, kw, s.W, p.W, d.W, op.W);
         if (oh <= 0 || ow <= 0)
             throw new ConvStreamException($"padding {p} removes the whole output ({oh}x{ow}) of the transposed convolution");
+        GeometryLimits.Elements("output", sizeof(float), n, cout, oh, ow);
         return new ConvTranspose2dShape(n, c, h, w, cout, kh, kw, o.Groups, s.H, s.W, p.H, p.W, d.H, d.W, oh, ow);
     }
 

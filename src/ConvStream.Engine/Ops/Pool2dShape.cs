@@ -17,11 +17,16 @@ public readonly record struct Pool2dShape(int N, int C, int H, int W, int KH, in
         if (p.H < 0 || p.W < 0) throw new ConvStreamException($"{op}: padding must not be negative but is {p}");
         if (p.H > k.H / 2 || p.W > k.W / 2)
             throw new ConvStreamException($"{op}: padding {p} must be at most half the kernel {k}");
-        int ekh = d.H * (k.H - 1) + 1, ekw = d.W * (k.W - 1) + 1;
+        GeometryLimits.Extent(h, op, "input height"); GeometryLimits.Extent(w, op, "input width");
+        GeometryLimits.Extents(k, op, "kernel"); GeometryLimits.Extents(s, op, "stride");
+        GeometryLimits.Extents(d, op, "dilation"); GeometryLimits.Extents(p, op, "padding");
+        int ekh = GeometryLimits.Extent((long)d.H * (k.H - 1) + 1, op, "dilated window height");
+        int ekw = GeometryLimits.Extent((long)d.W * (k.W - 1) + 1, op, "dilated window width");
         if (ekh > h + 2 * p.H || ekw > w + 2 * p.W)
             throw new ConvStreamException($"{op}: window {ekh}x{ekw} is larger than the padded input {h + 2 * p.H}x{w + 2 * p.W}");
         int oh = ConvGeometry.PoolOutputSize(h, k.H, s.H, p.H, d.H, o.CeilMode);
         int ow = ConvGeometry.PoolOutputSize(w, k.W, s.W, p.W, d.W, o.CeilMode);
+        GeometryLimits.Elements(op, "output", sizeof(float), n, c, oh, ow);
         return new Pool2dShape(n, c, h, w, k.H, k.W, s.H, s.W, p.H, p.W, d.H, d.W, oh, ow);
     }
 

@@ -67,6 +67,20 @@ internal sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// How the process ended, for messages: "exited with code 1", or "was killed by signal 9
+    /// (SIGKILL)". .NET reports a child ended by a signal as exit code 128 + the signal's number.
+    /// </summary>
+    public string ExitDescription => HasExited ? DescribeExit(ExitCode) : "is still running";
+
+    public static string DescribeExit(int code)
+    {
+        if (OperatingSystem.IsWindows() || code <= 128 || code > 128 + 64) return $"exited with code {code}";
+        int signal = code - 128;
+        string? name = signal switch { 1 => "SIGHUP", 2 => "SIGINT", 3 => "SIGQUIT", 6 => "SIGABRT", 9 => "SIGKILL", 11 => "SIGSEGV", 13 => "SIGPIPE", 15 => "SIGTERM", _ => null };
+        return name is null ? $"was killed by signal {signal}" : $"was killed by signal {signal} ({name})";
+    }
+
     public static ChildProcess Start(string executable, IEnumerable<string> arguments, string what,
         bool redirectStdin, bool redirectStdout, IReadOnlyDictionary<string, string>? environment = null, int stderrLines = 20)
     {
@@ -157,7 +171,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>util-linux's setsid when installed (Linux); macOS has none, and its children then share our group.</summary>
     private static readonly Lazy<string?> Setsid = new(() => new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists));
 
-    private static void InstallExitHook()
+    internal static void InstallExitHook()
     {
         if (Interlocked.Exchange(ref _hookInstalled, 1) != 0) return;
         // Runs on normal exit and on SIGTERM/Ctrl+C handled by the runtime: nothing we started may

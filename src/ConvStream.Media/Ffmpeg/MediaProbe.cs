@@ -1,3 +1,4 @@
+using ConvStream.Engine.Geometry;
 using System.Globalization;
 using System.Text.Json;
 using ConvStream.Engine;
@@ -59,6 +60,7 @@ public static class MediaProbe
 
         int width = Int(v, "width"), height = Int(v, "height");
         if (width <= 0 || height <= 0) throw new ConvStreamException($"{input}: ffprobe reports no frame size for its video stream");
+        GeometryLimits.Frame(width, height, 3, 1, input);
         var (num, den) = FrameRate(v);
         int rotation = Rotation(v);
         // ffmpeg rotates decoded frames upright by default (autorotate): a quarter turn swaps the size.

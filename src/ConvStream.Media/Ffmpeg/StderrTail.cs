@@ -11,6 +11,9 @@ public sealed class StderrTail
     private int _count;
     private long _total;
     private long _chars;
+    private long _errors;
+    private string? _firstError;
+    private long _damagedFrames;
 
     public StderrTail(int capacity = 20) => _ring = new string[capacity];
 
@@ -31,8 +34,32 @@ public sealed class StderrTail
             if (_count < _ring.Length) _count++;
             _total++;
             _chars += line.Length + 1;
+            // ffmpeg's own note for a frame its decoder concealed errors in (-xerror not given).
+            if (line.Contains("corrupt decoded frame", StringComparison.Ordinal)) _damagedFrames++;
+            if (IsError(line))
+            {
+                _errors++;
+                _firstError ??= line.Trim();
+            }
         }
     }
+
+    /// <summary>
+    /// Lines ffmpeg logged at error level or worse (it runs with <c>-loglevel level+…</c>, which
+    /// prefixes each line with its level). ffmpeg can exit 0 after "Error writing trailer … No
+    /// space left on device", so a clean exit status alone does not prove the file is whole.
+    /// </summary>
+    public long ErrorLines { get { lock (_ring) return _errors; } }
+
+    /// <summary>Frames a decoder delivered with concealed damage ("corrupt decoded frame in stream 0").</summary>
+    public long DamagedFrames { get { lock (_ring) return _damagedFrames; } }
+
+    /// <summary>The first error-level line, kept even after it fell out of the ring.</summary>
+    public string? FirstError { get { lock (_ring) return _firstError; } }
+
+    private static bool IsError(string line)
+        => line.Contains("[error] ", StringComparison.Ordinal) || line.Contains("[fatal] ", StringComparison.Ordinal)
+        || line.Contains("[panic] ", StringComparison.Ordinal);
 
     /// <summary>The kept lines, oldest first.</summary>
     public IReadOnlyList<string> Lines()

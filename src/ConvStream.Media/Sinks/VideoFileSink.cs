@@ -13,9 +13,12 @@ namespace ConvStream.Media.Sinks;
 /// video. The encode is finished by closing stdin and waiting, so the last frames and the container
 /// index are written even when the pipeline stopped early; it is killed only if it does not exit
 /// within <see cref="VideoFileSinkOptions.FinishTimeout"/>. The file is written under a temporary
-/// name and moved into place at the end, so a failed start leaves nothing behind.
+/// name and moved into place only when the encoder finished cleanly: it exited by itself with
+/// status 0 and logged no error (ffmpeg exits 0 even after "Error writing trailer: No space left
+/// on device", leaving an MP4 without its index). Anything else discards the file and says so:
+/// an output is either whole under its name or absent.
 /// </summary>
-public sealed class VideoFileSink : IVideoSink
+public sealed class VideoFileSink : IVideoSink, IFileOutput
 {
     private readonly VideoFileSinkOptions _options;
     private readonly OutputFile _output;
@@ -27,6 +30,8 @@ public sealed class VideoFileSink : IVideoSink
     private string? _failure;
     private bool _audioMapped;
     private VideoInfo? _source;
+    private FrameSlots? _slots;
+    private byte[]? _last;
 
     public VideoFileSink(string path, VideoFileSinkOptions? options = null)
     {
@@ -43,6 +48,9 @@ public sealed class VideoFileSink : IVideoSink
     public IReadOnlyList<string> Notes => _notes;
     public int? ProcessId => _child?.Id;
     public int PipeSize { get; private set; }
+    public bool Kept => _output.Committed;
+    /// <summary>Frames written again to cover frames a live run dropped (included in <see cref="FramesWritten"/>).</summary>
+    public long FramesRepeated { get; private set; }
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
     {
@@ -50,6 +58,7 @@ public sealed class VideoFileSink : IVideoSink
         if (channels is not (1 or 3)) throw new ConvStreamException($"{Description}: video files take gray or BGR frames, not {channels} channels");
         _width = width; _height = height; _channels = channels;
         _source = source;
+        if (_options.FillDroppedFrames ?? source.IsLive) _slots = new FrameSlots(source.FrameRateNumerator, source.FrameRateDenominator);
         string ffmpeg = FfmpegLocator.Find("ffmpeg", _options.FfmpegPath);
         var choice = EncoderChoice.For(Description, channels, _options);
         string rate = $"{Math.Max(1, source.FrameRateNumerator)}/{Math.Max(1, source.FrameRateDenominator)}";
@@ -94,7 +103,10 @@ public sealed class VideoFileSink : IVideoSink
         PipeSize = PipeBuffer.Enlarge(_child.Stdin!);
         // If the program ends without completing us (Environment.Exit, SIGTERM), the exit hook lets
         // ffmpeg finish the file; it is then moved into place as CompleteAsync would.
-        _child.OnFinishedAtExit = () => { if (FramesWritten > 0 && !_completed) _output.Commit(); };
+        _child.OnFinishedAtExit = () =>
+        {
+            if (FramesWritten > 0 && !_completed && _failure is null && _child.ExitCode == 0 && _child.Stderr.ErrorLines == 0) _output.Commit();
+        };
         return ValueTask.CompletedTask;
     }
 
@@ -114,19 +126,35 @@ public sealed class VideoFileSink : IVideoSink
         var stdin = child.Stdin ?? throw new ConvStreamException($"{Description}: already completed");
         try
         {
-            if (frame.Stride == frame.RowBytes) stdin.Write(frame.Bytes);
+            ReadOnlySpan<byte> current;
+            if (frame.Stride == frame.RowBytes) current = frame.Bytes;
             else
             {
                 _packed ??= GC.AllocateUninitializedArray<byte>(frame.RowBytes * frame.Height, pinned: true);
                 frame.CopyToPacked(_packed);
-                stdin.Write(_packed);
+                current = _packed;
             }
+            if (_slots is not null)
+            {
+                // Empty slots before this frame: the previous frame again (before the first frame, this one).
+                var fill = _last is null ? current : _last;
+                for (long r = _slots.RepeatsBefore(stamp.Pts); r > 0; r--)
+                {
+                    stdin.Write(fill);
+                    FramesWritten++;
+                    FramesRepeated++;
+                }
+            }
+            stdin.Write(current);
+            // Kept for the next gap (live only: one copy per frame, in its own buffer).
+            if (_slots is not null) current.CopyTo(_last ??= GC.AllocateUninitializedArray<byte>(current.Length, pinned: true));
         }
         catch (IOException)
         {
-            // ffmpeg went away (bad option, disk full, killed): its stderr says why.
-            child.WaitForExit(TimeSpan.FromSeconds(10));
-            _failure = $"{Description}: the encoder stopped after {FramesWritten} frames: {child.Stderr.Quote()}";
+            // ffmpeg went away (bad option, killed, crashed): say how it ended, then what it said last,
+            // which may be an unrelated warning (a killed process writes no last words).
+            bool exited = child.WaitForExit(TimeSpan.FromSeconds(10));
+            _failure = $"{Description}: the encoder (ffmpeg, process {child.Id}) {(exited ? child.ExitDescription : "stopped reading its input")} after {FramesWritten} frames; its last lines: {child.Stderr.Quote()}";
             throw new ConvStreamException(_failure);
         }
         FramesWritten++;
@@ -138,35 +166,30 @@ public sealed class VideoFileSink : IVideoSink
         if (_completed) return ValueTask.CompletedTask;
         _completed = true;
         var child = _child;
-        if (child is null) return ValueTask.CompletedTask;
+        if (child is null) { _output.Discard(); return ValueTask.CompletedTask; }
         child.CloseStdin();
         bool exited = child.WaitForExit(_options.FinishTimeout);
         if (!exited) child.Kill();
+        string how = exited ? child.ExitDescription : $"did not finish within {_options.FinishTimeout.TotalSeconds:0} s and was killed";
         int exitCode = exited ? child.ExitCode : -1;
+        long errors = child.Stderr.ErrorLines;
+        string? firstError = child.Stderr.FirstError;
         string tail = child.Stderr.Quote();
         child.Dispose();
-        // Frames that reached the encoder are kept even when it failed at the end: better a short file than none.
-        // After a failure the file is kept only if it can still be read (frames written before the
-        // failure); an encoder that never got going leaves nothing behind.
-        bool keep = FramesWritten > 0 && File.Exists(_output.Temporary)
-            && (exitCode == 0 || Readable(_output.Temporary));
-        if (keep)
+        bool clean = exited && exitCode == 0 && errors == 0 && _failure is null && File.Exists(_output.Temporary);
+        if (clean && FramesWritten > 0)
         {
-            if (exitCode == 0 && _audioMapped) TrimAudioToVideo();
+            if (_audioMapped) TrimAudioToVideo();
             _output.Commit();
+            return ValueTask.CompletedTask;
         }
-        else _output.Discard();
-        if (!exited)
-            throw new ConvStreamException($"{Description}: the encoder did not finish within {_options.FinishTimeout.TotalSeconds:0} s and was killed: {tail}");
-        if (exitCode != 0 && _failure is null)
-            throw new ConvStreamException($"{Description}: the encoder failed (exit code {exitCode}) after {FramesWritten} frames: {tail}");
-        return ValueTask.CompletedTask;
-    }
-
-    private bool Readable(string path)
-    {
-        try { return new FileInfo(path).Length > 0 && MediaProbe.Probe(path, _options.FfmpegPath).Info.Width > 0; }
-        catch (ConvStreamException) { return false; }
+        _output.Discard();
+        if (FramesWritten == 0 && _failure is null && exited && exitCode == 0) return ValueTask.CompletedTask; // nothing to write
+        if (_failure is not null) throw new ConvStreamException($"{_failure} (file not written)");
+        string why = exitCode == 0 && exited
+            ? $"the encoder logged an error: {firstError}"
+            : $"the encoder (ffmpeg, process {child.Id}) {how}; its last lines: {tail}";
+        throw new ConvStreamException($"{Description}: not written after {FramesWritten} frames: {why}");
     }
 
     /// <summary>

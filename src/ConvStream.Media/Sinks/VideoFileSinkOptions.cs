@@ -17,6 +17,11 @@ public sealed record VideoFileSinkOptions
     public string LogLevel { get; init; } = "warning";
     /// <summary>How long to wait for the encoder to finish after stdin is closed before it is killed.</summary>
     public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// Repeat the previous frame where the stream's presentation times leave slots empty (frames a
+    /// live run dropped), so the file lasts as long as the recording; null: when the source is live.
+    /// </summary>
+    public bool? FillDroppedFrames { get; init; }
     /// <summary>Receives one-line notes about choices made (padding, audio re-encoding).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -7,16 +7,17 @@ namespace ConvStream.Media.Sources;
 
 /// <summary>
 /// A numbered image sequence (<c>frames/frame_%05d.png</c>) starting at the first existing index
-/// among 0..4, at a frame rate of the caller's choosing. PNG sequences are decoded natively
-/// (<see cref="PngSequenceSource"/>); other formats (JPEG, BMP, TIFF …) go through ffmpeg's image2 demuxer.
+/// among 0..4, at a frame rate of the caller's choosing. The formats OpenCV's imgcodecs reads (PNG,
+/// JPEG, BMP, TIFF, WebP, PGM/PPM) are decoded in-process (<see cref="ImageFilesSource"/>); others,
+/// and sequences to be scaled, go through ffmpeg's image2 demuxer.
 /// </summary>
 public static class ImageSequenceSource
 {
     public static IVideoSource Open(string pattern, int rateNumerator = 30, int rateDenominator = 1, SourceOptions? options = null)
     {
         options ??= new SourceOptions();
-        if (Path.GetExtension(pattern).Equals(".png", StringComparison.OrdinalIgnoreCase) && options.Scale is null)
-            return PngSequenceSource.Open(pattern, rateNumerator, rateDenominator, options.Channels);
+        if (Images.ImageFormat.OfExtension(Path.GetExtension(pattern)) is not null && options.Scale is null)
+            return ImageFilesSource.Open(pattern, rateNumerator, rateDenominator, options.Channels);
         return OpenWithFfmpeg(pattern, rateNumerator, rateDenominator, options);
     }
 

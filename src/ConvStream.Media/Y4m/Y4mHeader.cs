@@ -1,3 +1,4 @@
+using ConvStream.Engine.Geometry;
 using System.Globalization;
 using System.Text;
 using ConvStream.Engine;
@@ -57,6 +58,7 @@ public sealed record Y4mHeader
             }
         }
         if (w <= 0 || h <= 0) throw new ConvStreamException($"{path}: Y4M header has no valid W and H ('{line}')");
+        GeometryLimits.Frame(w, h, 3, 1, $"{path}: Y4M header");
         if (fn <= 0 || fd <= 0) { fn = 30; fd = 1; }
         var chroma = tag switch
         {

@@ -10,9 +10,10 @@ namespace ConvStream.Media.Y4m;
 /// <summary>
 /// Writes YUV4MPEG2 natively: BGR frames as BT.601 limited-range 4:2:0 (C420jpeg, what every Y4M
 /// reader takes) or 4:4:4, gray frames as Cmono (exact). The frame rate is the source's. The file
-/// is written under a temporary name and moved into place when completed or disposed.
+/// is written under a temporary name and moved into place when completed or disposed, unless a
+/// write failed (a full disk): then it is deleted, never left under its name cut short.
 /// </summary>
-public sealed class Y4mSink : IVideoSink
+public sealed class Y4mSink : IVideoSink, IFileOutput
 {
     private readonly OutputFile _output;
     private readonly Y4mChroma _colorChroma;
@@ -21,6 +22,7 @@ public sealed class Y4mSink : IVideoSink
     private byte[] _planes = [];
     private static readonly byte[] FrameTag = "FRAME\n"u8.ToArray();
     private bool _completed;
+    private string? _failure;
 
     public Y4mSink(string path, Y4mChroma colorChroma = Y4mChroma.C420)
     {
@@ -33,6 +35,7 @@ public sealed class Y4mSink : IVideoSink
 
     public string Description { get; }
     public long FramesWritten { get; private set; }
+    public bool Kept => _output.Committed;
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
     {
@@ -46,8 +49,16 @@ public sealed class Y4mSink : IVideoSink
             FullRange = chroma == Y4mChroma.Mono,
         };
         _planes = GC.AllocateUninitializedArray<byte>(_header.FrameBytes);
-        _stream = new FileStream(_output.Temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
-        _stream.Write(Encoding.ASCII.GetBytes(_header.Format()));
+        try
+        {
+            _stream = new FileStream(_output.Temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
+            _stream.Write(Encoding.ASCII.GetBytes(_header.Format()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _output.Discard();
+            throw new ConvStreamException($"{Description}: cannot create the file: {e.Message}");
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -56,9 +67,18 @@ public sealed class Y4mSink : IVideoSink
         var h = _header ?? throw new InvalidOperationException($"{Description}: WriteAsync before OpenAsync");
         if (frame.Width != h.Width || frame.Height != h.Height || frame.Channels != (h.Chroma == Y4mChroma.Mono ? 1 : 3) || frame.Depth != PixelDepth.U8)
             throw new ConvStreamException($"{Description}: frame {frame.ShapeText} does not match the opened {h.Width}x{h.Height} stream");
+        if (_failure is not null) throw new ConvStreamException(_failure);
         Pack(frame, h, _planes);
-        _stream!.Write(FrameTag);
-        _stream.Write(_planes);
+        try
+        {
+            _stream!.Write(FrameTag);
+            _stream.Write(_planes);
+        }
+        catch (IOException e)
+        {
+            _failure = $"{Description}: writing frame {FramesWritten} failed: {e.Message}";
+            throw new ConvStreamException(_failure);
+        }
         FramesWritten++;
         return ValueTask.CompletedTask;
     }
@@ -89,10 +109,12 @@ public sealed class Y4mSink : IVideoSink
     {
         if (_completed) return ValueTask.CompletedTask;
         _completed = true;
-        if (_stream is null) return ValueTask.CompletedTask;
-        _stream.Dispose();
-        _output.Commit();
-        return ValueTask.CompletedTask;
+        if (_stream is null) { _output.Discard(); return ValueTask.CompletedTask; }
+        try { _stream.Dispose(); }
+        catch (IOException e) { _failure ??= $"{Description}: finishing the file failed: {e.Message}"; }
+        if (_failure is null) { _output.Commit(); return ValueTask.CompletedTask; }
+        _output.Discard();
+        throw new ConvStreamException($"{_failure} (file not written)");
     }
 
     public ValueTask DisposeAsync() => CompleteAsync(CancellationToken.None);

@@ -16,6 +16,13 @@ public static class PipelineFile
     /// <summary>The input name every pipeline's first stage can read.</summary>
     public const string SourceName = "source";
 
+    /// <summary>
+    /// The most stages a pipeline may have. Each stage runs on its own thread with its own queues
+    /// and frame buffers, so a thousand is already far past any useful pipeline; the limit refuses
+    /// generated or hostile files before they cost memory.
+    /// </summary>
+    public const int MaxStages = 1000;
+
     private static readonly string[] TopKeys = ["description", "source", "stages", "outputs", "schedule"];
     private static readonly string[] StageReserved = ["name", "op", "input"];
     private static readonly string[] OutputKeys = ["name", "kind", "stage", "stages", "path"];
@@ -101,6 +108,8 @@ public static class PipelineFile
     {
         if (!root.TryGetProperty("stages", out var arr)) throw new ConvStreamException($"{file}: 'stages' is required (a list of stages)");
         if (arr.ValueKind != JsonValueKind.Array) throw new ConvStreamException($"{file}: 'stages' must be a list");
+        if (arr.GetArrayLength() > MaxStages)
+            throw new ConvStreamException($"{file}: 'stages' has {arr.GetArrayLength()} stages; the limit is {MaxStages} (each stage runs on its own thread)");
         var stages = new List<StageDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;

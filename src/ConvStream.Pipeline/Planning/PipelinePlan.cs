@@ -18,9 +18,10 @@ namespace ConvStream.Pipeline.Planning;
 public sealed class PipelinePlan
 {
     private readonly IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? _extraOps;
+    private readonly Dictionary<string, FrameFormat> _formats;
 
     private PipelinePlan(PipelineDefinition definition, FrameFormat source, List<PlannedStage> stages, List<PlannedOutput> outputs,
-        ExecutionSettings settings, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps)
+        Dictionary<string, FrameFormat> formats, ExecutionSettings settings, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps)
     {
         Definition = definition;
         SourceFormat = source;
@@ -28,6 +29,7 @@ public sealed class PipelinePlan
         Outputs = outputs;
         Settings = settings;
         _extraOps = extraOps;
+        _formats = formats;
     }
 
     public PipelineDefinition Definition { get; }
@@ -40,7 +42,7 @@ public sealed class PipelinePlan
     public ExecutionSettings Settings { get; }
 
     /// <summary>The format a node ('source' or a stage's name) produces.</summary>
-    public FrameFormat FormatOf(string node) => node == PipelineFile.SourceName ? SourceFormat : Stages.First(s => s.Name == node).Output;
+    public FrameFormat FormatOf(string node) => _formats[node];
 
     /// <param name="extraOps">Ops of the caller's own, by name (custom filters of a library user; tests).</param>
     /// <param name="settings">
@@ -52,28 +54,12 @@ public sealed class PipelinePlan
     {
         string file = definition.FileName;
         var run = (settings ?? ExecutionSettings.Default) with { Threads = definition.Schedule.Threads, BandHeight = definition.Schedule.BandHeight };
-        var order = new List<StageDefinition>();
-        var placed = new HashSet<string> { PipelineFile.SourceName };
-        // Definitions are acyclic (PipelineFile checked); place each stage once all its inputs are placed.
-        while (order.Count < definition.Stages.Count)
-        {
-            bool progress = false;
-            foreach (var s in definition.Stages)
-                if (!placed.Contains(s.Name) && s.Inputs.All(placed.Contains))
-                {
-                    order.Add(s);
-                    placed.Add(s.Name);
-                    progress = true;
-                }
-            if (!progress) throw new ConvStreamException($"{file}: stages form a cycle");
-        }
-
+        // Linear in the number of stages and edges throughout: a generated pipeline of thousands of
+        // stages once took memory quadratic in its length (a copy of the whole path per stage).
+        var order = DependencyOrder(definition, file);
         var formats = new Dictionary<string, FrameFormat> { [PipelineFile.SourceName] = source };
-        var fields = new Dictionary<string, List<(int Kernel, int Stride, int Dilation)>>
-        {
-            [PipelineFile.SourceName] = new(),
-        };
-        var fieldsW = new Dictionary<string, List<(int Kernel, int Stride, int Dilation)>> { [PipelineFile.SourceName] = new() };
+        // Receptive field (vertical, horizontal) and jump along the path that sees the most of the source.
+        var fields = new Dictionary<string, (ReceptiveField H, ReceptiveField W)> { [PipelineFile.SourceName] = (ReceptiveField.Source, ReceptiveField.Source) };
         var planned = new List<PlannedStage>();
         foreach (var s in order)
         {
@@ -83,12 +69,11 @@ public sealed class PipelinePlan
 
             // Receptive field along the input path that sees the most of the source (DESIGN §3).
             var (kh, kw, stride) = filter.Footprint;
-            string widest = s.Inputs.OrderByDescending(i => ConvGeometry.ReceptiveField(fields[i]).Field).First();
-            fields[s.Name] = [.. fields[widest], (kh, stride, 1)];
-            fieldsW[s.Name] = [.. fieldsW[widest], (kw, stride, 1)];
-            var (rh, jump) = ConvGeometry.ReceptiveField(fields[s.Name]);
-            var (rw, _) = ConvGeometry.ReceptiveField(fieldsW[s.Name]);
-            planned.Add(new PlannedStage(planned.Count, s, filter, inputs, output, (rh, rw), jump, filter.MultiplyAdds(output)) { Values = values });
+            var widest = fields[s.Inputs[0]];
+            foreach (var i in s.Inputs) if (fields[i].H.Field > widest.H.Field) widest = fields[i];
+            var field = (H: widest.H.Then(kh, stride, 1), W: widest.W.Then(kw, stride, 1));
+            fields[s.Name] = field;
+            planned.Add(new PlannedStage(planned.Count, s, filter, inputs, output, (field.H.Field, field.W.Field), field.H.Jump, filter.MultiplyAdds(output)) { Values = values });
         }
 
         var outputs = new List<PlannedOutput>();
@@ -103,7 +88,33 @@ public sealed class PipelinePlan
             }
             outputs.Add(new PlannedOutput(o, inputs, DisplayFormat(o, inputs)));
         }
-        return new PipelinePlan(definition, source, planned, outputs, run, extraOps);
+        return new PipelinePlan(definition, source, planned, outputs, formats, run, extraOps);
+    }
+
+    /// <summary>Stages in an order where each comes after its inputs (Kahn's algorithm, breadth first from the source).</summary>
+    private static List<StageDefinition> DependencyOrder(PipelineDefinition definition, string file)
+    {
+        var waiting = new Dictionary<string, int>(definition.Stages.Count);
+        var readers = new Dictionary<string, List<StageDefinition>> { [PipelineFile.SourceName] = new() };
+        foreach (var s in definition.Stages) readers[s.Name] = new();
+        foreach (var s in definition.Stages)
+        {
+            waiting[s.Name] = s.Inputs.Count;
+            foreach (var i in s.Inputs) readers[i].Add(s);
+        }
+        var order = new List<StageDefinition>(definition.Stages.Count);
+        var ready = new Queue<string>();
+        ready.Enqueue(PipelineFile.SourceName);
+        while (ready.Count > 0)
+            foreach (var reader in readers[ready.Dequeue()])
+                if (--waiting[reader.Name] == 0)
+                {
+                    order.Add(reader);
+                    ready.Enqueue(reader.Name);
+                }
+        // Definitions are acyclic (PipelineFile checked); this guards definitions built in code.
+        if (order.Count < definition.Stages.Count) throw new ConvStreamException($"{file}: stages form a cycle");
+        return order;
     }
 
     /// <summary>
@@ -132,6 +143,7 @@ public sealed class PipelinePlan
             throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageRegistry.Ops.Concat(extraOps?.Keys ?? []).Order())}");
         // The spec's getters and every adapter name the stage with spec.Context themselves.
         var filter = StageRegistry.Create(spec, extraOps);
+        TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
         if (filter.InputCount != s.Inputs.Count)
             throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
         if (inputs.Length > 1 && inputs.Any(f => f.Width != inputs[0].Width || f.Height != inputs[0].Height))
@@ -144,7 +156,7 @@ public sealed class PipelinePlan
         }
     }
 
-/// <summary>What a sink receives: 8-bit, 1 or 3 channels; a mosaic is BGR at the largest input's size.</summary>
+    /// <summary>What a sink receives: 8-bit, 1 or 3 channels; a mosaic is BGR at the largest input's size.</summary>
     private static FrameFormat DisplayFormat(OutputDefinition o, FrameFormat[] inputs)
     {
         if (o.Kind == OutputKind.Mosaic)

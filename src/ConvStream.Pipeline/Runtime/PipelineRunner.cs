@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
 using ConvStream.Pipeline.Files;
@@ -33,7 +34,7 @@ namespace ConvStream.Pipeline.Runtime;
 /// every stage runs with now.
 /// </para>
 /// </summary>
-public sealed class PipelineRunner
+public sealed partial class PipelineRunner
 {
     private readonly PipelinePlan _plan;
     private readonly IVideoSource _source;
@@ -43,6 +44,7 @@ public sealed class PipelineRunner
     private readonly StageNode[] _stages;
     private readonly OutputNode[] _outputs;
     private readonly object _faultGate = new();
+    private readonly List<string> _notes = new();
     private readonly SemaphoreSlim _updateGate = new(1, 1);
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
@@ -96,6 +98,8 @@ public sealed class PipelineRunner
     /// <summary>Source, stages in dependency order, then outputs.</summary>
     public IReadOnlyList<StageMetrics> Nodes { get; }
     public long FramesRead => Interlocked.Read(ref _framesRead);
+    /// <summary>What the user should know about the run that is not an error (a clip shorter than a temporal window).</summary>
+    public IReadOnlyList<string> Notes { get { lock (_notes) return _notes.ToArray(); } }
     /// <summary>Frames every output has written (the slowest output's count).</summary>
     public long FramesWritten => _outputs.Length == 0 ? FramesRead : _outputs.Min(o => o.Metrics.FramesOut);
 
@@ -146,7 +150,8 @@ public sealed class PipelineRunner
                 }
             }
             var tasks = new List<Task>();
-            foreach (var s in _stages) tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => RunStageAsync(s)));
+            foreach (var s in _stages)
+                tasks.Add(NodeThread.Run($"stage {s.Plan.Name}", () => s.Current.Filter is ITemporalFilter ? RunTemporalStageAsync(s) : RunStageAsync(s)));
             foreach (var o in _outputs) tasks.Add(NodeThread.Run($"output {o.Plan.Name}", () => RunOutputAsync(o)));
             tasks.Add(NodeThread.Run("source", () => RunSourceAsync(cancellationToken)));
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -200,7 +205,7 @@ public sealed class PipelineRunner
             var output = Pool.Rent(s.Output);
             try
             {
-                s.Filter.Apply(frames, output.Frame);
+                s.Filter.Apply(WarmUpWindow(s, frames), output.Frame);
             }
             catch (Exception e)
             {
@@ -211,6 +216,7 @@ public sealed class PipelineRunner
                 output.Release();
                 foreach (var f in inputs) f.Release();
             }
+            (s.Filter as ITemporalFilter)?.Restart();
         }
     }
 
@@ -226,7 +232,12 @@ public sealed class PipelineRunner
         void Add(FrameFormat f, int n) => need[f] = need.GetValueOrDefault(f) + n;
         int perProducer = _plan.Schedule.Capacity + 2;
         Add(_plan.SourceFormat, perProducer);
-        foreach (var s in _plan.Stages) Add(s.Output, perProducer);
+        foreach (var s in _plan.Stages)
+        {
+            Add(s.Output, perProducer);
+            // A temporal window holds up to Span input frames (and a black frame for the zeros rule) besides the queues.
+            if (s.Filter is ITemporalFilter t) Add(s.Inputs[0], t.Span + (t.TimeBorder == Engine.Geometry.BorderMode.Zeros ? 1 : 0));
+        }
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
         foreach (var (format, count) in need) Pool.Reserve(format, count);
@@ -244,7 +255,7 @@ public sealed class PipelineRunner
                 FrameStamp? stamp;
                 try { stamp = await _source.ReadAsync(frame.Frame, cancellationToken); }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { frame.Release(); break; }
-                catch (Exception e) { frame.Release(); Fault(PipelineFile.SourceName, e); break; }
+                catch (Exception e) { frame.Release(); SourceFailed(e); break; }
                 if (stamp is not FrameStamp st) { frame.Release(); break; }
                 frame.Stamp = st;
                 Interlocked.Increment(ref _framesRead);
@@ -508,6 +519,26 @@ public sealed class PipelineRunner
         }
     }
 
+    /// <summary>
+    /// Stops at once without an error (a second Ctrl+C or SIGTERM): frames still queued are
+    /// released unprocessed, the source stops, and every sink is completed as at the end of a run.
+    /// </summary>
+    public void Abort()
+    {
+        _aborted = true;
+        foreach (var c in _channels) c.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// The source failed (a decoder died, a damaged file): the frames it already delivered are
+    /// still in the queues and reach every output, as at the end of the stream; the error is
+    /// reported once they have. Unlike a failing stage, nothing downstream is broken.
+    /// </summary>
+    private void SourceFailed(Exception error)
+    {
+        lock (_faultGate) _fault ??= (PipelineFile.SourceName, error);
+    }
+
     /// <summary>Records the first failure and closes every queue so every node winds down.</summary>
     private void Fault(string node, Exception error)
     {
@@ -580,7 +611,7 @@ public sealed class PipelineRunner
     private static void WarmUpOffPath(PlannedStage s)
     {
         var frames = s.Inputs.Select(f => f.Allocate()).ToArray();
-        try { s.Filter.Apply(frames, s.Output.Allocate()); }
+        try { s.Filter.Apply(WarmUpWindow(s, frames), s.Output.Allocate()); (s.Filter as ITemporalFilter)?.Restart(); }
         catch (ConvStreamException e) { throw new ConvStreamException($"stage '{s.Name}': {e.Message}", e); }
     }
 

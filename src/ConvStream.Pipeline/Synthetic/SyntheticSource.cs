@@ -1,3 +1,4 @@
+using ConvStream.Engine.Geometry;
 using System.Diagnostics;
 using System.Globalization;
 using ConvStream.Engine;
@@ -24,6 +25,7 @@ public sealed class SyntheticSource : IVideoSource
     public SyntheticSource(int width, int height, int channels = 3, double fps = 30, long? frames = null, bool paced = false)
     {
         if (width < 2 || height < 2) throw new ConvStreamException($"synthetic source size {width}x{height} must be at least 2x2");
+        GeometryLimits.Frame(width, height, channels, 1, "synthetic source");
         if (channels is not (1 or 3)) throw new ConvStreamException($"synthetic source channels {channels} must be 1 or 3");
         if (!(fps > 0 && fps <= 1000)) throw new ConvStreamException($"synthetic source frame rate {fps} must be in (0, 1000]");
         _frameLimit = frames;

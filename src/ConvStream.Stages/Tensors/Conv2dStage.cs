@@ -37,6 +37,9 @@ public sealed class Conv2dStage : TensorStage
             Relu = spec.Bool("relu", false),
         };
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
+        var pad = _options.Padding;
+        GeometryLimits.Window(spec.Context, new Size2(_weights.Dim(2), _weights.Dim(3)), _options.Stride, _options.Dilation,
+            new Size2(Math.Max(pad.Top, pad.Bottom), Math.Max(pad.Left, pad.Right)));
         if (OutChannels % _options.Groups != 0)
             throw new ConvStreamException($"{Context}: groups {_options.Groups} does not divide the kernel's {OutChannels} output channels");
         _plan = new Conv2dPlan(_weights, _bias, _options, Settings);

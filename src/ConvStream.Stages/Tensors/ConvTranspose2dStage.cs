@@ -34,6 +34,8 @@ public sealed class ConvTranspose2dStage : TensorStage
             Groups = spec.Int("groups", 1),
         };
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
+        GeometryLimits.Window(spec.Context, new Size2(_weights.Dim(2), _weights.Dim(3)), _options.Stride, _options.Dilation, _options.Padding);
+        GeometryLimits.Extents(_options.OutputPadding, $"{spec.Context}: key 'output-padding'");
     }
 
     public override string Op => "conv-transpose2d";

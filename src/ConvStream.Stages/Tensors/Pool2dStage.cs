@@ -33,6 +33,7 @@ public sealed class Pool2dStage : TensorStage
             throw new ConvStreamException($"{spec.Context}: kernel, stride and dilation must be at least 1");
         if (p.H < 0 || p.W < 0 || p.H > k.H / 2 || p.W > k.W / 2)
             throw new ConvStreamException($"{spec.Context}: key 'padding' {p} must be between 0 and half the kernel ({k})");
+        GeometryLimits.Window(spec.Context, k, st, d, p);
     }
 
     public override string Op => _max ? "max-pool2d" : "avg-pool2d";

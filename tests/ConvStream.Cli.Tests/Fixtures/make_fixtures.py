@@ -380,6 +380,75 @@ def check_scipy_same_agreement():
     assert np.allclose(full[1:6, 1:7], same)  # offset (k−1)//2 = 1 → padding before = k−1−1 = 2
 
 
+def make_conv3d():
+    """conv3d through F.pad on all three axes (PyTorch's padding_mode), numpy.pad for symmetric and
+    for a time axis with its own rule (--time-border), then F.conv3d; or torch's padding='same'."""
+    def case(name, x, w, b=None, stride=(1, 1, 1), dilation=(1, 1, 1), pad=(0,) * 6, padding_arg=None,
+             groups=1, border="zeros", time_border=None, flip=False, relu=False, torch_same=False):
+        xt = t(x)
+        batched = xt.dim() == 5
+        if not batched:
+            xt = xt.unsqueeze(0)
+        wt = t(w).flip(2, 3, 4) if flip else t(w)
+        bt = None if b is None else t(b)
+        f_, bk, top, bottom, left, right = pad
+        tb = time_border or border
+        if torch_same:
+            y = F.conv3d(xt, wt, bt, padding="same", dilation=dilation, groups=groups)
+            call = f"F.conv3d(x, w, b, padding='same', dilation={dilation}, groups={groups})"
+        else:
+            if tb == border and border in ("zeros", "reflect", "replicate", "circular"):
+                mode = "constant" if border == "zeros" else border
+                xp = F.pad(xt, (left, right, top, bottom, f_, bk), mode=mode)
+                padder = f"F.pad(mode='{mode}')"
+            else:
+                np_mode = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "symmetric": "symmetric", "circular": "wrap"}
+                a = np.pad(xt.numpy(), ((0, 0), (0, 0), (0, 0), (top, bottom), (left, right)), mode=np_mode[border])
+                xp = t(np.pad(a, ((0, 0), (0, 0), (f_, bk), (0, 0), (0, 0)), mode=np_mode[tb]))
+                padder = f"numpy.pad(H,W mode='{np_mode[border]}', T mode='{np_mode[tb]}')"
+            y = F.conv3d(xp, wt, bt, stride=stride, dilation=dilation, groups=groups)
+            call = f"F.conv3d({padder} by F,B,T,B,L,R={pad}, w, b, stride={stride}, dilation={dilation}, groups={groups})"
+        if flip:
+            call = call.replace(", w,", ", w.flip(2,3,4),")
+        if relu:
+            y = F.relu(y)
+            call = f"F.relu({call})"
+        if not batched:
+            y = y.squeeze(0)
+        args = []
+        if stride != (1, 1, 1):
+            args += ["--stride", ",".join(map(str, stride))]
+        if dilation != (1, 1, 1):
+            args += ["--dilation", ",".join(map(str, dilation))]
+        if padding_arg is not None:
+            args += ["--padding", padding_arg]
+        if groups != 1:
+            args += ["--groups", groups]
+        if border != "zeros":
+            args += ["--border", border]
+        if time_border is not None:
+            args += ["--time-border", time_border]
+        if flip:
+            args += ["--flip"]
+        if relu:
+            args += ["--relu"]
+        inputs = {"--input": ("input.npy", x), "--weight": ("weight.npy", w)}
+        if b is not None:
+            inputs["--bias"] = ("bias.npy", b)
+        save_case(name, "conv3d", args, inputs, {"--output": ("expected.npy", y)}, "torch " + call)
+
+    case("conv3d_cthw_bias", rand(3, 4, 5, 6), rand(4, 3, 3, 3, 3), rand(4))
+    case("conv3d_same_torch", rand(1, 2, 5, 6, 7), rand(3, 2, 3, 3, 3), rand(3), padding_arg="same", torch_same=True)
+    case("conv3d_batch_stride_reflect", rand(2, 2, 6, 7, 8), rand(3, 2, 3, 3, 3), stride=(2, 1, 2), pad=(1,) * 6,
+         padding_arg="1", border="reflect")
+    case("conv3d_full_dilated_groups", rand(4, 5, 6, 6), rand(4, 2, 2, 3, 2), dilation=(2, 1, 2), pad=(2, 2, 2, 2, 2, 2),
+         padding_arg="full", groups=2)
+    case("conv3d_symmetric_time_replicate", rand(2, 5, 6, 7), rand(2, 2, 3, 3, 3), pad=(1, 1, 1, 1, 1, 1),
+         padding_arg="1", border="symmetric", time_border="replicate")
+    case("conv3d_circular_asymmetric_flip_relu", rand(1, 2, 4, 5, 6), rand(2, 2, 2, 3, 3), pad=(1, 0, 2, 0, 1, 2),
+         padding_arg="1,0,2,0,1,2", border="circular", flip=True, relu=True)
+
+
 def main():
     for folder in (OPS, BAD):
         if os.path.isdir(folder):
@@ -391,6 +460,7 @@ def main():
     make_pools()
     make_backward()
     make_bad()
+    make_conv3d()
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(HERE) for f in fs)
     print(f"{len(os.listdir(OPS))} cases, {total} bytes under {HERE}")
 

@@ -19,6 +19,7 @@ internal unsafe struct PaddedRowRing
     private readonly nint* _rows;       // channels × slots: where each slot's row is read from
     private readonly int* _tags;        // slots: which padded row each slot holds
     private float* _image;              // the current image's channel 0 plane
+    private nint* _planes;              // or, when not null, one plane per channel (0: a plane of zeros)
 
     /// <summary>Floats of scratch <see cref="PaddedRowRing"/> needs (pointer and tag tables included).</summary>
     public static long ScratchFloats(PaddedRowLayout layout, int channels, int slots)
@@ -32,6 +33,7 @@ internal unsafe struct PaddedRowRing
         _tags = (int*)(_rows + channels * slots);
         _storage = Memory.PinnedScratch.Align64((float*)(_tags + slots));
         _image = null;
+        _planes = null;
     }
 
     public int Slots => _slots;
@@ -40,8 +42,25 @@ internal unsafe struct PaddedRowRing
     public void Reset(float* image)
     {
         _image = image;
+        _planes = null;
         for (int i = 0; i < _slots; i++) _tags[i] = -1;
     }
+
+    /// <summary>
+    /// Starts on a new set of channel planes that need not be evenly spaced (conv3d reads, for
+    /// each output frame, a different input frame per kernel tap in time): channel c's plane is
+    /// <paramref name="planes"/>[c], or 0 for a plane that lies wholly in the zero border. The
+    /// table is read, not copied: it must stay unchanged until the next reset.
+    /// </summary>
+    public void Reset(nint* planes)
+    {
+        _image = null;
+        _planes = planes;
+        for (int i = 0; i < _slots; i++) _tags[i] = -1;
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s plane, or null for a zero plane.</summary>
+    private float* Plane(int c) => _planes != null ? (float*)_planes[c] : _image + c * _planeStride;
 
     /// <summary>Makes padded row <paramref name="paddedRow"/> of every channel available.</summary>
     public void Ensure(int paddedRow)
@@ -52,7 +71,8 @@ internal unsafe struct PaddedRowRing
         int length = _layout.Length;
         for (int c = 0; c < _channels; c++)
         {
-            float* src = iy < 0 ? null : _image + c * _planeStride + (nint)iy * _layout.Width;
+            float* plane = Plane(c);
+            float* src = iy < 0 || plane == null ? null : plane + (nint)iy * _layout.Width;
             float* dst = _storage + ((nint)c * _slots + slot) * length;
             if (_layout.InPlace && src != null) _rows[c * _slots + slot] = (nint)src;
             else
@@ -81,7 +101,9 @@ internal unsafe struct PaddedRowRing
         int bytes = _layout.Width * sizeof(float);
         for (int c = 0; c < _channels; c++)
         {
-            byte* src = (byte*)(_image + c * _planeStride + (nint)iy * _layout.Width);
+            float* plane = Plane(c);
+            if (plane == null) continue;
+            byte* src = (byte*)(plane + (nint)iy * _layout.Width);
             for (int b = 0; b < bytes; b += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(src + b);
         }
     }

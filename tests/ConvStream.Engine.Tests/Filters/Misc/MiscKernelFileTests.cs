@@ -19,7 +19,7 @@ public sealed class MiscKernelFileTests
     [InlineData("""{"weights": [[1,2],[3,"a"]]}""", "sharpen.json: weights row 2 value 2 is the string \"a\", not a number")]
     [InlineData("""{"weights": []}""", "sharpen.json: weights is empty")]
     [InlineData("""{"weights": [[1,2],[]]}""", "sharpen.json: weights row 2 is empty but row 1 has 2 values")]
-    [InlineData("""{"weights": [[[1]]]}""", "sharpen.json: weights must be nested 2 deep (KH x KW) or 4 deep (Cout x Cin x KH x KW) but is nested 3 deep")]
+    [InlineData("""{"weights": [[[1]]]}""", "sharpen.json: weights must be nested 2 deep (KH x KW), 4 deep (Cout x Cin x KH x KW) or 5 deep (conv3d: Cout x Cin x KT x KH x KW) but is nested 3 deep")]
     [InlineData("""{"weights": [[1,2],3]}""", "sharpen.json: weights row 2 is 3 but should be an array like weights row 1")]
     [InlineData("""{"weights": 5}""", "sharpen.json: weights must be an array of rows [[...],...] but is 5")]
     [InlineData("""{"weight": [[1]]}""", "sharpen.json: unknown key \"weight\"; expected weights, mode, scale, bias, anchor, name, description")]

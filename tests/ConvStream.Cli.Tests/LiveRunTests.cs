@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ConvStream.Cli.Tests;
+
+/// <summary>
+/// A live run whose stage is too slow for the camera drops frames, yet its recording lasts as long
+/// as the run: 60 captured frames at 30 fps give a 60-frame, 2-second file (frames over the gaps
+/// repeated), where it used to hold only the frames that got through.
+/// </summary>
+public class LiveRunTests
+{
+    [Fact]
+    public void ALiveRecordingLastsAsLongAsTheRun()
+    {
+        using var work = new TempFolder();
+        File.WriteAllText(work.File("p.json"), """
+            { "stages": [ { "name": "blur", "op": "gaussian", "input": "source", "size": 101, "sigma": 0 } ],
+              "outputs": [ { "kind": "file", "stage": "blur", "path": "blur.mkv" } ] }
+            """);
+        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--live", "--input", "test:640x360@30", "--frames", "60", "--output", "out");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var summary = Regex.Match(r.Stdout, @"60 frames in .*, (\d+) dropped, live mode");
+        Assert.True(summary.Success, r.Stdout);
+        int dropped = int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
+        var video = PipelineMedia.Video(work.File("out/blur.mkv"));
+        Assert.Equal(60, video.Frames);
+        Assert.Equal("30/1", video.Rate);
+        if (dropped > 0) Assert.Contains("of them repeats of the frame before a dropped one", r.Stdout);
+    }
+}
