@@ -32,6 +32,8 @@ internal unsafe interface ISimdOps<TVec> where TVec : unmanaged
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Abs(TVec v);
     static abstract TVec Sqrt(TVec v);
+    /// <summary>IEEE 754:2019 maximum (NaN propagates), as <c>Vector*.Max</c> since .NET 9.</summary>
+    static abstract TVec Max(TVec a, TVec b);
 }
 
 /// <summary>Whether the CPU fuses multiply-add; read once, a JIT-time constant.</summary>
@@ -55,6 +57,7 @@ internal unsafe struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Multiply(float a, float b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Abs(float v) => MathF.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sqrt(float v) => MathF.Sqrt(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float a, float b) => MathF.Max(a, b);
 }
 
 internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
@@ -75,6 +78,7 @@ internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> v) => Vector128.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Sqrt(Vector128<float> v) => Vector128.Sqrt(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
 }
 
 internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
@@ -95,6 +99,7 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> v) => Vector256.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sqrt(Vector256<float> v) => Vector256.Sqrt(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 }
 
 internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
@@ -115,4 +120,5 @@ internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> v) => Vector512.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sqrt(Vector512<float> v) => Vector512.Sqrt(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
 }
