@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Running;
 
 // Runs the engine's BenchmarkDotNet suites: ./run.sh bench [--filter *Conv*]
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// (fit-cpu: the fit's CPU times, see FitCpuTime).
+if (args is ["fit-cpu"]) ConvStream.Benchmarks.FitCpuTime.Run();
+else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

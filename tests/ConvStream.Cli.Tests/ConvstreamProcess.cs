@@ -18,7 +18,7 @@ internal static class ConvstreamProcess
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "convstream.dll");
 
     /// <summary>The dotnet host running these tests (testhost runs under it), else the one on PATH.</summary>
-    private static string DotnetHost { get; } = FindHost();
+    internal static string DotnetHost { get; } = FindHost();
 
     public static CommandResult Run(string workDir, params string[] args)
     {

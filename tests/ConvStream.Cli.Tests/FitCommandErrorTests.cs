@@ -75,6 +75,7 @@ public class FitCommandErrorTests
     [InlineData("option --lr '-1' must be a positive number", "--kernel", "3x3", "--lr", "-1")]
     [InlineData("option --holdout 'a.png' must be BEFORE,AFTER", "--kernel", "3x3", "--holdout", "a.png")]
     [InlineData("--plot draws Adam's loss curve; least squares solves in one step (add --method adam)", "--kernel", "3x3", "--plot", "loss.png")]
+    [InlineData("--frames samples frame pairs from two videos, but --input and --target are images", "--kernel", "3x3", "--frames", "4")]
     [InlineData("unknown option --stpes for fit", "--kernel", "3x3", "--stpes", "5")]
     public void CommandLineThatDoesNotParse(string expected, params string[] options)
         => Rejected(2, expected, ["--input", F("before.png"), "--target", F("emboss.png"), .. options]);

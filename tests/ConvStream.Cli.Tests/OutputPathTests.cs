@@ -85,4 +85,16 @@ public class OutputPathTests
         AssertOneLine(r, "output 'sub/a.mp4'", $"the folder {ro.Path} cannot be written", "Read-only file system");
         Assert.Empty(Directory.GetFileSystemEntries(ro.Path));
     }
+
+    [SkippableFact]
+    public void AFileSystemWithoutRoomIsRefusedBeforeTheFirstFrame()
+    {
+        using var work = new TempFolder();
+        File.WriteAllText(work.File("p.json"), Pipeline("test:64x48@30", "a.mp4"));
+        using var tiny = Faults.Tmpfs.TryMount("size=32k", out string why);
+        Skip.If(tiny is null, why);
+        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", tiny!.Path, "--frames", "5");
+        AssertOneLine(r, "output 'a.mp4'", "bytes free on the file system of " + tiny.Path, "at least 65536 are needed");
+        Assert.Empty(Directory.GetFileSystemEntries(tiny.Path));
+    }
 }

@@ -72,7 +72,7 @@ public sealed class PitfallTests(ITestOutputHelper output)
         Assert.NotNull(await source.ReadAsync(frame, CancellationToken.None));
         var e = await Assert.ThrowsAsync<ConvStreamException>(async () => await source.ReadAsync(frame, CancellationToken.None));
         output.WriteLine(e.Message);
-        Assert.Contains("half.raw: the stream ended in the middle of frame 2 (28800 of 57600 bytes; ", e.Message);
+        Assert.Contains("half.raw: the stream ended in the middle of frame 2 (28800 of 57600 bytes); ffmpeg (process ", e.Message);
     }
 
     [Fact]

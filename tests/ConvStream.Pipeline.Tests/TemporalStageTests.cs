@@ -218,7 +218,9 @@ public class TemporalStageTests
         long[] indices = [0, 1, 4, 5];
         var frames = indices.Select(i => Frames.Value[i]).ToArray();
         var (sink, _) = await RunAsync(StageJson("bg", "running-average:alpha=0.25") + ", " + StageJson("fg", "foreground:threshold=10", "[\"source\", \"bg\"]"),
-            "fg", new FixtureSource(frames, W, H, C, indices, paceMs: 15, live: true), "\"mode\": \"live\"");
+            // Live, but with queues that wait: the gap is the source's (frames 2 and 3 never came), and a loaded
+            // machine cannot drop a frame between the stages, which would change the background this test computes.
+            "fg", new FixtureSource(frames, W, H, C, indices, paceMs: 15, live: true), "\"mode\": \"live\", \"capacity\": 8, \"drop\": \"wait\"");
         float a = 0.25f;
         var bg = Frames.Value[0].Select(b => (float)b).ToArray();
         var got = sink.Frames.Select(f => f.Stamp.Index).ToArray();
@@ -366,5 +368,38 @@ public class TemporalStageTests
                 : Mix([1, 1, 1, 1, 1], t, switchAt + 1, n - 1);        // the new segment starts at the frame after
             Assert.True(expected.AsSpan().SequenceEqual(sink.Frames[t].Pixels), $"frame {t} (swap at {switchAt})");
         }
+    }
+
+    [Fact]
+    public void Conv3d_kernel_files_are_checked_when_planned()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"conv3d-kernels-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // weights[Cout=1][Cin=3][KT=2][KH=1][KW=1]: the mean of the two frames' channel sum.
+            File.WriteAllText(Path.Combine(dir, "k5.json"), """{ "weights": [[ [[[0.5]],[[0.5]]], [[[0.5]],[[0.5]]], [[[0.5]],[[0.5]]] ]], "bias": [1] }""");
+            File.WriteAllText(Path.Combine(dir, "k4.json"), """{ "weights": [[ [[0.5]], [[0.5]], [[0.5]] ]] }""");
+            string Json(string file) => $$"""{ "stages": [ {{StageJson("c3", $"conv3d:weights={Path.Combine(dir, file)},mode=causal")}} ], "outputs": [ { "kind": "null", "stage": "c3" } ] }""";
+
+            var plan = Harness.Plan(Json("k5.json"), W, H, C);
+            var stage = (ITemporalFilter)plan.Stages[0].Filter;
+            Assert.Equal(2, stage.Span);
+            Assert.Equal(new FrameFormat(W, H, 1, PixelDepth.F32), plan.Stages[0].Output);
+            var output = plan.Stages[0].Output.Allocate();
+            stage.Apply([FrameOf(Frames.Value[0]), FrameOf(Frames.Value[1])], output);
+            var got = ToFloats(output.ToPacked());
+            for (int p = 0; p < W * H; p++)
+            {
+                float e = 1 + 0.5f * Enumerable.Range(0, C).Sum(c => Frames.Value[0][p * C + c] + Frames.Value[1][p * C + c]);
+                Assert.True(Math.Abs(got[p] - e) < 1e-3, $"pixel {p}: {got[p]} vs {e}");
+            }
+
+            var wrongDepth = Assert.Throws<ConvStreamException>(() => Harness.Plan(Json("k5.json"), W, H, 1));
+            Assert.Contains("stage 'c3': kernel depth 3 (k5.json: (1,3,2,1,1)) ≠ the 1 channel(s) the stage receives", wrongDepth.Message);
+            var wrongRank = Assert.Throws<ConvStreamException>(() => Harness.Plan(Json("k4.json"), W, H, C));
+            Assert.Contains("k4.json: conv3d needs weights nested 5 deep (out channels, in channels, frames, height, width) but they are nested 4 deep", wrongRank.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }

@@ -56,10 +56,13 @@ public static class FitCommand
         "the image, NaN/infinity, videos of different lengths or frame rates, and an input without enough texture to",
         "determine the kernel (a flat image, a single stripe), found from the rank and condition of the problem.");
 
+    /// <summary>Frame pairs sampled from two videos when --frames is not given.</summary>
+    private const int DefaultFrames = 8;
+
     private sealed record Request(
         string Before, string After, string Output, int KH, int KW, bool Convolve, FitChannels Channels, bool Bias,
         BorderMode Border, FitMethod Method, AdamOptions Adam, double L2, (string Before, string After)? Holdout,
-        string? Plot, int Frames, int Threads);
+        string? Plot, int? Frames, int Threads);
 
     public static int Run(string[] args)
     {
@@ -70,16 +73,16 @@ public static class FitCommand
             return 0;
         }
         var r = Parse(a);
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // SIGINT, SIGTERM and SIGHUP stop the fit between steps (or bands of rows), as they stop a
+        // run; nothing has been written yet, so nothing is left behind. Exit 128 + the signal.
+        using var signals = new RunSignals(_ => { });
+        try { return Execute(r, Console.Out, signals.Stopping); }
+        catch (OperationCanceledException) when (signals.First is not null)
         {
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try { return Execute(r, Console.Out, cts.Token); }
-        finally { Console.CancelKeyPress -= onCancel; }
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"convstream fit: interrupted by {RunSignals.Name(signals.First)}; no kernel file written");
+            return signals.ExitCode;
+        }
     }
 
     private static Request Parse(ArgReader a)
@@ -106,14 +109,14 @@ public static class FitCommand
         double l2 = a.Double("--l2", 0);
         string? holdoutText = a.Optional("--holdout");
         string? plot = a.Optional("--plot");
-        int frames = a.Int("--frames", 8);
+        int? frames = a.Optional("--frames") is null ? null : a.Int("--frames", 8);
         int threads = a.Int("--threads", Threads.Default);
         a.EnsureAllUsed();
 
         if (steps < 1) throw new UsageException($"option --steps '{steps}' must be a positive integer");
         if (!(lr > 0) || !double.IsFinite(lr)) throw new UsageException($"option --lr '{lr.ToString(CultureInfo.InvariantCulture)}' must be a positive number");
         if (!(l2 >= 0) || !double.IsFinite(l2)) throw new UsageException($"option --l2 '{l2.ToString(CultureInfo.InvariantCulture)}' must be a number ≥ 0");
-        if (frames < 1) throw new UsageException($"option --frames '{frames}' must be a positive integer");
+        if (frames is < 1) throw new UsageException($"option --frames '{frames}' must be a positive integer");
         if (threads < 1) throw new UsageException($"option --threads '{threads}' must be a positive integer");
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--output '{output}' must be a .json kernel file");
@@ -143,7 +146,9 @@ public static class FitCommand
             ? new KernelModel(r.KH, r.KW, r.KW - 1 - r.KW / 2, r.KH - 1 - r.KH / 2, r.Border, r.Channels, r.Bias)
             : new KernelModel(r.KH, r.KW, r.KW / 2, r.KH / 2, r.Border, r.Channels, r.Bias);
         bool full = r.Channels == FitChannels.Full;
-        var loaded = FitPairs.Read(r.Before, r.After, r.Frames, cancel);
+        if (r.Frames is not null && FitPairs.IsImage(r.Before) && FitPairs.IsImage(r.After))
+            throw new UsageException("--frames samples frame pairs from two videos, but --input and --target are images");
+        var loaded = FitPairs.Read(r.Before, r.After, r.Frames ?? DefaultFrames, cancel);
         var pairs = FitPairs.ToPairs(loaded, r.Before, r.After, full);
         var design = FitDesign.Create(pairs, model);
         var method = KernelFitter.Resolve(r.Method, design.Unknowns);
@@ -154,18 +159,18 @@ public static class FitCommand
         List<(Frame Before, Frame After)>? holdout = null;
         if (r.Holdout is var (hb, ha))
         {
-            var h = FitPairs.Read(hb, ha, r.Frames, cancel);
+            var h = FitPairs.Read(hb, ha, r.Frames ?? DefaultFrames, cancel);
             var check = FitPairs.ToPairs(h, hb, ha, full);
             if (check[0].InputChannels != pairs[0].InputChannels || check[0].OutputChannels != pairs[0].OutputChannels)
                 throw new ConvStreamException($"{hb}: the holdout pair has {check[0].InputChannels} → {check[0].OutputChannels} channels but the fit has {pairs[0].InputChannels} → {pairs[0].OutputChannels}");
             holdout = h.Frames.ToList();
         }
 
-        var progress = method == FitMethod.Adam ? new FitProgress() : null;
+        var progress = new FitProgress();
         var settings = ExecutionSettings.Default with { Threads = r.Threads };
         var options = new KernelFitOptions { Method = method, L2 = r.L2, Adam = r.Adam, Settings = settings };
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var fit = KernelFitter.Fit(design, options, progress is null ? null : progress.Report, cancel);
+        var fit = KernelFitter.Fit(design, options, progress, cancel);
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         // Measure the fit the way it will be used: the file's text, parsed and run by the conv stage.
@@ -196,7 +201,7 @@ public static class FitCommand
         stdout.WriteLine(Line("pair", onPair, targetDepth));
         if (onHoldout is not null) stdout.WriteLine(Line("holdout", onHoldout, targetDepth));
         if (r.Plot is not null) stdout.WriteLine($"  wrote the loss curve to {r.Plot}{(plotWarning is null ? "" : $" ({plotWarning})")}");
-        stdout.WriteLine($"wrote {r.Output}; run it with --stage \"{StageText(r, fit, loaded.Frames[0], targetDepth)}\"");
+        stdout.WriteLine($"wrote {r.Output}; run it with --stage \"{StageText(r, loaded.Frames[0], targetDepth)}\"");
         return 0;
     }
 
@@ -226,14 +231,13 @@ public static class FitCommand
         return KernelFitter.Fit(design, options with { Method = FitMethod.LeastSquares }).Loss;
     }
 
-    private static string StageText(Request r, FittedKernel fit, (Frame Before, Frame After) pair, PixelDepth targetDepth)
+    private static string StageText(Request r, (Frame Before, Frame After) pair, PixelDepth targetDepth)
     {
         var keys = new List<string> { $"kernel={r.Output}" };
         // The conv stage keeps the input's depth for a 2-D kernel and writes f32 for a multi-channel one.
         var stageDepth = r.Channels == FitChannels.Full ? PixelDepth.F32 : pair.Before.Depth;
         if (stageDepth != targetDepth) keys.Add($"depth={targetDepth.Name()}");
         if (r.Border != BorderMode.Reflect) keys.Add($"border={r.Border.Name()}");
-        _ = fit;
         return "conv:" + string.Join(",", keys);
     }
 

@@ -8,6 +8,7 @@ using ConvStream.Pipeline.Runtime;
 using ConvStream.Pipeline.Video;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
+using ConvStream.Web;
 
 namespace ConvStream.Cli.Commands;
 
@@ -25,6 +26,7 @@ public static class RunCommand
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
         "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
+        "                      [--web [HOST:]PORT [--token TOKEN]]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -38,6 +40,10 @@ public static class RunCommand
         "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
         "              stop ends the run at the first decode error (the frames before it are still written).",
         "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
+        "  --web       also serve a live view in the browser: every stage's picture, statistics and",
+        "              parameters (editable), /metrics for Prometheus. HOST is 127.0.0.1 unless given;",
+        "              any other address needs --token (then every request must carry it).",
+        "  --token     the token a non-loopback --web bind requires (at least 8 characters).",
         "",
         "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
         "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
@@ -60,11 +66,14 @@ public static class RunCommand
             Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
             AllowOutsideOutput = a.Flag("--allow-outside-output"),
             OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
+            Web = a.Optional("--web"),
+            Token = a.Optional("--token"),
         };
         if (o.OnDecodeError is not ("stop" or "skip"))
             throw new UsageException($"option --on-decode-error '{o.OnDecodeError}' must be stop or skip");
         a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
+        if (o.Token is not null && o.Web is null) throw new UsageException("--token needs --web");
         return Execute(o, Console.Out);
     }
 
@@ -81,12 +90,17 @@ public static class RunCommand
         public string OnDecodeError { get; init; } = "skip";
         /// <summary>Lets output paths lead outside --output (../x.mp4, absolute paths).</summary>
         public bool AllowOutsideOutput { get; init; }
+        /// <summary>--web [HOST:]PORT and --token: the browser view.</summary>
+        public string? Web { get; init; }
+        public string? Token { get; init; }
         /// <summary>Replaces every output with a null sink (demo without ffmpeg).</summary>
         public bool NullOutputs { get; init; }
     }
 
     internal static int Execute(RunRequest r, TextWriter stdout)
     {
+        // A non-loopback bind without a token is refused before anything opens.
+        var web = r.Web is { } w ? WebBind.Parse(w, r.Token) : null;
         var definition = Prepare(PipelineFile.Load(r.PipelinePath), r);
         string sourceText = r.Input ?? definition.Source?.Text
             ?? throw new ConvStreamException($"{definition.FileName}: the file names no source; give --input PATH|webcam|test");
@@ -96,7 +110,7 @@ public static class RunCommand
         using var signals = new RunSignals(line => Say($"convstream run: {line}"));
         try
         {
-            int status = RunAsync(definition, sourceText, sourceBase, live, r, stdout, signals).GetAwaiter().GetResult();
+            int status = RunAsync(definition, sourceText, sourceBase, live, r, web, stdout, signals).GetAwaiter().GetResult();
             return signals.First is null ? status : signals.ExitCode;
         }
         catch (OperationCanceledException) when (signals.First is not null)
@@ -120,7 +134,7 @@ public static class RunCommand
     }
 
     private static async Task<int> RunAsync(PipelineDefinition definition, string sourceText, string sourceBase, bool live, RunRequest r,
-        TextWriter stdout, RunSignals signals)
+        WebBind? web, TextWriter stdout, RunSignals signals)
     {
         var cancellationToken = signals.Stopping;
         // Every output path is checked before the source opens: a bad one costs nothing and creates nothing.
@@ -130,6 +144,7 @@ public static class RunCommand
         var plan = PipelinePlan.Build(definition, new FrameFormat(info.Width, info.Height, info.Channels, PixelDepth.U8));
         var sinks = new Dictionary<string, IVideoSink>();
         PipelineRunner? runner = null;
+        LiveView? view = web is null ? null : new LiveView(web, plan, info, sourceText);
         try
         {
             if (paths is not null)
@@ -140,7 +155,12 @@ public static class RunCommand
             }
             foreach (var output in plan.Outputs)
                 sinks[output.Name] = r.NullOutputs ? new NullSink() : RunMedia.CreateSink(output, paths!, live);
-            runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames });
+            runner = new PipelineRunner(plan, source, sinks, new RunOptions { MaxFrames = r.Frames, FrameTap = view?.Tap });
+            if (view is not null)
+            {
+                await view.StartAsync(runner, cancellationToken).ConfigureAwait(false);
+                Print(stdout, $"web view: {view.Url}");
+            }
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);
             var run = runner.RunAsync(cancellationToken);
@@ -167,6 +187,7 @@ public static class RunCommand
         }
         finally
         {
+            if (view is not null) await view.DisposeAsync().ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
         }
     }

@@ -20,9 +20,9 @@ namespace ConvStream.Engine.Fitting;
 /// </summary>
 public static class AdamFit
 {
-    /// <param name="progress">Called after each step with (step, steps, loss before the step).</param>
+    /// <param name="progress">Told after each step (step, steps, loss before the step).</param>
     public static FittedKernel Fit(FitDesign design, AdamOptions options, double l2, FitCondition? condition,
-                                   Action<int, int, double>? progress = null, CancellationToken cancel = default,
+                                   IFitProgress? progress = null, CancellationToken cancel = default,
                                    ExecutionSettings? settings = null)
     {
         if (options.Steps < 1) throw new ConvStreamException($"Adam needs at least 1 step, got {options.Steps}");
@@ -138,7 +138,7 @@ public static class AdamFit
                 m2[i] = options.Beta2 * m2[i] + (1 - options.Beta2) * grad[i] * grad[i];
                 theta[i] -= lr * (m1[i] / c1) / (Math.Sqrt(m2[i] / c2) + options.Epsilon);
             }
-            progress?.Invoke(step, options.Steps, loss);
+            progress?.Step(step, options.Steps, loss);
         }
         double final = Evaluate(withGradient: false);
 

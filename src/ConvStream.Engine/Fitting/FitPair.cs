@@ -62,16 +62,6 @@ public sealed class FitPair
         return new FitPair(beforeName, before.Width, before.Height, before.Channels, after.Channels, input, target, weight, after.Depth);
     }
 
-    /// <summary>A pair from planes already in memory (tests, callers with tensors); every sample counts.</summary>
-    public static FitPair FromPlanes(string name, int width, int height, int inChannels, float[] input, int outChannels, float[] target, PixelDepth targetDepth = PixelDepth.F32)
-    {
-        if (input.Length != inChannels * width * height || target.Length != outChannels * width * height)
-            throw new ConvStreamException($"{name}: planes do not match {width}x{height} with {inChannels} → {outChannels} channels");
-        CheckFinite(input, name, width, height);
-        CheckFinite(target, name + " (target)", width, height);
-        return new FitPair(name, width, height, inChannels, outChannels, input, target, null, targetDepth);
-    }
-
     /// <summary>Interleaved H×W×C samples of any depth → (C, H, W) float planes; NaN or infinity is refused, naming the sample.</summary>
     public static float[] ToPlanes(Frame f, string name)
     {
@@ -112,24 +102,5 @@ public sealed class FitPair
             }
         }
         return planes;
-    }
-
-    private static void CheckFinite(float[] planes, string name, int width, int height)
-    {
-        for (int i = 0; i < planes.Length; i++)
-            if (!float.IsFinite(planes[i]))
-            {
-                int plane = width * height, ch = i / plane, y = i % plane / width, x = i % width;
-                throw new ConvStreamException($"{name} holds {planes[i]} at row {y}, column {x}, channel {ch}; a fit needs finite numbers");
-            }
-    }
-
-    /// <summary>Samples that count (weight 1) over every target plane.</summary>
-    public long CountedSamples()
-    {
-        if (Weight is null) return Target.LongLength;
-        long n = 0;
-        foreach (float w in Weight) if (w != 0) n++;
-        return n;
     }
 }

@@ -27,8 +27,7 @@ public static class KernelFitter
     public static FitMethod Resolve(FitMethod method, int unknowns)
         => method != FitMethod.Auto ? method : unknowns <= MaxLeastSquaresUnknowns ? FitMethod.LeastSquares : FitMethod.Adam;
 
-    /// <param name="progress">Adam's per-step report (step, steps, loss).</param>
-    public static FittedKernel Fit(FitDesign design, KernelFitOptions options, Action<int, int, double>? progress = null, CancellationToken cancel = default)
+    public static FittedKernel Fit(FitDesign design, KernelFitOptions options, IFitProgress? progress = null, CancellationToken cancel = default)
     {
         if (!(options.L2 >= 0) || !double.IsFinite(options.L2))
             throw new ConvStreamException($"the L2 weight must be a number ≥ 0, got {options.L2}");
@@ -41,7 +40,7 @@ public static class KernelFitter
         FitCondition? condition = null;
         if (q <= MaxLeastSquaresUnknowns)
         {
-            eq = NormalEquations.Build(design, options.Settings.Threads, options.Settings.Level);
+            eq = NormalEquations.Build(design, options.Settings.Threads, options.Settings.Level, progress, cancel);
             condition = LeastSquares.Analyse(eq);
             double all = 0;
             foreach (var g in design.Groups) all += design.Pairs[g.Pair].Plane;

@@ -44,7 +44,7 @@ public sealed class NormalEquations
     public double Count { get; }
 
     /// <summary>Builds the equations at <paramref name="level"/> on up to <paramref name="threads"/> cores.</summary>
-    public static NormalEquations Build(FitDesign design, int threads, SimdLevel level)
+    public static NormalEquations Build(FitDesign design, int threads, SimdLevel level, IFitProgress? progress = null, CancellationToken cancel = default)
     {
         int q = design.Unknowns, outs = design.Outputs, m = q + outs;
         var bands = new List<(int Group, int Y0, int Y1)>();
@@ -54,11 +54,14 @@ public sealed class NormalEquations
             for (int y = 0; y < h; y += BandRows) bands.Add((g, y, Math.Min(h, y + BandRows)));
         }
         var partial = new double[bands.Count][];
-        Parallel.For(0, bands.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, b =>
+        int done = 0;
+        var gate = new object();
+        Parallel.For(0, bands.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancel }, b =>
         {
             var gram = new double[m * m];
             AccumulateBand(design, bands[b].Group, bands[b].Y0, bands[b].Y1, gram, level);
             partial[b] = gram;
+            if (progress is not null) lock (gate) progress.Equations(++done, bands.Count);
         });
         var total = new double[m * m];
         foreach (var p in partial)

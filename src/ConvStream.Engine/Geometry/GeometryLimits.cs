@@ -25,66 +25,57 @@ public static class GeometryLimits
     /// Checks one axis value (0 ≤ value ≤ <see cref="MaxExtent"/>) and returns it as an int.
     /// <paramref name="what"/> names it in the message ("padding", "stage 'blur': size").
     /// </summary>
-    public static int Extent(long value, string what)
+    public static int Extent(long value, string what) => Extent(value, null, what);
+
+    /// <summary>
+    /// As <see cref="Extent(long, string)"/>, the message prefixed with "<paramref name="prefix"/>: "
+    /// (an op's name). Shapes are resolved on every call of an op, so nothing is allocated unless
+    /// the value is refused.
+    /// </summary>
+    public static int Extent(long value, string? prefix, string what)
     {
-        if (value < 0) throw new ConvStreamException($"{what} {value} must not be negative");
-        if (value > MaxExtent) throw new ConvStreamException($"{what} {value} exceeds the limit of {MaxExtent}");
+        if (value < 0) throw new ConvStreamException($"{Prefixed(prefix, what)} {value} must not be negative");
+        if (value > MaxExtent) throw new ConvStreamException($"{Prefixed(prefix, what)} {value} exceeds the limit of {MaxExtent}");
         return (int)value;
     }
 
-    /// <summary>As <see cref="Extent(long, string)"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
-    public static int Extent(long value, string owner, string what)
-        => value is >= 0 and <= MaxExtent ? (int)value : Extent(value, $"{owner}: {what}");
-
     /// <summary>Checks each of a pair (height, width) of axis values.</summary>
-    public static void Extents(Size2 value, string what)
+    public static void Extents(Size2 value, string what) => Extents(value, null, what);
+
+    public static void Extents(Size2 value, string? prefix, string what)
     {
-        Extent(value.H, what);
-        Extent(value.W, what);
+        Extent(value.H, prefix, what);
+        Extent(value.W, prefix, what);
     }
 
-    /// <summary>As <see cref="Extents(Size2, string)"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
-    public static void Extents(Size2 value, string owner, string what)
-    {
-        Extent(value.H, owner, what);
-        Extent(value.W, owner, what);
-    }
-
-    /// <summary>
-    /// The memory this process may use, read once: <see cref="GC.GetGCMemoryInfo()"/> allocates,
-    /// and shapes are checked on every call of a plan, which must allocate nothing.
-    /// </summary>
-    private static readonly long AvailableBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    private static string Prefixed(string? prefix, string what) => prefix is null ? what : $"{prefix}: {what}";
 
     /// <summary>
     /// The element count of a buffer of shape <paramref name="dims"/> (checked 64-bit product),
     /// refused when it exceeds <see cref="MaxElements"/> or its bytes exceed the memory available.
-    /// Allocates nothing unless it throws.
     /// </summary>
     public static long Elements(string what, int bytesPerElement, params ReadOnlySpan<long> dims) => Elements(null, what, bytesPerElement, dims);
 
-    /// <summary>As <see cref="Elements(string, int, ReadOnlySpan{long})"/>, the message naming <c>"{owner}: {what}"</c> (composed only when it throws).</summary>
-    public static long Elements(string? owner, string what, int bytesPerElement, params ReadOnlySpan<long> dims)
+    public static long Elements(string? prefix, string what, int bytesPerElement, params ReadOnlySpan<long> dims)
     {
-        if (owner is not null && !IsWithin(bytesPerElement, dims)) what = $"{owner}: {what}";
         long n = 1;
         try
         {
             foreach (long d in dims)
             {
-                if (d < 0) throw new ConvStreamException($"{what} {Shape(dims)} has a negative dimension");
+                if (d < 0) throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has a negative dimension");
                 n = checked(n * d);
             }
         }
         catch (OverflowException)
         {
-            throw new ConvStreamException($"{what} {Shape(dims)} has more than 2^63 elements; the limit of one buffer is {MaxElements} elements");
+            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has more than 2^63 elements; the limit of one buffer is {MaxElements} elements");
         }
         if (n > MaxElements)
-            throw new ConvStreamException($"{what} {Shape(dims)} has {n} elements, more than the limit of one buffer ({MaxElements} elements)");
-        long bytes = n * bytesPerElement, available = AvailableBytes;
+            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has {n} elements, more than the limit of one buffer ({MaxElements} elements)");
+        long bytes = n * bytesPerElement, available = AvailableMemory.Value;
         if (available > 0 && bytes > available)
-            throw new ConvStreamException($"{what} {Shape(dims)} needs {bytes} bytes, more than the {available} bytes of memory available");
+            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} needs {bytes} bytes, more than the {available} bytes of memory available");
         return n;
     }
 
@@ -112,16 +103,8 @@ public static class GeometryLimits
         Elements($"{what}: frame", bytesPerSample, height, width, channels);
     }
 
-    private static bool IsWithin(int bytesPerElement, ReadOnlySpan<long> dims)
-    {
-        long n = 1;
-        foreach (long d in dims)
-        {
-            if (d < 0) return false;
-            try { n = checked(n * d); } catch (OverflowException) { return false; }
-        }
-        return n <= MaxElements && (AvailableBytes <= 0 || n * bytesPerElement <= AvailableBytes);
-    }
-
     private static string Shape(ReadOnlySpan<long> dims) => "(" + string.Join(",", dims.ToArray()) + ")";
+
+    /// <summary>The memory this process may use (physical memory or its container's limit), read once: GetGCMemoryInfo allocates.</summary>
+    private static readonly Lazy<long> AvailableMemory = new(() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 }

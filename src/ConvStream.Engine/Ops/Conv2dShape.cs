@@ -47,7 +47,8 @@ public readonly record struct Conv2dShape(
         // Every axis value within GeometryLimits.MaxExtent, so the sums below cannot overflow.
         GeometryLimits.Extent(h, "input height"); GeometryLimits.Extent(w, "input width");
         GeometryLimits.Extents(o.Stride, "stride"); GeometryLimits.Extents(o.Dilation, "dilation");
-        GeometryLimits.Extent(p.Top, "padding"); GeometryLimits.Extent(p.Bottom, "padding"); GeometryLimits.Extent(p.Left, "padding"); GeometryLimits.Extent(p.Right, "padding");
+        GeometryLimits.Extent(p.Top, "padding"); GeometryLimits.Extent(p.Bottom, "padding");
+        GeometryLimits.Extent(p.Left, "padding"); GeometryLimits.Extent(p.Right, "padding");
         int ekh = GeometryLimits.Extent((long)o.Dilation.H * (kh - 1) + 1, "dilated kernel height");
         int ekw = GeometryLimits.Extent((long)o.Dilation.W * (kw - 1) + 1, "dilated kernel width");
         var (pt, pb) = p.Resolve(true, h, kh, o.Stride.H, o.Dilation.H);

@@ -65,11 +65,11 @@ public sealed class FfmpegPipeSource : IVideoSource
         _ended = true;
         bool exited = _child.WaitForExit(TimeSpan.FromSeconds(30));
         if (got != 0)
-            throw new ConvStreamException($"{_description}: the stream ended in the middle of frame {_index} ({got} of {_reader.FrameBytes} bytes; ffmpeg, process {_child.Id}, {_child.ExitDescription}); its last lines: {_child.Stderr.Quote()}");
+            throw new ConvStreamException($"{_description}: the stream ended in the middle of frame {_index} ({got} of {_reader.FrameBytes} bytes); ffmpeg (process {_child.Id}) {_child.ExitDescription}; its last lines: {_child.Stderr.Quote()}");
         if (!exited)
             throw new ConvStreamException($"{_description}: ffmpeg closed its output but did not exit; ffmpeg said: {_child.Stderr.Quote()}");
         if (_child.ExitCode != 0)
-            throw new ConvStreamException($"{_description}: decoding failed after {_index} frames (ffmpeg, process {_child.Id}, {_child.ExitDescription}); its last lines: {_child.Stderr.Quote()}");
+            throw new ConvStreamException($"{_description}: decoding failed after {_index} frames: ffmpeg (process {_child.Id}) {_child.ExitDescription}; its last lines: {_child.Stderr.Quote()}");
         return new ValueTask<FrameStamp?>((FrameStamp?)null);
     }
 

@@ -9,7 +9,7 @@ namespace ConvStream.Pipeline.Outputs;
 /// s16 and f32 frames are saturated to 8 bits (s16 by absolute value, as <c>convertScaleAbs</c>
 /// shows signed edge responses) into a preallocated frame.
 /// </summary>
-internal static class DisplayConverter
+public static class DisplayConverter
 {
     public static bool NeedsConversion(Frame f) => f.Depth != PixelDepth.U8;
 

@@ -240,6 +240,12 @@ public sealed partial class PipelineRunner
         }
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
+        // A tap keeps the newest frame of each node it watches, plus one it is reading.
+        if (_options.FrameTap is not null)
+        {
+            Add(_plan.SourceFormat, 2);
+            foreach (var st in _plan.Stages) Add(st.Output, 2);
+        }
         foreach (var (format, count) in need) Pool.Reserve(format, count);
     }
 
@@ -261,6 +267,7 @@ public sealed partial class PipelineRunner
                 Interlocked.Increment(ref _framesRead);
                 if (SourceMetrics.Measures(st.Index)) SourceMetrics.CountOut();
                 frame.ReadyTimestamp = Stopwatch.GetTimestamp();
+                _options.FrameTap?.OnFrame(PipelineFile.SourceName, frame);
                 var consumers = _sourceConsumers;
                 if (consumers.Length == 0) frame.Release();
                 else
@@ -361,6 +368,7 @@ public sealed partial class PipelineRunner
                     m.CountOut();
                 }
                 output.ReadyTimestamp = end;
+                _options.FrameTap?.OnFrame(node.Plan.Name, output);
                 var consumers = node.Consumers;
                 if (consumers.Length == 0) output.Release();
                 else

@@ -16,4 +16,7 @@ public sealed record RunOptions
 
     /// <summary>Called on the output's task after each write (tracing, custom reports); keep it cheap.</summary>
     public OutputFrameObserver? OutputObserver { get; init; }
+
+    /// <summary>Sees each frame the source and every stage produce (a live view); see <see cref="IFrameTap"/>.</summary>
+    public IFrameTap? FrameTap { get; init; }
 }

@@ -49,6 +49,24 @@ public class MediaFaultTests
     }
 
     [SkippableFact]
+    public void AFullDiskDeletesAnUnfinishedY4m()
+    {
+        using var disk = Tmpfs.TryMount("size=200k", out string why);
+        Skip.If(disk is null, why);
+        using var work = new TempFolder();
+        File.WriteAllText(work.File("p.json"), """
+            { "source": "test:320x240@30", "stages": [ { "name": "g", "op": "gray", "input": "source" } ],
+              "outputs": [ { "kind": "file", "stage": "source", "path": "source.y4m" } ] }
+            """);
+        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", disk!.Path, "--frames", "30");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        Assert.Contains("No space left on device", line);
+        Assert.Contains($"not written: {disk.Path}/source.y4m", line);
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+    }
+
+    [SkippableFact]
     public void AFullDiskKeepsAndNamesTheOutputsThatFinished()
     {
         using var disk = Tmpfs.TryMount("size=200k", out string why);
@@ -71,6 +89,24 @@ public class MediaFaultTests
         Assert.Equal(["source.mkv"], Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!));
     }
 
+    /// <summary>
+    /// Runs two outputs of a test source, kills (SIGKILL) the one ffmpeg child whose command line
+    /// <paramref name="which"/> picks after a seeded random number of frames, and returns its id,
+    /// every child's id and the run's one error line (the run must exit 1).
+    /// </summary>
+    private static async Task<(int Killed, int[] Children, string Line)> KillOneChild(TempFolder work, int seed, Func<string, bool> which)
+    {
+        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
+        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
+        await run.WaitForFrames(new Random(seed).Next(5, 120));
+        var children = run.Children();
+        int child = Assert.Single(children, c => which(LongRun.Arguments(c)));
+        PipelineMedia.Tool("kill", "-KILL", child.ToString(CultureInfo.InvariantCulture));
+        var r = await run.Exit();
+        Assert.True(r.ExitCode == 1, r.ToString());
+        return (child, children, Assert.Single(r.StderrLines, l => !l.StartsWith('[')));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -78,16 +114,7 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
-        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
-        await run.WaitForFrames(new Random(seed).Next(5, 120));
-        var children = run.Children();
-        int encoder = Assert.Single(children, c => LongRun.Arguments(c).Contains("blur.") && LongRun.Arguments(c).Contains("pipe:0"));
-        PipelineMedia.Tool("kill", "-KILL", encoder.ToString(CultureInfo.InvariantCulture));
-        var r = await run.Exit();
-
-        Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        var (encoder, children, line) = await KillOneChild(work, seed, args => args.Contains("blur.") && args.Contains("pipe:0"));
         Assert.Contains($"output 'blur.mp4' failed: out/blur.mp4: the encoder (ffmpeg, process {encoder}) was killed by signal 9 (SIGKILL) after", line);
         Assert.Contains("its last lines: ", line);
         Assert.Contains("not written: out/blur.mp4", line);
@@ -105,18 +132,9 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
-        await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
-        await run.WaitForFrames(new Random(seed).Next(5, 120));
-        var children = run.Children();
-        int decoder = Assert.Single(children, c => LongRun.Arguments(c).Contains("pipe:1"));
-        PipelineMedia.Tool("kill", "-KILL", decoder.ToString(CultureInfo.InvariantCulture));
-        var r = await run.Exit();
-
-        Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        var (decoder, children, line) = await KillOneChild(work, seed, args => args.Contains("pipe:1"));
         // Killed between two frames or in the middle of one.
-        var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames \(|ended in the middle of frame (\d+) \(\d+ of 230400 bytes; )ffmpeg, process (\d+), was killed by signal 9 \(SIGKILL\)\); its last lines: ");
+        var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames: |ended in the middle of frame (\d+) \(\d+ of 230400 bytes\); )ffmpeg \(process (\d+)\) was killed by signal 9 \(SIGKILL\); its last lines: ");
         Assert.True(m.Success, line);
         Assert.Equal(decoder.ToString(CultureInfo.InvariantCulture), m.Groups[3].Value);
         int decoded = int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
@@ -154,7 +172,7 @@ public class MediaFaultTests
         var stop = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "stop", "--on-decode-error", "stop");
         Assert.True(stop.ExitCode == 1, stop.ToString());
         string line = Assert.Single(stop.StderrLines, l => !l.StartsWith('['));
-        var m = Regex.Match(line, @"decoding failed after (\d+) frames .*kept: stop/a\.mkv \((\d+) frames\)");
+        var m = Regex.Match(line, @"decoding failed after (\d+) frames: .*kept: stop/a\.mkv \((\d+) frames\)");
         Assert.True(m.Success, line);
         int decoded = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(decoded, 1, 59);

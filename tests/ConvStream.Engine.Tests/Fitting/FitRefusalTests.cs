@@ -73,3 +73,25 @@ public class FitRefusalTests
         Assert.StartsWith("after has 1 channel(s) but before has 3", e.Message);
     }
 }
+
+public class MethodChoiceTests
+{
+    [Fact]
+    public void AutoSolvesExactlyUpTo512UnknownsThenDescends()
+    {
+        Assert.Equal(FitMethod.LeastSquares, KernelFitter.Resolve(FitMethod.Auto, 512));
+        Assert.Equal(FitMethod.Adam, KernelFitter.Resolve(FitMethod.Auto, 513));
+        Assert.Equal(FitMethod.LeastSquares, KernelFitter.Resolve(FitMethod.LeastSquares, 10));
+        Assert.Equal(FitMethod.Adam, KernelFitter.Resolve(FitMethod.Adam, 10));
+    }
+
+    [Fact]
+    public void LeastSquaresRefusesMoreUnknownsThanItTakes()
+    {
+        // 23×23 per channel = 529 unknowns: named, with the way out.
+        var image = FitTestData.Texture(30, 30, 1, 1, PixelDepth.F32);
+        var model = new KernelModel(23, 23, 11, 11, BorderMode.Reflect, FitChannels.PerChannel, false);
+        var e = Assert.Throws<ConvStreamException>(() => FitTestData.Fit(image, image, model, FitMethod.LeastSquares));
+        Assert.Equal("a 23×23 kernel on 1 input channel(s) has 529 unknowns per output, more than least squares takes here (512); use Adam", e.Message);
+    }
+}

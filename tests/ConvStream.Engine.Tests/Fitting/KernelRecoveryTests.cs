@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Tests.Fitting;
 /// Kernels recovered from pairs the engine's own <c>conv</c> stage made: the fitted file, in the
 /// file's own order (rotated for convolve), must be the kernel that made the target.
 /// </summary>
-public class KernelRecoveryTests
+public class KernelRecoveryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly double[] Binomial5 = [1, 4, 6, 4, 1];
 
@@ -66,6 +66,7 @@ public class KernelRecoveryTests
         var heldOut = FitTestData.Texture(160, 120, 3, 99, PixelDepth.U8);
         string json = FittedKernelFile.ToJson(fit, convolve, "fitted", "test");
         var quality = FitQuality.Compare(FitTestData.RunConvStage(json, heldOut, PixelDepth.U8), FitTestData.RunConvStage(truthJson, heldOut, PixelDepth.U8));
+        output.WriteLine($"{name}: max weight error {diff:G3}, bias {fit.Bias[0]:F3} (true {bias:F3}), held-out PSNR {quality.Psnr:F2} dB, max error {quality.MaxError}");
         Assert.True(quality.Psnr >= 45, $"{name}: held-out PSNR {quality.Psnr:F1} dB (max error {quality.MaxError})");
     }
 

@@ -18,6 +18,7 @@ public sealed class TemporalMixFilter : ITemporalFilter
 {
     private readonly float[] _weights;   // already divided by the scale
     private readonly ExecutionSettings _settings;
+    private readonly Frame[] _window;    // the frames of the call in progress (a stage runs one frame at a time)
 
     public TemporalMixFilter(IReadOnlyList<double> weights, double? scale, TemporalMode mode, BorderMode timeBorder, string context = "stage 'tmix'", ExecutionSettings? settings = null)
     {
@@ -31,6 +32,7 @@ public sealed class TemporalMixFilter : ITemporalFilter
                 ? $"{context}: the weights sum to 0, so they cannot be normalised; give key 'scale'"
                 : $"{context}: key 'scale' must be a non-zero number but is {s.ToString(CultureInfo.InvariantCulture)}");
         _weights = weights.Select(w => (float)(w / s)).ToArray();
+        _window = new Frame[_weights.Length];
         Weights = weights.ToArray();
         Scale = s;
         Mode = mode;
@@ -56,11 +58,13 @@ public sealed class TemporalMixFilter : ITemporalFilter
     {
         if (window.Length != _weights.Length)
             throw new ConvStreamException($"stage 'tmix': {window.Length} frames given for {_weights.Length} weights");
-        var frames = window.ToArray();
+        var frames = _window;
+        window.CopyTo(frames);
         var weights = _weights;
         var level = _settings.Level;
         int length = output.RowLength;
         _settings.For(output.Height, (long)length * weights.Length, (y0, y1) => Rows(frames, weights, output, length, level, y0, y1));
+        Array.Clear(frames); // hold no frame between calls
     }
 
     private static unsafe void Rows(Frame[] frames, float[] weights, Frame output, int length, SimdLevel level, int y0, int y1)
