@@ -53,7 +53,7 @@ public static class MediaSpec
         string path = Path.IsPathRooted(s) ? s : Path.GetFullPath(Path.Combine(request.BaseDirectory, s));
         if (ImageSequencePattern.IsPattern(s))
         {
-            var (num, den) = Rational(request.ImageSequenceRate);
+            var (num, den) = FrameRate.Rational(request.ImageSequenceRate);
             return ImageSequenceSource.Open(path, num, den, new SourceOptions { Channels = request.Channels, FfmpegPath = request.FfmpegPath });
         }
         if (!File.Exists(path))
@@ -157,12 +157,5 @@ public static class MediaSpec
             o = o with { RateNumerator = n, RateDenominator = d };
         }
         return o;
-    }
-
-    private static (int, int) Rational(double fps)
-    {
-        if (!(fps > 0)) throw new ConvStreamException($"frame rate {fps} must be positive");
-        if (Math.Abs(fps - Math.Round(fps)) < 1e-9) return ((int)Math.Round(fps), 1);
-        return ((int)Math.Round(fps * 1001), 1001);
     }
 }

@@ -75,7 +75,7 @@ public sealed class KernelFile
         // Comments and trailing commas are allowed, as in pipeline files.
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
         catch (JsonException e)
-        { throw new ConvStreamException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
+        { throw new ConvStreamException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", e); }
         using (doc)
         {
             var root = doc.RootElement;

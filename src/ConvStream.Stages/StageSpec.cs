@@ -146,7 +146,7 @@ public sealed class StageSpec
         string? s = Read(key, Format(fallback));
         if (s is null) return fallback;
         try { return parse(s); }
-        catch (ConvStreamException e) { throw new ConvStreamException($"{Context}: key '{key}': {e.Message}"); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{Context}: key '{key}': {e.Message}", e); }
     }
 
     public string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));

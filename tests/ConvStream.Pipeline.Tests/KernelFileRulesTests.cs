@@ -36,6 +36,18 @@ public sealed class KernelFileRulesTests : IDisposable
             Error(Stage(Write("k.json", """{ "weights": [[[[1]]]], "wieghts": 1 }"""))));
 
     [Fact]
+    public void TheStagesErrorKeepsTheParsersAsItsCause()
+    {
+        var e = Assert.ThrowsAny<ConvStreamException>(() => Harness.Plan(Stage(Write("c.json", """{ "weights": [[[[1]]]], "scale": "x" }""")), 8, 6, 1));
+        Assert.Equal("test.json: stage 'c': c.json: \"scale\" must be a number but is \"x\"", e.Message);
+        Assert.Equal("c.json: \"scale\" must be a number but is \"x\"", Assert.IsType<ConvStreamException>(e.InnerException).Message);
+        // A format error: the op's own message is the cause, the planner adds the file, stage and input.
+        var f = Assert.ThrowsAny<ConvStreamException>(() => Harness.Plan(Stage(Write("d.json", """{ "weights": [[[[1]], [[1]]]] }""")), 8, 6, 1));
+        Assert.Equal("test.json: stage 'c': kernel depth 2 (d.json: (1,2,1,1)) ≠ the 1 channel(s) the stage receives (input 'source' gives 8x6x1 u8)", f.Message);
+        Assert.Equal("kernel depth 2 (d.json: (1,2,1,1)) ≠ the 1 channel(s) the stage receives", f.InnerException!.Message);
+    }
+
+    [Fact]
     public void ATwoDKernelOrAnAnchorIsForConv()
     {
         Assert.Equal("test.json: stage 'c': k2.json: conv2d needs weights nested 4 deep (out channels, in channels, height, width) but the file holds one 3x3 kernel (a 2-D kernel is for 'conv')",

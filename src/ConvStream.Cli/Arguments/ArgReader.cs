@@ -104,7 +104,7 @@ public sealed class ArgReader
         string? s = Optional(name);
         if (s is null) return fallback;
         try { return Size2.Parse(s, name); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     public string Positional(string what)

@@ -56,7 +56,7 @@ internal static class OpOptions
         if (text is null) return Padding.Valid;
         Padding p;
         try { p = Padding.Parse(text, "--padding"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (p.Top < 0 || p.Bottom < 0 || p.Left < 0 || p.Right < 0)
             throw new ConvStreamException($"--padding {text}: padding must not be negative");
         return p;
@@ -189,7 +189,7 @@ internal static class OpOptions
     private static Size2 ParsePair(string text, string option)
     {
         try { return Size2.Parse(text, option); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     private static void CheckAtLeast(string option, string text, Size2 value, int minimum, string what)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
@@ -11,15 +12,6 @@ namespace ConvStream.Engine.Imaging;
 /// </summary>
 public static class FrameConvert
 {
-    [ThreadStatic] private static float[]? t_row;
-
-    private static float[] RowScratch(int n)
-    {
-        var a = t_row;
-        if (a is null || a.Length < n) t_row = a = new float[Math.Max(n, 1024)];
-        return a;
-    }
-
     /// <summary>Row <paramref name="y"/> of any depth as floats (exact for u8 and s16).</summary>
     public static void RowToFloat(Frame src, int y, Span<float> dst, SimdLevel level)
     {
@@ -50,14 +42,14 @@ public static class FrameConvert
         if (src.Depth == dst.Depth) { src.CopyTo(dst); return; }
         int n = src.RowLength;
         var run = settings ?? ExecutionSettings.Default;
-        var level = run.Level;
-        run.For(src.Height, n, (y0, y1) =>
+        run.For(src.Height, n, (src, dst, n, run.Level, run.ScratchFloats), static (c, y0, y1) =>
         {
-            var tmp = RowScratch(n).AsSpan(0, n);
+            using var lease = PinnedScratch.Rent(c.n, c.ScratchFloats);
+            var tmp = lease.Carve().Take<float>(c.n);
             for (int y = y0; y < y1; y++)
             {
-                RowToFloat(src, y, tmp, level);
-                FloatToRow(tmp, dst, y, level);
+                RowToFloat(c.src, y, tmp, c.Level);
+                FloatToRow(tmp, c.dst, y, c.Level);
             }
         });
     }
@@ -70,10 +62,11 @@ public static class FrameConvert
         int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
         float[] data = dst.Data;
         var run = settings ?? ExecutionSettings.Default;
-        var level = run.Level;
-        run.For(h, n, (y0, y1) =>
+        run.For(h, n, (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
-            var tmp = RowScratch(n).AsSpan(0, n);
+            var (src, data, w, h, c, n, level, keep) = k;
+            using var lease = PinnedScratch.Rent(n, keep);
+            var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
                 if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w), level); continue; }
@@ -95,10 +88,11 @@ public static class FrameConvert
         int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
         float[] data = src.Data;
         var run = settings ?? ExecutionSettings.Default;
-        var level = run.Level;
-        run.For(h, n, (y0, y1) =>
+        run.For(h, n, (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
-            var tmp = RowScratch(n).AsSpan(0, n);
+            var (dst, data, w, h, c, n, level, keep) = k;
+            using var lease = PinnedScratch.Rent(n, keep);
+            var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
                 if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y, level); continue; }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Imaging;
 
@@ -15,11 +16,6 @@ namespace ConvStream.Engine.Imaging;
 /// </summary>
 public static class FrameConvertRows
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     /// <summary>OpenCV's <c>saturate_cast&lt;uchar&gt;(float)</c>: round half to even, clamp to [0, 255].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte SaturateU8(float v) => Codecs.SaturateCast.ToU8(v);

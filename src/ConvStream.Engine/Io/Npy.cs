@@ -23,7 +23,7 @@ public static partial class Npy
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
-        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})"); }
+        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})", e); }
         catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
         return Parse(bytes, path);
     }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ConvStream.Engine.Memory;
 
 /// <summary>
-/// Per-thread scratch memory for hot loops: one pinned float array per thread (on the pinned
+/// The one per-thread scratch arena of the engine's hot loops: one pinned float array per thread (on the pinned
 /// object heap, so its address is stable without <c>fixed</c>), grown on demand and reused
 /// forever, so a kernel's row buffers cost no allocation and no page faults in steady state
 /// (DESIGN §6: touching fresh memory costs ~20 ms per 1080p frame). A nested rent on the same
@@ -15,6 +15,16 @@ public static unsafe class PinnedScratch
 {
     /// <summary>Requests above this many floats (64 MiB) are never kept per thread.</summary>
     public const long MaxCachedFloats = 16L << 20;
+
+    /// <summary>
+    /// A thread's buffer starts at this many floats (256 KiB): every 8-bit filter's and most
+    /// convolutions' band scratch fits, so a band worker that first serves a small op does not grow
+    /// (allocate and fault fresh pages) mid-run when it later serves a larger one.
+    /// </summary>
+    public const int MinCachedFloats = 1 << 16;
+
+    /// <summary>Floats to rent for <paramref name="count"/> values of <typeparamref name="T"/> taken with <see cref="Carver.Take{T}"/> (its alignment included).</summary>
+    public static long FloatsFor<T>(long count) where T : unmanaged => (count * sizeof(T) + 3) / 4 + 16;
 
     [ThreadStatic] private static float[]? t_buffer;
     [ThreadStatic] private static bool t_inUse;
@@ -37,6 +47,9 @@ public static unsafe class PinnedScratch
         public float* Pointer { get; }
         public int Length => _array.Length;
 
+        /// <summary>Hands out the lease as typed, 64-byte aligned spans (keep the carver in a plain local: it counts what it gave).</summary>
+        public readonly Carver Carve() => new((byte*)Align64(Pointer), (long)_array.Length * sizeof(float) - 64);
+
         public void Dispose()
         {
             if (_disposed) return;
@@ -58,7 +71,7 @@ public static unsafe class PinnedScratch
         if (buffer is null || buffer.Length < want)
         {
             // Grow geometrically so a thread that sees slowly growing requests settles quickly.
-            long size = Math.Min(MaxCachedFloats, Math.Max(want, (buffer?.Length ?? 0) * 3L / 2));
+            long size = Math.Min(MaxCachedFloats, Math.Max(Math.Max(want, MinCachedFloats), (buffer?.Length ?? 0) * 3L / 2));
             buffer = t_buffer = GC.AllocateUninitializedArray<float>((int)size, pinned: true);
         }
         t_inUse = true;
@@ -67,4 +80,20 @@ public static unsafe class PinnedScratch
 
     /// <summary>The first 64-byte aligned address at or after <paramref name="p"/>.</summary>
     public static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    /// <summary>Cuts a lease into consecutive 64-byte aligned spans of any unmanaged type.</summary>
+    public ref struct Carver(byte* start, long capacity)
+    {
+        private long _taken;
+
+        /// <summary>The next <paramref name="count"/> values of <typeparamref name="T"/> (rent the sum of <see cref="FloatsFor{T}"/> of every take).</summary>
+        public Span<T> Take<T>(int count) where T : unmanaged
+        {
+            long at = (_taken + 63) & ~63L;
+            long end = at + (long)count * sizeof(T);
+            if (end > capacity) throw new InvalidOperationException($"scratch lease of {capacity} bytes is too small for {count} more {typeof(T).Name}");
+            _taken = end;
+            return new Span<T>(start + at, count);
+        }
+    }
 }

@@ -58,17 +58,25 @@ public sealed record ExecutionSettings
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) on up to <see cref="Threads"/> cores (see <see cref="ConvStream.Engine.Simd.Threads.For"/>).</summary>
     public void For(int count, long workPerItem, Action<int, int> body) => ConvStream.Engine.Simd.Threads.For(_threads, count, workPerItem, body);
 
+    /// <summary>As <see cref="For(int, long, Action{int, int})"/> with the call's values in <paramref name="state"/>: allocation-free with a static lambda.</summary>
+    public void For<TState>(int count, long workPerItem, TState state, Action<TState, int, int> body)
+        => ConvStream.Engine.Simd.Threads.For(_threads, count, workPerItem, state, body);
+
+    /// <summary>As <see cref="ForRows{TState}"/> with a delegate made once (a stage's own row function).</summary>
+    public void ForRows(int height, long workPerRow, Action<int, int> rows) => ForRows(height, workPerRow, rows, static (r, start, end) => r(start, end));
+
     /// <summary>
-    /// Runs <paramref name="rows"/>(start, end) over the rows of a frame of <paramref name="height"/>
+    /// Runs <paramref name="rows"/>(state, start, end) over the rows of a frame of <paramref name="height"/>
     /// rows in bands of <see cref="BandHeight"/> rows (by work when 0), grouped into at most
     /// <see cref="Threads"/> contiguous runs.
     /// </summary>
-    public void ForRows(int height, long workPerRow, Action<int, int> rows)
+    public void ForRows<TState>(int height, long workPerRow, TState state, Action<TState, int, int> rows)
     {
         int bh = _bandHeight;
-        if (bh <= 0 || bh >= height) { For(height, workPerRow, rows); return; }
+        if (bh <= 0 || bh >= height) { For(height, workPerRow, state, rows); return; }
         int bands = (height + bh - 1) / bh;
-        For(bands, workPerRow * bh, (b0, b1) => rows(b0 * bh, Math.Min(height, b1 * bh)));
+        For(bands, workPerRow * bh, (state, rows, bh, height),
+            static (c, b0, b1) => c.rows(c.state, b0 * c.bh, Math.Min(c.height, b1 * c.bh)));
     }
 
     public override string ToString() => $"{_level}, {_threads} thread(s), band height {(_bandHeight == 0 ? "by work" : _bandHeight)}";

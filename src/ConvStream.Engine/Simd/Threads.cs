@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace ConvStream.Engine.Simd;
 
 /// <summary>
@@ -25,23 +27,134 @@ public static class Threads
     /// <paramref name="threads"/> contiguous ranges, each worth at least <see cref="MinWorkPerTask"/>.
     /// </summary>
     public static void For(int threads, int count, long workPerItem, Action<int, int> body)
+        => For(threads, count, workPerItem, body, static (b, start, end) => b(start, end));
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(state, start, end) over [0, count) split into at most
+    /// <paramref name="threads"/> contiguous ranges (range p is [count·p/parts, count·(p+1)/parts)),
+    /// each worth at least <see cref="MinWorkPerTask"/>. The caller runs ranges too, and any range no
+    /// band worker has taken yet, so a call never waits for a worker to wake. Allocates nothing in steady state: pass a static lambda
+    /// and the call's values as <paramref name="state"/> (a struct or a tuple), not a closure.
+    /// The first exception of any range is rethrown as it was, after every range has finished.
+    /// </summary>
+    public static void For<TState>(int threads, int count, long workPerItem, TState state, Action<TState, int, int> body)
     {
         if (count <= 0) return;
         long total = Math.Max(1, workPerItem) * count;
         int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(threads, count));
-        if (parts <= 1) { body(0, count); return; }
-        Split(count, parts, body);
+        if (parts <= 1) { body(state, 0, count); return; }
+        BandJob<TState>.Run(count, parts, state, body);
     }
 
-    // Separate so the lambda's captured state (a heap object the compiler creates at the start of
-    // the capturing method) is only allocated when the work is really split.
-    private static void Split(int count, int parts, Action<int, int> body)
+    /// <summary>Work a band worker runs.</summary>
+    private interface IBandWork { void Execute(); }
+
+    /// <summary>
+    /// The threads that run the ranges a caller does not run itself: one per core, started on first
+    /// use, kept for the life of the process (background threads). Not the thread pool: pool threads
+    /// come and go, and each new one would fill its own scratch (<see cref="Memory.PinnedScratch"/>),
+    /// an allocation and fresh-page faults in the middle of a run; these keep theirs warm.
+    /// </summary>
+    private static class BandWorkers
     {
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        private static readonly Queue<IBandWork> Work = new();
+        private static int _started;
+
+        public static void Queue(IBandWork work)
         {
-            int start = (int)((long)count * p / parts);
-            int end = (int)((long)count * (p + 1) / parts);
-            if (end > start) body(start, end);
-        });
+            if (Volatile.Read(ref _started) == 0) Start();
+            lock (Work)
+            {
+                Work.Enqueue(work);
+                Monitor.Pulse(Work);
+            }
+        }
+
+        private static void Start()
+        {
+            lock (Work)
+            {
+                if (_started != 0) return;
+                for (int i = 0; i < Environment.ProcessorCount; i++)
+                    new Thread(Loop) { IsBackground = true, Name = $"convstream band {i}" }.Start();
+                Volatile.Write(ref _started, 1);
+            }
+        }
+
+        private static void Loop()
+        {
+            while (true)
+            {
+                IBandWork work;
+                lock (Work)
+                {
+                    while (Work.Count == 0) Monitor.Wait(Work);
+                    work = Work.Dequeue();
+                }
+                work.Execute();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One split call: queued to the band workers once per extra range (the same object each time);
+    /// every taker, the caller included, claims the next unclaimed range until none is left. Jobs
+    /// are pooled per state type; a job goes back to the pool when the last of the caller and its
+    /// queued items has let go of it, so a late pool item never sees the next call's state.
+    /// </summary>
+    private sealed class BandJob<TState> : IBandWork
+    {
+        // A locked array stack: ConcurrentStack would allocate a node on every push.
+        private static readonly Stack<BandJob<TState>> Pool = new();
+
+        private readonly ManualResetEventSlim _done = new(false, spinCount: 200);
+        private TState _state = default!;
+        private Action<TState, int, int> _body = null!;
+        private int _count, _parts, _next, _finished, _holders;
+        private ExceptionDispatchInfo? _error;
+
+        public static void Run(int count, int parts, TState state, Action<TState, int, int> body)
+        {
+            BandJob<TState>? job;
+            lock (Pool) Pool.TryPop(out job);
+            job ??= new BandJob<TState>();
+            job._state = state; job._body = body; job._count = count; job._parts = parts;
+            job._next = 0; job._finished = 0; job._error = null; job._holders = parts;
+            job._done.Reset();
+            for (int i = 1; i < parts; i++) BandWorkers.Queue(job);
+            job.RunRanges();
+            job._done.Wait();
+            var error = job._error;
+            job.Release();
+            error?.Throw();
+        }
+
+        public void Execute()
+        {
+            RunRanges();
+            Release();
+        }
+
+        private void RunRanges()
+        {
+            for (int p; (p = Interlocked.Increment(ref _next) - 1) < _parts;)
+            {
+                try
+                {
+                    int start = (int)((long)_count * p / _parts), end = (int)((long)_count * (p + 1) / _parts);
+                    if (end > start) _body(_state, start, end);
+                }
+                catch (Exception e) { Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null); }
+                if (Interlocked.Increment(ref _finished) == _parts) _done.Set();
+            }
+        }
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref _holders) != 0) return;
+            _state = default!;
+            _body = null!;
+            lock (Pool) Pool.Push(this);
+        }
     }
 }

@@ -41,7 +41,7 @@ public static class PipelineFile
         try { text = File.ReadAllText(path); }
         catch (FileNotFoundException) { throw new ConvStreamException($"{path}: pipeline file not found"); }
         catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: pipeline file not found"); }
-        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})"); }
+        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})", e); }
         catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
         string full = Path.GetFullPath(path);
         return Parse(text, full, Path.GetDirectoryName(full) ?? ".");

@@ -141,9 +141,8 @@ public sealed class PipelinePlan
         var spec = new StageSpec(s.Op, s.Keys, definition.BaseDirectory, context, settings);
         if (!StageRegistry.IsKnown(s.Op, extraOps))
             throw new ConvStreamException($"{context}: unknown op '{s.Op}'; expected one of {string.Join(", ", StageRegistry.Ops.Concat(extraOps?.Keys ?? []).Order())}");
-        IFrameFilter filter;
-        try { filter = StageRegistry.Create(spec, extraOps); }
-        catch (ConvStreamException e) { throw new ConvStreamException(WithContext(context, e.Message), e); }
+        // The spec's getters and every adapter name the stage with spec.Context themselves.
+        var filter = StageRegistry.Create(spec, extraOps);
         TemporalPlan.Check(context, filter, definition.Schedule.Mode == ScheduleMode.Live);
         if (filter.InputCount != s.Inputs.Count)
             throw new ConvStreamException($"{context}: op '{s.Op}' reads {filter.InputCount} input(s) but 'input' names {s.Inputs.Count} ({string.Join(", ", s.Inputs)})");
@@ -152,7 +151,8 @@ public sealed class PipelinePlan
         try { return (filter, spec.Values, filter.OutputFormat(inputs)); }
         catch (ConvStreamException e)
         {
-            throw new ConvStreamException(WithContext(context, $"{e.Message} (input {string.Join(", ", s.Inputs.Select((n, k) => $"'{n}' gives {inputs[k]}"))})"), e);
+            // An op's format checks say what does not fit; the file, the stage and the inputs are said here.
+            throw new ConvStreamException($"{context}: {e.Message} (input {string.Join(", ", s.Inputs.Select((n, k) => $"'{n}' gives {inputs[k]}"))})", e);
         }
     }
 
@@ -166,13 +166,6 @@ public sealed class PipelinePlan
             return new FrameFormat(Math.Max(2, w & ~1), Math.Max(2, h & ~1), 3, PixelDepth.U8);
         }
         return inputs[0] with { Depth = PixelDepth.U8 };
-    }
-
-    private static string WithContext(string context, string message)
-    {
-        if (message.StartsWith(context, StringComparison.Ordinal)) return message;
-        // Filters name themselves "stage 'gaussian'" when they were not given a context; keep ours.
-        return $"{context}: {message}";
     }
 }
 

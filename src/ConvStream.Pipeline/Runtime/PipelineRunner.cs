@@ -49,7 +49,7 @@ public sealed partial class PipelineRunner
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
     private long _framesRead;
-    private long _measureStartTimestamp, _measureStartAllocated;
+    private long _measureStartTimestamp, _measureStartAllocated, _measureEndAllocated;
     private int _measureStartGc0, _measureStartGc1, _measureStartGc2;
 
     /// <param name="sinks">One sink per output of the plan, by output name; the runner opens and completes them.</param>
@@ -174,7 +174,7 @@ public sealed partial class PipelineRunner
             Elapsed = Stopwatch.GetElapsedTime(started, ended),
             MeasuredElapsed = Stopwatch.GetElapsedTime(measuredFrom, ended),
             Cancelled = cancellationToken.IsCancellationRequested,
-            AllocatedBytes = _measureStartTimestamp != 0 ? GC.GetTotalAllocatedBytes(true) - _measureStartAllocated : 0,
+            AllocatedBytes = _measureStartTimestamp != 0 ? _measureEndAllocated - _measureStartAllocated : 0,
             GcCollections = _measureStartTimestamp != 0
                 ? (GC.CollectionCount(0) - _measureStartGc0, GC.CollectionCount(1) - _measureStartGc1, GC.CollectionCount(2) - _measureStartGc2)
                 : (0, 0, 0),
@@ -281,6 +281,9 @@ public sealed partial class PipelineRunner
         }
         finally
         {
+            // Steady state ends with the last frame read: what the run allocates to wind down
+            // (completing queues and node threads, ~17 KB once) is not a per-frame cost.
+            if (_measureStartTimestamp != 0) _measureEndAllocated = GC.GetTotalAllocatedBytes(true);
             foreach (var w in _sourceConsumers) w.TryComplete();
         }
     }

@@ -14,7 +14,7 @@ public sealed record RunSummary
     /// <summary>From the first measured frame leaving the source to the end of the run.</summary>
     public required TimeSpan MeasuredElapsed { get; init; }
     public required bool Cancelled { get; init; }
-    /// <summary>Bytes allocated by the whole process (all threads) during the measured window.</summary>
+    /// <summary>Bytes allocated by the whole process (all threads) from the first measured frame read until the source ended (winding down excluded).</summary>
     public required long AllocatedBytes { get; init; }
     public required (int Gen0, int Gen1, int Gen2) GcCollections { get; init; }
     public required ScheduleDefinition Schedule { get; init; }

@@ -31,7 +31,7 @@ public sealed class SyntheticSource : IVideoSource
         _frameLimit = frames;
         _paced = paced;
         _canvas = DrawCanvas(width, height, channels);
-        var (num, den) = Rational(fps);
+        var (num, den) = FrameRate.Rational(fps);
         Info = new VideoInfo
         {
             Width = width,
@@ -166,13 +166,6 @@ public sealed class SyntheticSource : IVideoSource
             }
         }
         return canvas;
-    }
-
-    private static (int, int) Rational(double fps)
-    {
-        if (Math.Abs(fps - Math.Round(fps)) < 1e-9) return ((int)Math.Round(fps), 1);
-        if (Math.Abs(fps * 1001 / 1000 - Math.Round(fps * 1001 / 1000)) < 1e-6) return ((int)Math.Round(fps * 1001), 1001);
-        return ((int)Math.Round(fps * 1000), 1000);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -55,13 +55,9 @@ public sealed class Conv2dStage : TensorStage
     protected override (int C, int H, int W) OutputShape(int channels, int height, int width)
     {
         if (KernelDepth != channels)
-            throw new ConvStreamException($"{Context}: kernel depth {KernelDepth} ({_kernelName}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {channels} channel(s) the stage receives");
-        try
-        {
-            var s = Conv2dShape.Resolve(1, channels, height, width, OutChannels, _weights.Dim(1), _weights.Dim(2), _weights.Dim(3), _bias, _options);
-            return (s.Cout, s.OutH, s.OutW);
-        }
-        catch (ConvStreamException e) { throw new ConvStreamException($"{Context}: {e.Message}"); }
+            throw new ConvStreamException($"kernel depth {KernelDepth} ({_kernelName}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {channels} channel(s) the stage receives");
+        var s = Conv2dShape.Resolve(1, channels, height, width, OutChannels, _weights.Dim(1), _weights.Dim(2), _weights.Dim(3), _bias, _options);
+        return (s.Cout, s.OutH, s.OutW);
     }
 
     public override long MultiplyAdds(FrameFormat output)

@@ -30,7 +30,7 @@ public sealed class Conv3dStage : ITemporalFilter
     private readonly Engine.Simd.ExecutionSettings _settings;
     private readonly object _scratchGate = new();
     private Conv3dPlan? _plan;
-    private float[] _frame = [];
+    private Tensor? _frame, _outputPlanes;   // one input frame as (C,H,W); the (C,1,H,W) output as (C,H,W)
     private Tensor? _input, _output;
 
     public Conv3dStage(StageSpec spec)
@@ -85,18 +85,15 @@ public sealed class Conv3dStage : ITemporalFilter
     {
         var f = inputs[0];
         if (KernelDepth != f.Channels)
-            throw new ConvStreamException($"{_context}: kernel depth {KernelDepth} ({Path.GetFileName(_weightsPath)}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {f.Channels} channel(s) the stage receives");
+            throw new ConvStreamException($"kernel depth {KernelDepth} ({Path.GetFileName(_weightsPath)}: {_weights.ShapeText}{(_options.Groups > 1 ? $" in {_options.Groups} groups" : "")}) ≠ the {f.Channels} channel(s) the stage receives");
         var (top, bottom) = _spatialPadding.Resolve(true, f.Height, _weights.Dim(3), _options.Stride.H, _options.Dilation.H);
         var (left, right) = _spatialPadding.Resolve(false, f.Width, _weights.Dim(4), _options.Stride.W, _options.Dilation.W);
         var options = _options with { Padding = Padding3.Explicit(0, 0, top, bottom, left, right) };
-        try
-        {
-            var s = Conv3dShape.Resolve(1, f.Channels, Span, f.Height, f.Width, OutChannels, _weights.Dim(1), Span, _weights.Dim(3), _weights.Dim(4), options);
-            if (s.Cout > 64) throw new ConvStreamException($"conv3d gives {s.Cout} channels; frames hold at most 64");
-            _plan = new Conv3dPlan(_weights, _bias, options, _settings);
-            return new FrameFormat(s.OutW, s.OutH, s.Cout, PixelDepth.F32);
-        }
-        catch (ConvStreamException e) when (!e.Message.StartsWith(_context, StringComparison.Ordinal)) { throw new ConvStreamException($"{_context}: {e.Message}"); }
+        // What does not fit is said here; the planner puts the file, stage and input formats around it.
+        var s = Conv3dShape.Resolve(1, f.Channels, Span, f.Height, f.Width, OutChannels, _weights.Dim(1), Span, _weights.Dim(3), _weights.Dim(4), options);
+        if (s.Cout > 64) throw new ConvStreamException($"conv3d gives {s.Cout} channels; frames hold at most 64");
+        _plan = new Conv3dPlan(_weights, _bias, options, _settings);
+        return new FrameFormat(s.OutW, s.OutH, s.Cout, PixelDepth.F32);
     }
 
     public long MultiplyAdds(FrameFormat output)
@@ -113,19 +110,22 @@ public sealed class Conv3dStage : ITemporalFilter
             if (_input is null || _input.Dim(0) != c || _input.Dim(2) != h || _input.Dim(3) != w)
             {
                 _input = Tensor.Zeros(c, kt, h, w);
-                _frame = GC.AllocateUninitializedArray<float>(c * plane);
+                _frame = new Tensor(GC.AllocateUninitializedArray<float>(c * plane), c, h, w);
             }
             // (C,H,W) of frame t → channel planes c·KT + t of the (C,T,H,W) input.
             for (int t = 0; t < kt; t++)
             {
-                Planar.FromFrame(window[t], _frame);
+                FrameConvert.ToTensor(window[t], _frame!, _settings);
                 for (int ch = 0; ch < c; ch++)
-                    _frame.AsSpan(ch * plane, plane).CopyTo(_input.Data.AsSpan((ch * kt + t) * plane, plane));
+                    _frame!.Data.AsSpan(ch * plane, plane).CopyTo(_input.Data.AsSpan((ch * kt + t) * plane, plane));
             }
             if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(2) != output.Height || _output.Dim(3) != output.Width)
+            {
                 _output = Tensor.Zeros(output.Channels, 1, output.Height, output.Width);
+                _outputPlanes = new Tensor(_output.Data, output.Channels, output.Height, output.Width);
+            }
             plan.Forward(_input, _output);
-            Planar.ToFrame(_output.Span, output);
+            FrameConvert.FromTensor(_outputPlanes!, output, _settings);
         }
     }
 }

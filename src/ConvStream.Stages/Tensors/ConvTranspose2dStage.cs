@@ -47,12 +47,12 @@ public sealed class ConvTranspose2dStage : TensorStage
     protected override (int C, int H, int W) OutputShape(int channels, int height, int width)
     {
         if (_weights.Dim(0) != channels)
-            throw new ConvStreamException($"{Context}: kernel depth {_weights.Dim(0)} ({_kernelName}: {_weights.ShapeText}, layout (Cin, Cout/groups, KH, KW)) ≠ the {channels} channel(s) the stage receives");
+            throw new ConvStreamException($"kernel depth {_weights.Dim(0)} ({_kernelName}: {_weights.ShapeText}, layout (Cin, Cout/groups, KH, KW)) ≠ the {channels} channel(s) the stage receives");
         if (channels % _options.Groups != 0)
-            throw new ConvStreamException($"{Context}: groups {_options.Groups} does not divide the {channels} input channels");
+            throw new ConvStreamException($"groups {_options.Groups} does not divide the {channels} input channels");
         var (s, p, op, d) = (_options.Stride, _options.Padding, _options.OutputPadding, _options.Dilation);
         if (op.H >= Math.Max(s.H, d.H) || op.W >= Math.Max(s.W, d.W))
-            throw new ConvStreamException($"{Context}: key 'output-padding' {op} must be smaller than stride or dilation");
+            throw new ConvStreamException($"key 'output-padding' {op} must be smaller than stride or dilation");
         int oh = ConvGeometry.TransposedOutputSize(height, _weights.Dim(2), s.H, p.H, d.H, op.H);
         int ow = ConvGeometry.TransposedOutputSize(width, _weights.Dim(3), s.W, p.W, d.W, op.W);
         return (_weights.Dim(1) * _options.Groups, oh, ow);

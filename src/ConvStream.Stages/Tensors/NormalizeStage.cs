@@ -10,52 +10,32 @@ namespace ConvStream.Stages.Tensors;
 /// (default) stretches the frame's own minimum..maximum to 0..255 (a flat frame becomes 0);
 /// <c>mode=scale</c> computes <c>x·scale + offset</c> with the given <c>scale</c> and <c>offset</c>.
 /// </summary>
-public sealed class NormalizeStage : IFrameFilter
+public sealed class NormalizeStage : PointwiseStage
 {
     private readonly bool _minMax;
     private readonly float _scale, _offset;
-    private readonly Action<int, int> _rows;
-    private readonly ExecutionSettings _settings;
-    private Frame? _in, _out;
-    private float _a, _b;
-
-    public NormalizeStage(StageSpec spec)
+    public NormalizeStage(StageSpec spec) : base(spec)
     {
         _minMax = spec.Choice("mode", "minmax", "minmax", "scale") == "minmax";
         _scale = (float)spec.Double("scale", 1);
         _offset = (float)spec.Double("offset", 0);
         if (_minMax && (spec.Keys.ContainsKey("scale") || spec.Keys.ContainsKey("offset")))
             throw new ConvStreamException($"{spec.Context}: keys 'scale' and 'offset' need mode=scale");
-        _rows = Rows;
-        _settings = spec.Settings;
     }
 
-    public string Op => "normalize";
+    public override string Op => "normalize";
 
-    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
+    protected override FrameFormat Output(FrameFormat input) => input with { Depth = PixelDepth.F32 };
+
+    public override long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * output.Channels;
+
+    /// <summary><c>x·a + b</c>: the frame's own min..max → 0..255, or the given scale and offset.</summary>
+    protected override (float A, float B) Coefficients(Frame input)
     {
-        if (inputs.Length != 1) throw new ConvStreamException($"normalize reads one input but {inputs.Length} are given");
-        return inputs[0] with { Depth = PixelDepth.F32 };
-    }
-
-    public long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * output.Channels;
-
-    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-    {
-        lock (_rows)
-        {
-            _in = inputs[0];
-            _out = output;
-            if (_minMax)
-            {
-                var (lo, hi) = MinMax(_in);
-                _a = hi > lo ? 255f / (hi - lo) : 0f;
-                _b = -lo * _a;
-            }
-            else { _a = _scale; _b = _offset; }
-            _settings.ForRows(output.Height, output.RowLength, _rows);
-            _in = _out = null;
-        }
+        if (!_minMax) return (_scale, _offset);
+        var (lo, hi) = MinMax(input);
+        float a = hi > lo ? 255f / (hi - lo) : 0f;
+        return (a, -lo * a);
     }
 
     private static (float Min, float Max) MinMax(Frame f)
@@ -73,9 +53,8 @@ public sealed class NormalizeStage : IFrameFilter
         return (lo, hi);
     }
 
-    private void Rows(int y0, int y1)
+    protected override void Rows(Frame src, Frame dst, float a, float b, int y0, int y1)
     {
-        var (src, dst, a, b) = (_in!, _out!, _a, _b);
         for (int y = y0; y < y1; y++)
         {
             var d = dst.Row<float>(y);

@@ -6,42 +6,14 @@ using ConvStream.Engine.Simd;
 namespace ConvStream.Stages.Tensors;
 
 /// <summary><c>relu</c>: max(0, x) on every sample of an s16 or f32 frame (u8 samples are never negative: copied).</summary>
-public sealed class ReluStage : IFrameFilter
+public sealed class ReluStage(StageSpec spec) : PointwiseStage(spec)
 {
-    private readonly Action<int, int> _rows;
-    private readonly ExecutionSettings _settings;
-    private Frame? _in, _out;
+    public override string Op => "relu";
 
-    public ReluStage(StageSpec spec)
+    protected override FrameFormat Output(FrameFormat input) => input;
+
+    protected override void Rows(Frame src, Frame dst, float a, float b, int y0, int y1)
     {
-        _rows = Rows;
-        _settings = spec.Settings;
-    }
-
-    public string Op => "relu";
-
-    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
-    {
-        if (inputs.Length != 1) throw new ConvStreamException($"relu reads one input but {inputs.Length} are given");
-        return inputs[0];
-    }
-
-    public long MultiplyAdds(FrameFormat output) => 0;
-
-    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-    {
-        lock (_rows)
-        {
-            _in = inputs[0];
-            _out = output;
-            _settings.ForRows(output.Height, output.RowLength, _rows);
-            _in = _out = null;
-        }
-    }
-
-    private void Rows(int y0, int y1)
-    {
-        var (src, dst) = (_in!, _out!);
         for (int y = y0; y < y1; y++)
         {
             switch (src.Depth)

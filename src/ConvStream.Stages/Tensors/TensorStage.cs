@@ -8,8 +8,9 @@ namespace ConvStream.Stages.Tensors;
 
 /// <summary>
 /// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
-/// is copied into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
-/// allocated once, which is then written into the stage's F32 output frame. A pipeline runs a stage on one frame at a time;
+/// is converted into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
+/// allocated once, which is then written into the stage's F32 output frame; both conversions are
+/// the vectorised, row-banded <see cref="FrameConvert"/>. A pipeline runs a stage on one frame at a time;
 /// the lock only guards the scratch buffer against a caller that shares the stage across threads.
 /// </summary>
 public abstract class TensorStage : IFrameFilter
@@ -34,7 +35,10 @@ public abstract class TensorStage : IFrameFilter
 
     public virtual (int KH, int KW, int Stride) Footprint => (1, 1, 1);
 
-    /// <summary>Output (channels, height, width) for an input of these sizes; throws naming the stage when they do not fit.</summary>
+    /// <summary>
+    /// Output (channels, height, width) for an input of these sizes; throws saying what does not
+    /// fit (the planner puts the file and stage in front, and the inputs' formats after).
+    /// </summary>
     protected abstract (int C, int H, int W) OutputShape(int channels, int height, int width);
 
     /// <summary>Runs the op on a (C,H,W) tensor into a preallocated (C,H,W) tensor of the planned output shape.</summary>
@@ -62,11 +66,11 @@ public abstract class TensorStage : IFrameFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs.Length != 1) throw new ConvStreamException($"{Context}: {Op} reads one input but {inputs.Length} are given");
+        if (inputs.Length != 1) throw new ConvStreamException($"{Op} reads one input but {inputs.Length} are given");
         var (c, h, w) = OutputShape(inputs[0].Channels, inputs[0].Height, inputs[0].Width);
         if (h <= 0 || w <= 0)
-            throw new ConvStreamException($"{Context}: {Op} leaves no output for an input of {inputs[0].Width}x{inputs[0].Height} (output would be {w}x{h})");
-        if (c > 64) throw new ConvStreamException($"{Context}: {Op} gives {c} channels; frames hold at most 64");
+            throw new ConvStreamException($"{Op} leaves no output for an input of {inputs[0].Width}x{inputs[0].Height} (output would be {w}x{h})");
+        if (c > 64) throw new ConvStreamException($"{Op} gives {c} channels; frames hold at most 64");
         return new FrameFormat(w, h, c, PixelDepth.F32);
     }
 
@@ -81,11 +85,11 @@ public abstract class TensorStage : IFrameFilter
                 if (_planes.Length < n) _planes = GC.AllocateUninitializedArray<float>(n);
                 _input = new Tensor(_planes, frame.Channels, frame.Height, frame.Width);
             }
-            Planar.FromFrame(frame, _planes.AsSpan(0, n));
+            FrameConvert.ToTensor(frame, _input, Settings);
             if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(1) != output.Height || _output.Dim(2) != output.Width)
                 _output = Tensor.Zeros(output.Channels, output.Height, output.Width);
             Compute(_input, _output);
-            Planar.ToFrame(_output.Span, output);
+            FrameConvert.FromTensor(_output, output, Settings);
         }
     }
 }

@@ -11,44 +11,18 @@ namespace ConvStream.Stages.Tensors;
 /// nearest, ties to even, then clamped to 0..255; s16 clamped). <c>abs=true</c> takes the absolute
 /// value first, as <c>convertScaleAbs</c> (for signed edge responses).
 /// </summary>
-public sealed class ToU8Stage : IFrameFilter
+public sealed class ToU8Stage : PointwiseStage
 {
     private readonly bool _abs;
-    private readonly Action<int, int> _rows;
-    private readonly ExecutionSettings _settings;
-    private Frame? _in, _out;
 
-    public ToU8Stage(StageSpec spec)
+    public ToU8Stage(StageSpec spec) : base(spec) => _abs = spec.Bool("abs", false);
+
+    public override string Op => "to-u8";
+
+    protected override FrameFormat Output(FrameFormat input) => input with { Depth = PixelDepth.U8 };
+
+    protected override void Rows(Frame src, Frame dst, float a, float b, int y0, int y1)
     {
-        _abs = spec.Bool("abs", false);
-        _rows = Rows;
-        _settings = spec.Settings;
-    }
-
-    public string Op => "to-u8";
-
-    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
-    {
-        if (inputs.Length != 1) throw new ConvStreamException($"to-u8 reads one input but {inputs.Length} are given");
-        return inputs[0] with { Depth = PixelDepth.U8 };
-    }
-
-    public long MultiplyAdds(FrameFormat output) => 0;
-
-    public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-    {
-        lock (_rows)
-        {
-            _in = inputs[0];
-            _out = output;
-            _settings.ForRows(output.Height, output.RowLength, _rows);
-            _in = _out = null;
-        }
-    }
-
-    private void Rows(int y0, int y1)
-    {
-        var (src, dst) = (_in!, _out!);
         for (int y = y0; y < y1; y++) ConvertRow(src, y, dst.Row<byte>(y), _abs);
     }
 

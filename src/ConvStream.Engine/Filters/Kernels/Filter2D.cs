@@ -1,5 +1,6 @@
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Kernels;
@@ -71,21 +72,9 @@ public sealed unsafe class Filter2D
         if (dst.Width != src.Width || dst.Height != src.Height || dst.Channels != src.Channels)
             throw new ConvStreamException($"filter output {dst.ShapeText} does not match input {src.ShapeText}");
         long work = (long)src.Width * dst.Channels * Math.Max(1, _tapW.Length);
-        var level = _settings.Level;
-        _settings.For(src.Height, work, (y0, y1) => Band(src, dst, y0, y1, level));
+        _settings.For(src.Height, work, (filter: this, src, dst, _settings.Level),
+            static (c, y0, y1) => c.filter.Band(c.src, c.dst, y0, y1, c.Level));
     }
-
-    private sealed class Scratch
-    {
-        public float[] Ring = [];
-        public float[] Out = [];
-        public nint[] Taps = [];
-        public int[] SlotRow = [];
-    }
-
-    [ThreadStatic] private static Scratch? t_scratch;
-
-    private static float[] Grow(float[] a, int n) => a.Length >= n ? a : GC.AllocateArray<float>(n, pinned: true);
 
     private void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
     {
@@ -96,20 +85,21 @@ public sealed unsafe class Filter2D
         int slotStride = (rowLen + TapAccumulator.Slack + 15) & ~15;
         int n = w * unit;                               // outputs per accumulated row
 
-        var s = t_scratch ??= new Scratch();
         int ringRows = kh + 1;                          // one spare row so two output rows can be made at once
         bool pairs = level == SimdLevel.V512;
-        s.Ring = Grow(s.Ring, slotStride * ringRows);
         int outStride = (dst.RowLength + TapAccumulator.Slack + 15) & ~15;
-        s.Out = Grow(s.Out, 2 * outStride);
-        if (s.Taps.Length < Math.Max(_tapW.Length, _pairW0.Length) + 1) s.Taps = new nint[Math.Max(_tapW.Length, _pairW0.Length) + 1];
-        if (s.SlotRow.Length < ringRows) s.SlotRow = new int[ringRows];
-        var slotRow = s.SlotRow;
-        for (int i = 0; i < ringRows; i++) slotRow[i] = int.MinValue;
+        int tapCount = Math.Max(_tapW.Length, _pairW0.Length) + 1;
+        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(slotStride * ringRows) + PinnedScratch.FloatsFor<float>(2 * outStride)
+            + PinnedScratch.FloatsFor<nint>(tapCount) + PinnedScratch.FloatsFor<int>(ringRows), _settings.ScratchFloats);
+        var carve = lease.Carve();
+        Span<float> ringSpan = carve.Take<float>(slotStride * ringRows), outSpan = carve.Take<float>(2 * outStride);
+        Span<nint> tapSpan = carve.Take<nint>(tapCount);
+        Span<int> slotRow = carve.Take<int>(ringRows);
+        slotRow.Fill(int.MinValue);
 
-        fixed (float* ring = s.Ring, outRow = s.Out, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
+        fixed (float* ring = ringSpan, outRow = outSpan, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
         fixed (byte* pkind = _pairKind)
-        fixed (nint* taps = s.Taps)
+        fixed (nint* taps = tapSpan)
         {
             for (int y = y0; y < y1; y++)
             {

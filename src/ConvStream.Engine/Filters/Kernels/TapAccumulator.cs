@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Kernels;
 
@@ -18,11 +19,6 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// </summary>
 internal static unsafe class TapAccumulator
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     /// <summary>Spare floats callers leave after each tap row and after dst.</summary>
     public const int Slack = 64;
 

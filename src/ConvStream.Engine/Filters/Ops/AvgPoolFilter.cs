@@ -1,4 +1,5 @@
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
@@ -26,36 +27,38 @@ public sealed class AvgPoolFilter : IFrameFilter
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+        => _settings.For(output.Height, (long)output.RowLength * Size * Size, (this, inputs[0], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, y0, y1));
+
+    /// <summary>Output rows [y0, y1) of one call (a band of <see cref="Apply"/>).</summary>
+    private void Rows(Frame src, Frame output, int y0, int y1)
     {
-        var src = inputs[0];
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
         var level = _settings.Level;
-        _settings.For(output.Height, (long)output.RowLength * n, (y0, y1) =>
+        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<ushort>(src.RowLength) + PinnedScratch.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
+        var carve = lease.Carve();
+        Span<ushort> sums = carve.Take<ushort>(src.RowLength);
+        Span<int> col = carve.Take<int>(src.RowLength);
+        for (int oy = y0; oy < y1; oy++)
         {
-            for (int oy = y0; oy < y1; oy++)
+            var dst = output.Row<byte>(oy);
+            if (k == 2 && s == 2)
             {
-                var dst = output.Row<byte>(oy);
-                if (k == 2 && s == 2)
-                {
-                    var sums = PoolRows.WordScratch(src.RowLength);
-                    PoolRows.AvgPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, sums, level);
-                    continue;
-                }
-                var col = PoolRows.IntScratch(src.RowLength);
-                col.Clear();
-                for (int r = 0; r < k; r++)
-                {
-                    var row = src.RowSpan(oy * s + r);
-                    for (int i = 0; i < col.Length; i++) col[i] += row[i];
-                }
-                for (int ox = 0; ox < ow; ox++)
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        int sum = 0;
-                        for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) sum += col[i];
-                        dst[ox * c + ch] = (byte)((sum + n / 2) / n);
-                    }
+                PoolRows.AvgPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, sums, level);
+                continue;
             }
-        });
+            col.Clear();
+            for (int r = 0; r < k; r++)
+            {
+                var row = src.RowSpan(oy * s + r);
+                for (int i = 0; i < col.Length; i++) col[i] += row[i];
+            }
+            for (int ox = 0; ox < ow; ox++)
+                for (int ch = 0; ch < c; ch++)
+                {
+                    int sum = 0;
+                    for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) sum += col[i];
+                    dst[ox * c + ch] = (byte)((sum + n / 2) / n);
+                }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
@@ -37,26 +38,24 @@ public sealed class MagnitudeFilter : IFrameFilter
     }
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+        => _settings.For(inputs[0].Height, inputs[0].RowLength * 4L, (this, inputs[0], inputs[1], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, c.Item4, y0, y1));
+
+    /// <summary>Output rows [y0, y1) of one call (a band of <see cref="Apply"/>).</summary>
+    private void Rows(Frame dx, Frame dy, Frame output, int y0, int y1)
     {
-        Frame dx = inputs[0], dy = inputs[1];
         int n = dx.RowLength;
         var level = _settings.Level;
         bool l1 = _l1;
-        _settings.For(dx.Height, n * 4L, (y0, y1) =>
+        using var lease = PinnedScratch.Rent(3 * PinnedScratch.FloatsFor<float>(n), _settings.ScratchFloats);
+        var carve = lease.Carve();
+        Span<float> fx = carve.Take<float>(n), fy = carve.Take<float>(n), m = carve.Take<float>(n);
+        for (int y = y0; y < y1; y++)
         {
-            var buf = Scratch(3 * n);
-            var fx = buf.AsSpan(0, n); var fy = buf.AsSpan(n, n); var m = buf.AsSpan(2 * n, n);
-            for (int y = y0; y < y1; y++)
-            {
-                ReadOnlySpan<float> rx, ry;
-                if (dx.Depth == PixelDepth.F32) { rx = dx.Row<float>(y); ry = dy.Row<float>(y); }
-                else { FrameConvert.RowToFloat(dx, y, fx, level); FrameConvert.RowToFloat(dy, y, fy, level); rx = fx; ry = fy; }
-                if (output.Depth == PixelDepth.F32) MagnitudeRow.Run(rx, ry, output.Row<float>(y), l1, 1f, level);
-                else { MagnitudeRow.Run(rx, ry, m, l1, 1f, level); FrameConvert.FloatToRow(m, output, y, level); }
-            }
-        });
+            ReadOnlySpan<float> rx, ry;
+            if (dx.Depth == PixelDepth.F32) { rx = dx.Row<float>(y); ry = dy.Row<float>(y); }
+            else { FrameConvert.RowToFloat(dx, y, fx, level); FrameConvert.RowToFloat(dy, y, fy, level); rx = fx; ry = fy; }
+            if (output.Depth == PixelDepth.F32) MagnitudeRow.Run(rx, ry, output.Row<float>(y), l1, 1f, level);
+            else { MagnitudeRow.Run(rx, ry, m, l1, 1f, level); FrameConvert.FloatToRow(m, output, y, level); }
+        }
     }
-
-    [ThreadStatic] private static float[]? t_buf;
-    private static float[] Scratch(int n) => t_buf is { } a && a.Length >= n ? a : (t_buf = new float[n]);
 }

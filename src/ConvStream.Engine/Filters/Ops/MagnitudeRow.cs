@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -13,60 +14,36 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public static class MagnitudeRow
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float L2(float dx, float dy) => MathF.Sqrt(MathF.FusedMultiplyAdd(dx, dx, dy * dy));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float L1(float dx, float dy) => MathF.Abs(dx) + MathF.Abs(dy);
 
+    /// <summary>
+    /// <c>dst = (l1 ? L1 : L2)(dx, dy) · scale</c> over a row, at <paramref name="level"/>: one kernel
+    /// body for every width (<see cref="RowLadder"/>), lane for lane the scalar <see cref="L1"/>/<see cref="L2"/>.
+    /// </summary>
     [MethodImpl(Hot)]
-    public static void Run(ReadOnlySpan<float> dx, ReadOnlySpan<float> dy, Span<float> dst, bool l1, float scale, SimdLevel level)
+    public static unsafe void Run(ReadOnlySpan<float> dx, ReadOnlySpan<float> dy, Span<float> dst, bool l1, float scale, SimdLevel level)
     {
         int n = dst.Length;
         if (dx.Length < n || dy.Length < n) throw new ArgumentException("gradient rows are shorter than the destination");
-        ref float a = ref MemoryMarshal.GetReference(dx);
-        ref float b = ref MemoryMarshal.GetReference(dy);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int x = 0;
-        if (level >= SimdLevel.V512)
+        fixed (float* a = dx, b = dy, d = dst)
         {
-            var s = Vector512.Create(scale);
-            for (; x + 16 <= n; x += 16)
-            {
-                var u = Vector512.LoadUnsafe(ref a, (nuint)x); var v = Vector512.LoadUnsafe(ref b, (nuint)x);
-                var m = l1 ? Vector512.Abs(u) + Vector512.Abs(v) : Vector512.Sqrt(Vector512.FusedMultiplyAdd(u, u, v * v));
-                (m * s).StoreUnsafe(ref d, (nuint)x);
-            }
+            var kernel = new Kernel(a, b, d, l1, scale);
+            RowLadder.Run(ref kernel, n, level);
         }
-        if (level >= SimdLevel.V256)
+    }
+
+    private readonly unsafe struct Kernel(float* dx, float* dy, float* dst, bool l1, float scale) : IRowKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
         {
-            var s = Vector256.Create(scale);
-            for (; x + 8 <= n; x += 8)
-            {
-                var u = Vector256.LoadUnsafe(ref a, (nuint)x); var v = Vector256.LoadUnsafe(ref b, (nuint)x);
-                var m = l1 ? Vector256.Abs(u) + Vector256.Abs(v) : Vector256.Sqrt(Vector256.FusedMultiplyAdd(u, u, v * v));
-                (m * s).StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        if (level >= SimdLevel.V128)
-        {
-            var s = Vector128.Create(scale);
-            for (; x + 4 <= n; x += 4)
-            {
-                var u = Vector128.LoadUnsafe(ref a, (nuint)x); var v = Vector128.LoadUnsafe(ref b, (nuint)x);
-                var m = l1 ? Vector128.Abs(u) + Vector128.Abs(v) : Vector128.Sqrt(Vector128.FusedMultiplyAdd(u, u, v * v));
-                (m * s).StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        for (; x < n; x++)
-        {
-            float u = Unsafe.Add(ref a, x), v = Unsafe.Add(ref b, x);
-            Unsafe.Add(ref d, x) = (l1 ? L1(u, v) : L2(u, v)) * scale;
+            TVec u = TOps.Load(dx + x), v = TOps.Load(dy + x);
+            TVec m = l1 ? TOps.Add(TOps.Abs(u), TOps.Abs(v)) : TOps.Sqrt(TOps.FusedMultiplyAdd(u, u, TOps.Multiply(v, v)));
+            TOps.Store(dst + x, TOps.Multiply(m, TOps.Broadcast(scale)));
         }
     }
 }

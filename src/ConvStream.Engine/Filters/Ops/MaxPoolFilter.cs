@@ -1,4 +1,5 @@
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Ops;
@@ -25,31 +26,32 @@ public sealed class MaxPoolFilter : IFrameFilter
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
+        => _settings.For(output.Height, (long)output.RowLength * Size * Size, (this, inputs[0], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, y0, y1));
+
+    /// <summary>Output rows [y0, y1) of one call (a band of <see cref="Apply"/>).</summary>
+    private void Rows(Frame src, Frame output, int y0, int y1)
     {
-        var src = inputs[0];
         int c = src.Channels, k = Size, s = Stride, ow = output.Width;
         var level = _settings.Level;
-        _settings.For(output.Height, (long)output.RowLength * k * k, (y0, y1) =>
+        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<byte>(src.RowLength), _settings.ScratchFloats);
+        var tmp = lease.Carve().Take<byte>(src.RowLength);
+        for (int oy = y0; oy < y1; oy++)
         {
-            var tmp = PoolRows.ByteScratch(src.RowLength);
-            for (int oy = y0; oy < y1; oy++)
+            var dst = output.Row<byte>(oy);
+            if (k == 2 && s == 2)
             {
-                var dst = output.Row<byte>(oy);
-                if (k == 2 && s == 2)
-                {
-                    PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, tmp, level);
-                    continue;
-                }
-                src.RowSpan(oy * s).CopyTo(tmp);
-                for (int r = 1; r < k; r++) PoolRows.MaxRows(tmp, src.RowSpan(oy * s + r), tmp, level);
-                for (int ox = 0; ox < ow; ox++)
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        byte m = 0;
-                        for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) m = Math.Max(m, tmp[i]);
-                        dst[ox * c + ch] = m;
-                    }
+                PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, tmp, level);
+                continue;
             }
-        });
+            src.RowSpan(oy * s).CopyTo(tmp);
+            for (int r = 1; r < k; r++) PoolRows.MaxRows(tmp, src.RowSpan(oy * s + r), tmp, level);
+            for (int ox = 0; ox < ow; ox++)
+                for (int ch = 0; ch < c; ch++)
+                {
+                    byte m = 0;
+                    for (int kx = 0, i = ox * s * c + ch; kx < k; kx++, i += c) m = Math.Max(m, tmp[i]);
+                    dst[ox * c + ch] = m;
+                }
+        }
     }
 }

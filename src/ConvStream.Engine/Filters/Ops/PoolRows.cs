@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -15,11 +16,6 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 internal static class PoolRows
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     public static FrameFormat OutputFormat(string op, FrameFormat f, int size, int stride)
     {
         if (f.Depth != Imaging.PixelDepth.U8)
@@ -28,13 +24,6 @@ internal static class PoolRows
             throw new ConvStreamException($"stage '{op}': frame {f.Width}x{f.Height} is smaller than the {size}x{size} window");
         return f with { Width = (f.Width - size) / stride + 1, Height = (f.Height - size) / stride + 1 };
     }
-
-    [ThreadStatic] private static byte[]? t_bytes;
-    [ThreadStatic] private static ushort[]? t_words;
-    [ThreadStatic] private static int[]? t_ints;
-    public static Span<byte> ByteScratch(int n) => (t_bytes is { } a && a.Length >= n ? a : t_bytes = new byte[n]).AsSpan(0, n);
-    public static Span<ushort> WordScratch(int n) => (t_words is { } a && a.Length >= n ? a : t_words = new ushort[n]).AsSpan(0, n);
-    public static Span<int> IntScratch(int n) => (t_ints is { } a && a.Length >= n ? a : t_ints = new int[n]).AsSpan(0, n);
 
     [MethodImpl(Hot)]
     public static void MaxRows(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, SimdLevel level)

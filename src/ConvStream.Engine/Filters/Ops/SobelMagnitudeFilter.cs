@@ -3,7 +3,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -21,11 +23,6 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class SobelMagnitudeFilter : IFrameFilter
 {
-    // Hot loops are compiled fully optimized at once instead of going through tiering: a
-    // real-time stage must be fast from its first frame, and under heavy load the tier-up
-    // never caught up in the probe (Tier-0 code measured 2-4x slower).
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     private readonly bool _l1;
     private readonly float _scale;
     private readonly BorderMode _border;
@@ -49,27 +46,24 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
         return f with { Channels = 1 };
     }
 
-    private sealed class Scratch { public float[] Ring = [], Work = []; public byte[] Gray = []; }
-    [ThreadStatic] private static Scratch? t_scratch;
-
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
     {
         var src = inputs[0];
-        var level = _settings.Level;
-        _settings.For(src.Height, src.Width * 16L, (y0, y1) => Band(src, output, y0, y1, level));
+        _settings.For(src.Height, src.Width * 16L, (filter: this, src, output, _settings.Level),
+            static (c, y0, y1) => c.filter.Band(c.src, c.output, y0, y1, c.Level));
     }
 
     private unsafe void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
     {
         int w = src.Width, h = src.Height;
         int stride = (w + 2 + 64 + 15) & ~15;           // padded row + one vector of slack for over-reads
-        var s = t_scratch ??= new Scratch();
-        if (s.Ring.Length < 3 * stride) s.Ring = GC.AllocateArray<float>(3 * stride, pinned: true);
-        if (s.Work.Length < 3 * stride) s.Work = GC.AllocateArray<float>(3 * stride, pinned: true);
-        if (s.Gray.Length < w) s.Gray = new byte[w];
+        using var lease = PinnedScratch.Rent(2 * PinnedScratch.FloatsFor<float>(3 * stride) + PinnedScratch.FloatsFor<byte>(w), _settings.ScratchFloats);
+        var carve = lease.Carve();
+        Span<float> ringSpan = carve.Take<float>(3 * stride), workSpan = carve.Take<float>(3 * stride);
+        Span<byte> gray = carve.Take<byte>(w);
         Span<int> slotRow = stackalloc int[3];
         slotRow.Fill(int.MinValue);
-        fixed (float* ring = s.Ring, work = s.Work)
+        fixed (float* ring = ringSpan, work = workSpan)
         {
             float* dx = work, dy = work + stride, mag = work + 2 * stride;
             for (int y = y0; y < y1; y++)
@@ -79,7 +73,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
                     int v = y + k, slot = ((v % 3) + 3) % 3;
                     if (slotRow[slot] == v) continue;
                     slotRow[slot] = v;
-                    FillSlot(src, v, ring + slot * stride, s.Gray, level);
+                    FillSlot(src, v, ring + slot * stride, gray, level);
                 }
                 float* r0 = ring + (((y - 1) % 3 + 3) % 3) * stride;
                 float* r1 = ring + (y % 3) * stride;
@@ -100,13 +94,13 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
         }
     }
 
-    private unsafe void FillSlot(Frame src, int v, float* slot, byte[] gray, SimdLevel level)
+    private unsafe void FillSlot(Frame src, int v, float* slot, Span<byte> gray, SimdLevel level)
     {
         int w = src.Width;
         int sy = BorderModes.Map(v, src.Height, _border);
         if (sy < 0) { new Span<float>(slot, w + 2).Clear(); return; }
         ReadOnlySpan<byte> g;
-        if (src.Channels == 3) { GrayRow.BgrToGray(src.RowSpan(sy), gray.AsSpan(0, w), level); g = gray.AsSpan(0, w); }
+        if (src.Channels == 3) { GrayRow.BgrToGray(src.RowSpan(sy), gray[..w], level); g = gray[..w]; }
         else g = src.RowSpan(sy);
         FrameConvertRows.U8ToFloat(g, new Span<float>(slot + 1, w), level);
         int l = BorderModes.Map(-1, w, _border), r = BorderModes.Map(w, w, _border);

@@ -101,9 +101,8 @@ public sealed class Conv2dPlan
     {
         ArgumentNullException.ThrowIfNull(output);
         var s = Shape(input);
-        var expected = s.OutputShape(input.Rank);
-        if (!output.Shape.SequenceEqual(expected))
-            throw new ConvStreamException($"conv2d output must have shape {Tensor.ShapeString(expected)} for input {input.ShapeText} but has shape {output.ShapeText}");
+        if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
+            throw new ConvStreamException($"conv2d output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} for input {input.ShapeText} but has shape {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
             throw new ConvStreamException("conv2d output must not share memory with the input");
         Run(s, input, output);

@@ -12,7 +12,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// border are resolved by the row ring as in the direct path. Same summation order as the direct
 /// path, so results are identical to it and independent of the thread count.
 /// </summary>
-internal sealed unsafe class DepthwiseConv
+internal readonly unsafe struct DepthwiseConv
 {
     public const int RowsPerItem = 4;
 
@@ -40,7 +40,7 @@ internal sealed unsafe class DepthwiseConv
     {
         var call = new DepthwiseConv(s, border, relu, settings, input, weights, bias, output);
         long workPerItem = (long)RowsPerItem * s.Cout * s.OutW * s.KH * s.KW;
-        settings.For(s.N * call._groupsPerImage, workPerItem, call.Band);
+        settings.For(s.N * call._groupsPerImage, workPerItem, call, static (c, start, end) => c.Band(start, end));
     }
 
     private void Band(int start, int end)

@@ -11,7 +11,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// (ci, ky, kx). Every output value is computed by the same sequence of operations whatever the
 /// band split, so the result does not depend on the thread count.
 /// </summary>
-internal sealed unsafe class DirectConv
+internal readonly unsafe struct DirectConv
 {
     private readonly Conv2dShape _s;
     private readonly BorderMode _border;
@@ -34,7 +34,7 @@ internal sealed unsafe class DirectConv
     {
         var call = new DirectConv(s, border, relu, settings, input, weights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * s.CinPerGroup * s.KH * s.KW;
-        settings.For(s.N * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutH, workPerRow, call, static (c, start, end) => c.Band(start, end));
     }
 
     private void Band(int start, int end)

@@ -9,7 +9,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// one long row cut into chunks of <see cref="ChunkPixels"/>: the taps point straight into the
 /// input planes (no copy, no border), and the kernel streams each chunk once.
 /// </summary>
-internal sealed unsafe class PointwiseConv
+internal readonly unsafe struct PointwiseConv
 {
     /// <summary>Pixels per work item: 4096 keeps a chunk's input and output channels (16 KiB each) in L2.</summary>
     public const int ChunkPixels = 4096;
@@ -38,7 +38,7 @@ internal sealed unsafe class PointwiseConv
     public static void Run(in Conv2dShape s, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output)
     {
         var call = new PointwiseConv(s, relu, settings, input, weights, bias, output);
-        settings.For(s.N * call._chunks, (long)ChunkPixels * s.Cout * s.CinPerGroup, call.Band);
+        settings.For(s.N * call._chunks, (long)ChunkPixels * s.Cout * s.CinPerGroup, call, static (c, start, end) => c.Band(start, end));
     }
 
     private void Band(int start, int end)

@@ -12,7 +12,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// Both passes are <see cref="ConvRowKernel{TVec,TOps}"/> jobs. As with the direct path, each
 /// output is computed the same way whatever the band split.
 /// </summary>
-internal sealed unsafe class SeparableConv
+internal readonly unsafe struct SeparableConv
 {
     private readonly Conv2dShape _s;
     private readonly BorderMode _border;
@@ -37,7 +37,7 @@ internal sealed unsafe class SeparableConv
     {
         var call = new SeparableConv(s, border, relu, settings, input, columnWeights, rowWeights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * (s.KH + s.KW);
-        settings.For(s.N * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutH, workPerRow, call, static (c, start, end) => c.Band(start, end));
     }
 
     private void Band(int start, int end)

@@ -1,12 +1,12 @@
-using System.Buffers;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Pooling;
 
 /// <summary>
 /// Runs a pooling call over row bands: every output row of every (n, c) plane is one item, and
-/// <see cref="ExecutionSettings.For"/> splits the items into contiguous bands. Each band rents its padded row
-/// (and, for the average, the per-column window sizes) once from the shared pool.
+/// <see cref="ExecutionSettings.For"/> splits the items into contiguous bands. Each band takes its padded row
+/// (and, for the average, the per-column window sizes) once from the thread's scratch.
 /// </summary>
 internal static class PoolKernel
 {
@@ -19,7 +19,7 @@ internal static class PoolKernel
         int rows = s.N * s.C * s.OutH;
         long workPerRow = (long)s.OutW * s.KH * s.KW;
         if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask)
-            Band<T>(x, y, s, average, countIncludePad, level, 0, rows);
+            Band<T>(x, y, s, average, countIncludePad, level, settings.ScratchFloats, 0, rows);
         else
             RunBands<T>(x, y, s, average, countIncludePad, settings, rows, workPerRow);
     }
@@ -29,72 +29,65 @@ internal static class PoolKernel
     private static void RunBands<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, ExecutionSettings settings, int rows, long workPerRow)
         where T : struct, IPoolReduce
     {
-        var level = settings.Level;
-        settings.For(rows, workPerRow, (start, end) => Band<T>(x, y, s, average, countIncludePad, level, start, end));
+        settings.For(rows, workPerRow, (x, y, s, average, countIncludePad, level: settings.Level, keep: settings.ScratchFloats),
+            static (c, start, end) => Band<T>(c.x, c.y, c.s, c.average, c.countIncludePad, c.level, c.keep, start, end));
     }
 
-    private static void Band<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, int start, int end)
+    private static void Band<T>(float[] x, float[] y, Pool2dShape s, bool average, bool countIncludePad, SimdLevel level, long keepScratch, int start, int end)
         where T : struct, IPoolReduce
     {
         bool pair = s is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 };
         int paddedLength = Math.Max(s.PW + s.W, (s.OutW - 1) * s.SW + (s.KW - 1) * s.DW + 1) + RowSlack;
-        float[] padded = ArrayPool<float>.Shared.Rent(paddedLength);
-        float[]? columns = average ? ArrayPool<float>.Shared.Rent(s.OutW) : null;
-        try
-        {
-            if (columns is not null)
-                for (int ox = 0; ox < s.OutW; ox++)
-                {
-                    int x0 = ox * s.SW - s.PW, x1 = Math.Min(x0 + s.KW, s.W + s.PW);
-                    columns[ox] = countIncludePad ? x1 - x0 : PoolRows.Clip(x0, x1, s.W);
-                }
-            var t = padded.AsSpan(0, paddedLength);
-            // The padding never changes: write it once per band, only the middle is rewritten per row.
-            t[..s.PW].Fill(T.Identity);
-            t[(s.PW + s.W)..].Fill(T.Identity);
-            int plane = s.H * s.W;
-            for (int r = start; r < end; r++)
+        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(paddedLength) + PinnedScratch.FloatsFor<float>(s.OutW), keepScratch);
+        var carve = lease.Carve();
+        Span<float> t = carve.Take<float>(paddedLength);
+        Span<float> columns = average ? carve.Take<float>(s.OutW) : default;
+        if (average)
+            for (int ox = 0; ox < s.OutW; ox++)
             {
-                int p = r / s.OutH, oy = r - p * s.OutH;
-                var input = x.AsSpan(p * plane, plane);
-                var output = y.AsSpan(r * s.OutW, s.OutW);
-                if (pair && 2 * oy + 1 < s.H)
-                {
-                    var row0 = input.Slice(2 * oy * s.W, s.W);
-                    var row1 = input.Slice((2 * oy + 1) * s.W, s.W);
-                    int full = s.W / 2;
-                    PoolRows.Pair2x2<T>(row0, row1, output[..full], average, level);
-                    if (s.OutW > full) // ceil_mode on an odd width: the last window holds one column
-                    {
-                        float v = T.Combine(row0[s.W - 1], row1[s.W - 1]);
-                        output[full] = average ? v / 2 : v;
-                    }
-                    continue;
-                }
-                var middle = t.Slice(s.PW, s.W);
-                int y0 = oy * s.SH - s.PH, taken = 0;
-                for (int ky = 0; ky < s.KH; ky++)
-                {
-                    int iy = y0 + ky * s.DH;
-                    if ((uint)iy >= (uint)s.H) continue;
-                    var row = input.Slice(iy * s.W, s.W);
-                    if (taken++ == 0) row.CopyTo(middle);
-                    else PoolRows.CombineInto<T>(middle, row, level);
-                }
-                if (taken == 0) middle.Fill(T.Identity); // a dilated window that only sees padding
-                PoolRows.Across<T>(t, output, s.KW, s.SW, s.DW, level);
-                if (columns is not null)
-                {
-                    int y1 = Math.Min(y0 + s.KH, s.H + s.PH);
-                    float rowsCounted = countIncludePad ? y1 - y0 : PoolRows.Clip(y0, y1, s.H);
-                    PoolRows.Divide(output, columns.AsSpan(0, s.OutW), rowsCounted, level);
-                }
+                int x0 = ox * s.SW - s.PW, x1 = Math.Min(x0 + s.KW, s.W + s.PW);
+                columns[ox] = countIncludePad ? x1 - x0 : PoolRows.Clip(x0, x1, s.W);
             }
-        }
-        finally
+        // The padding never changes: write it once per band, only the middle is rewritten per row.
+        t[..s.PW].Fill(T.Identity);
+        t[(s.PW + s.W)..].Fill(T.Identity);
+        int plane = s.H * s.W;
+        for (int r = start; r < end; r++)
         {
-            ArrayPool<float>.Shared.Return(padded);
-            if (columns is not null) ArrayPool<float>.Shared.Return(columns);
+            int p = r / s.OutH, oy = r - p * s.OutH;
+            var input = x.AsSpan(p * plane, plane);
+            var output = y.AsSpan(r * s.OutW, s.OutW);
+            if (pair && 2 * oy + 1 < s.H)
+            {
+                var row0 = input.Slice(2 * oy * s.W, s.W);
+                var row1 = input.Slice((2 * oy + 1) * s.W, s.W);
+                int full = s.W / 2;
+                PoolRows.Pair2x2<T>(row0, row1, output[..full], average, level);
+                if (s.OutW > full) // ceil_mode on an odd width: the last window holds one column
+                {
+                    float v = T.Combine(row0[s.W - 1], row1[s.W - 1]);
+                    output[full] = average ? v / 2 : v;
+                }
+                continue;
+            }
+            var middle = t.Slice(s.PW, s.W);
+            int y0 = oy * s.SH - s.PH, taken = 0;
+            for (int ky = 0; ky < s.KH; ky++)
+            {
+                int iy = y0 + ky * s.DH;
+                if ((uint)iy >= (uint)s.H) continue;
+                var row = input.Slice(iy * s.W, s.W);
+                if (taken++ == 0) row.CopyTo(middle);
+                else PoolRows.CombineInto<T>(middle, row, level);
+            }
+            if (taken == 0) middle.Fill(T.Identity); // a dilated window that only sees padding
+            PoolRows.Across<T>(t, output, s.KW, s.SW, s.DW, level);
+            if (average)
+            {
+                int y1 = Math.Min(y0 + s.KH, s.H + s.PH);
+                float rowsCounted = countIncludePad ? y1 - y0 : PoolRows.Clip(y0, y1, s.H);
+                PoolRows.Divide(output, columns, rowsCounted, level);
+            }
         }
     }
 }

@@ -14,21 +14,32 @@ namespace ConvStream.Engine.Ops.Pooling;
 internal static class PoolRows
 {
     /// <summary><c>acc[i] = T.Combine(acc[i], row[i])</c>.</summary>
-    public static void CombineInto<T>(Span<float> acc, ReadOnlySpan<float> row, SimdLevel level) where T : struct, IPoolReduce
+    public static unsafe void CombineInto<T>(Span<float> acc, ReadOnlySpan<float> row, SimdLevel level) where T : struct, IPoolReduce
     {
-        int n = acc.Length, i = 0;
-        ref float a = ref MemoryMarshal.GetReference(acc);
-        ref float r = ref MemoryMarshal.GetReference(row);
-        if (level >= SimdLevel.V512)
-            for (; i <= n - 16; i += 16)
-                T.Combine(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
-        if (level >= SimdLevel.V256)
-            for (; i <= n - 8; i += 8)
-                T.Combine(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
-        if (level >= SimdLevel.V128)
-            for (; i <= n - 4; i += 4)
-                T.Combine(Vector128.LoadUnsafe(ref a, (nuint)i), Vector128.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref a, (nuint)i);
-        for (; i < n; i++) acc[i] = T.Combine(acc[i], row[i]);
+        fixed (float* a = acc, r = row)
+        {
+            var kernel = new CombineKernel<T>(a, r);
+            RowLadder.Run(ref kernel, acc.Length, level);
+        }
+    }
+
+    private readonly unsafe struct CombineKernel<T>(float* acc, float* row) : IRowKernel where T : struct, IPoolReduce
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+            => TOps.Store(acc + x, T.Combine<TVec, TOps>(TOps.Load(acc + x), TOps.Load(row + x)));
+    }
+
+    /// <summary>Stride 1 of <see cref="Across{T}"/>: <c>output[ox] = fold over k of padded[ox + k·dilation]</c>.</summary>
+    private readonly unsafe struct AcrossKernel<T>(float* padded, float* output, int kernel, int dilation) : IRowKernel where T : struct, IPoolReduce
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            TVec v = TOps.Load(padded + x);
+            for (int k = 1; k < kernel; k++) v = T.Combine<TVec, TOps>(v, TOps.Load(padded + x + k * dilation));
+            TOps.Store(output + x, v);
+        }
     }
 
     /// <summary>
@@ -36,7 +47,7 @@ internal static class PoolRows
     /// must hold every index that formula reaches plus one vector of slack (stride-2 loads read
     /// a pair of vectors).
     /// </summary>
-    public static void Across<T>(ReadOnlySpan<float> padded, Span<float> output, int kernel, int stride, int dilation, SimdLevel level)
+    public static unsafe void Across<T>(ReadOnlySpan<float> padded, Span<float> output, int kernel, int stride, int dilation, SimdLevel level)
         where T : struct, IPoolReduce
     {
         int n = output.Length, ox = 0;
@@ -44,29 +55,14 @@ internal static class PoolRows
         ref float o = ref MemoryMarshal.GetReference(output);
         if (stride == 1)
         {
-            if (level >= SimdLevel.V512)
-                for (; ox <= n - 16; ox += 16)
-                {
-                    var v = Vector512.LoadUnsafe(ref t, (nuint)ox);
-                    for (int k = 1; k < kernel; k++) v = T.Combine(v, Vector512.LoadUnsafe(ref t, (nuint)(ox + k * dilation)));
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            if (level >= SimdLevel.V256)
-                for (; ox <= n - 8; ox += 8)
-                {
-                    var v = Vector256.LoadUnsafe(ref t, (nuint)ox);
-                    for (int k = 1; k < kernel; k++) v = T.Combine(v, Vector256.LoadUnsafe(ref t, (nuint)(ox + k * dilation)));
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            if (level >= SimdLevel.V128)
-                for (; ox <= n - 4; ox += 4)
-                {
-                    var v = Vector128.LoadUnsafe(ref t, (nuint)ox);
-                    for (int k = 1; k < kernel; k++) v = T.Combine(v, Vector128.LoadUnsafe(ref t, (nuint)(ox + k * dilation)));
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
+            fixed (float* pt = padded, po = output)
+            {
+                var k = new AcrossKernel<T>(pt, po, kernel, dilation);
+                RowLadder.Run(ref k, n, level);
+            }
+            return;
         }
-        else if (stride == 2 && Deinterleave.IsSupported(level))
+        if (stride == 2 && Deinterleave.IsSupported(level))
         {
             if (level >= SimdLevel.V512)
                 for (; ox <= n - 16; ox += 16)

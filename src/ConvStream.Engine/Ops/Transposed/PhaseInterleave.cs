@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Ops.Pooling;
@@ -11,15 +12,15 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// </summary>
 internal static class PhaseInterleave
 {
-    public static void Write(float[] rows, int start, int rowLength, int stride, Span<float> output, SimdLevel level)
+    public static void Write(ReadOnlySpan<float> rows, int start, int rowLength, int stride, Span<float> output, SimdLevel level)
     {
         int n = output.Length;
-        if (stride == 1) { rows.AsSpan(start, n).CopyTo(output); return; }
+        if (stride == 1) { rows.Slice(start, n).CopyTo(output); return; }
         int ox = 0;
         if (stride == 2 && Deinterleave.IsSupported(level))
         {
-            ref float even = ref rows[start];
-            ref float odd = ref rows[start + rowLength];
+            ref float even = ref Unsafe.AsRef(in rows[start]);
+            ref float odd = ref Unsafe.AsRef(in rows[start + rowLength]);
             ref float o = ref MemoryMarshal.GetReference(output);
             if (level >= SimdLevel.V512)
                 for (; ox <= n - 32; ox += 32)

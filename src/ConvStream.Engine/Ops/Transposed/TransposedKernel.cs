@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Ops.Pooling;
 using ConvStream.Engine.Simd;
 
@@ -59,9 +60,9 @@ internal static class TransposedKernel
 
             int rows = s.N * s.OutH;
             long workPerRow = (long)s.Cout * s.W * cinG * s.KW;
-            var job = new Job(x, y, bias, packed, offsets, s, rowLength, margin, blocks, taps, level);
+            var job = new Job(x, y, bias, packed, offsets, s, rowLength, margin, blocks, taps, level, settings.ScratchFloats);
             if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
-            else settings.For(rows, workPerRow, job.Band);
+            else settings.For(rows, workPerRow, job, static (j, start, end) => j.Band(start, end));
         }
         finally
         {
@@ -71,48 +72,42 @@ internal static class TransposedKernel
     }
 
     private readonly struct Job(float[] x, float[] y, float[]? bias, float[] packed, int[] offsets, ConvTranspose2dShape s,
-        int rowLength, int margin, int blocks, int taps, SimdLevel level)
+        int rowLength, int margin, int blocks, int taps, SimdLevel level, long keepScratch)
     {
         public readonly void Band(int start, int end)
         {
             int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, phaseRows = coutG * s.SW;
-            float[] rows = ArrayPool<float>.Shared.Rent(phaseRows * rowLength);
-            try
+            using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(phaseRows * rowLength), keepScratch);
+            Span<float> rows = lease.Carve().Take<float>(phaseRows * rowLength);
+            for (int r = start; r < end; r++)
             {
-                for (int r = start; r < end; r++)
+                int n = r / s.OutH, oy = r - n * s.OutH;
+                for (int g = 0; g < s.Groups; g++)
                 {
-                    int n = r / s.OutH, oy = r - n * s.OutH;
-                    for (int g = 0; g < s.Groups; g++)
+                    for (int co = 0; co < coutG; co++)
+                        rows.Slice(co * s.SW * rowLength, s.SW * rowLength).Fill(bias is null ? 0f : bias[g * coutG + co]);
+                    for (int ky = 0; ky < s.KH; ky++)
                     {
-                        for (int co = 0; co < coutG; co++)
-                            rows.AsSpan(co * s.SW * rowLength, s.SW * rowLength).Fill(bias is null ? 0f : bias[g * coutG + co]);
-                        for (int ky = 0; ky < s.KH; ky++)
+                        int num = oy + s.PH - ky * s.DH;
+                        if (num < 0 || num % s.SH != 0) continue;
+                        int iy = num / s.SH;
+                        if (iy >= s.H) continue;
+                        int xRow = ((n * s.Cin + g * cinG) * s.H + iy) * s.W;
+                        for (int b = 0; b < blocks; b++)
                         {
-                            int num = oy + s.PH - ky * s.DH;
-                            if (num < 0 || num % s.SH != 0) continue;
-                            int iy = num / s.SH;
-                            if (iy >= s.H) continue;
-                            int xRow = ((n * s.Cin + g * cinG) * s.H + iy) * s.W;
-                            for (int b = 0; b < blocks; b++)
-                            {
-                                int w0 = ((g * s.KH + ky) * blocks + b) * cinG * TransposedTaps.Width;
-                                TransposedTaps.Run(x, xRow, s.H * s.W, cinG, s.W,
-                                    packed.AsSpan(w0, cinG * TransposedTaps.Width), rows,
-                                    offsets.AsSpan(b * TransposedTaps.Width, TransposedTaps.Width),
-                                    Math.Min(TransposedTaps.Width, taps - b * TransposedTaps.Width), level);
-                            }
-                        }
-                        for (int co = 0; co < coutG; co++)
-                        {
-                            var output = y.AsSpan(((n * s.Cout + g * coutG + co) * s.OutH + oy) * s.OutW, s.OutW);
-                            PhaseInterleave.Write(rows, co * s.SW * rowLength + margin, rowLength, s.SW, output, level);
+                            int w0 = ((g * s.KH + ky) * blocks + b) * cinG * TransposedTaps.Width;
+                            TransposedTaps.Run(x, xRow, s.H * s.W, cinG, s.W,
+                                packed.AsSpan(w0, cinG * TransposedTaps.Width), rows,
+                                offsets.AsSpan(b * TransposedTaps.Width, TransposedTaps.Width),
+                                Math.Min(TransposedTaps.Width, taps - b * TransposedTaps.Width), level);
                         }
                     }
+                    for (int co = 0; co < coutG; co++)
+                    {
+                        var output = y.AsSpan(((n * s.Cout + g * coutG + co) * s.OutH + oy) * s.OutW, s.OutW);
+                        PhaseInterleave.Write(rows, co * s.SW * rowLength + margin, rowLength, s.SW, output, level);
+                    }
                 }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(rows);
             }
         }
     }

@@ -21,7 +21,7 @@ internal static class TransposedTaps
     /// <param name="rows">the phase rows; tap t adds into <c>rows[offsets[t] + ix]</c>.</param>
     /// <param name="count">taps in use (1..8).</param>
     public static void Run(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int count, Simd.SimdLevel level)
+        Span<float> rows, ReadOnlySpan<int> offsets, int count, Simd.SimdLevel level)
     {
         // One instantiation per tap count, so a block of six taps runs six FMAs per channel, not eight.
         switch (count)
@@ -38,7 +38,7 @@ internal static class TransposedTaps
     }
 
     private static void Run<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, Simd.SimdLevel level) where TC : struct, ITapCount
+        Span<float> rows, ReadOnlySpan<int> offsets, Simd.SimdLevel level) where TC : struct, ITapCount
     {
         int ix = 0;
         if (level >= Simd.SimdLevel.V512) ix = Run512<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
@@ -49,12 +49,12 @@ internal static class TransposedTaps
 
     /// <summary>The columns [<paramref name="from"/>, width) one sample at a time, as row AXPYs (sequential memory).</summary>
     private static void RunScalar(float[] x, int xRow, int plane, int cinG, int from, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int count)
+        Span<float> rows, ReadOnlySpan<int> offsets, int count)
     {
         int n = width - from;
         for (int t = 0; t < count; t++)
         {
-            var target = rows.AsSpan(offsets[t] + from, n);
+            var target = rows.Slice(offsets[t] + from, n);
             for (int ci = 0; ci < cinG; ci++)
             {
                 float w = weights[ci * Width + t];
@@ -75,11 +75,11 @@ internal static class TransposedTaps
         => (Vector128.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
 
     private static int Run512<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
+        Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref float rr = ref MemoryMarshal.GetReference(rows);
         // Two vectors of columns at a time: 2·taps independent FMA chains hide the FMA latency
         // (one chain per tap leaves the FMA units idle when there are fewer than eight taps).
         for (; ix <= width - 32; ix += 32)
@@ -140,11 +140,11 @@ internal static class TransposedTaps
     }
 
     private static int Run256<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
+        Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref float rr = ref MemoryMarshal.GetReference(rows);
         for (; ix <= width - 8; ix += 8)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
@@ -175,11 +175,11 @@ internal static class TransposedTaps
     }
 
     private static int Run128<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        float[] rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
+        Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref float rr = ref MemoryMarshal.GetReference(rows);
         for (; ix <= width - 4; ix += 4)
         {
             Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
