@@ -77,10 +77,16 @@ public class Conv2dOutputTests
         })
         {
             var plan = new Conv2dPlan(weight, null, options, Conv2dSettings.Of(Simd.Simd.Hardware, 1));
-            plan.Forward(input, output);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++) plan.Forward(input, output);
-            long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+            for (int i = 0; i < 3; i++) plan.Forward(input, output);
+            // Steady state: the least of three windows of 10 calls. A one-off (the runtime's own work on
+            // this thread, e.g. tiering a method) lands in one window; a per-call allocation is in all three.
+            long perCall = long.MaxValue;
+            for (int window = 0; window < 3; window++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++) plan.Forward(input, output);
+                perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - before) / 10);
+            }
             Assert.True(perCall < 512, $"{plan.Path} allocated {perCall} bytes per call");
         }
     }

@@ -13,9 +13,16 @@ public sealed class OpsAllocationTests
     private static long Allocated(Action call)
     {
         for (int i = 0; i < 3; i++) call(); // warm the pool and the JIT
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) call();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of three windows of 10 calls: a one-off on this thread (the runtime tiering a
+        // method) lands in one window; an allocation per call is in all three.
+        long least = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) call();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     [Fact]
