@@ -340,7 +340,7 @@ public class TemporalStageTests
         // (its last frame completed by the border rule), the new one starts at the next frame.
         const int n = 120;
         var clip = Enumerable.Range(0, n).Select(i => Frames.Value[i % T]).ToArray();
-        string json = $$"""{ "stages": [ {{StageJson("t", "tmix:weights=1;2;1,mode=centred")}}, {{StageJson("wait", "slow:ms=2", "\"t\"")}} ], "outputs": [ { "kind": "null", "stage": "wait", "name": "out" } ], "schedule": { "mode": "offline", "capacity": 2 } }""";
+        string json = $$"""{ "stages": [ {{StageJson("t", "tmix:weights=1;2;1,mode=centred")}}, {{StageJson("wait", "slow:ms=8", "\"t\"")}} ], "outputs": [ { "kind": "null", "stage": "wait", "name": "out" } ], "schedule": { "mode": "offline", "capacity": 2 } }""";
         var plan = Harness.Plan(json, W, H, C);
         var sink = new CaptureSink();
         var runner = new PipelineRunner(plan, new FixtureSource(clip, W, H, C), new Dictionary<string, Video.IVideoSink> { ["out"] = sink });
@@ -359,7 +359,8 @@ public class TemporalStageTests
             return clip[t].Select((_, x) => (byte)Math.Clamp(Math.Round(
                 w.Select((wi, i) => wi * (double)clip[Math.Clamp(t - past + i, first, last)][x]).Sum() / w.Sum(), MidpointRounding.ToEven), 0, 255)).ToArray();
         }
-        int switchAt = Enumerable.Range(1, n - 1).First(t => !sink.Frames[t].Pixels.AsSpan().SequenceEqual(Mix([1, 2, 1], t, 0, n - 1)));
+        // The slow stage (8 ms a frame, ≈ 1 s for the clip) leaves the swap, asked for at frame 10, time to land.
+        int switchAt = Enumerable.Range(1, n - 1).FirstOrDefault(t => !sink.Frames[t].Pixels.AsSpan().SequenceEqual(Mix([1, 2, 1], t, 0, n - 1)), n);
         Assert.True(switchAt < n - 5, $"the swap landed at frame {switchAt}, too late to test");
         for (int t = 0; t < n; t++)
         {
