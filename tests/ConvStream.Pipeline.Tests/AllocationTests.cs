@@ -62,11 +62,19 @@ public class AllocationTests
               "outputs": [ { "kind": "null", "stage": "a", "name": "a" }, { "kind": "null", "stage": "h", "name": "h" } ],
               "schedule": { "mode": "live" } }
             """);
-        var sinks = plan.Outputs.ToDictionary(o => o.Name, _ => (IVideoSink)new NullSink());
-        var runner = new PipelineRunner(plan, new SyntheticSource(64, 48, fps: 200, frames: 100 + 300, paced: true), sinks, new RunOptions { WarmupFrames = 100 });
-        var summary = await runner.RunAsync();
-        Assert.Equal(300, summary.MeasuredFrames);
-        Assert.True(summary.AllocatedBytesPerFrame < 256, $"{summary.AllocatedBytesPerFrame:F0} bytes allocated per frame ({summary.AllocatedBytes} over {summary.MeasuredFrames} frames)");
-        Assert.True(runner.Pool.AllReturned);
+        // The figure is process-wide, so a thread left over from an earlier test can add to one run: the
+        // least of up to three runs is taken (an allocation per frame shows in every run).
+        string figures = "";
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var sinks = plan.Outputs.ToDictionary(o => o.Name, _ => (IVideoSink)new NullSink());
+            var runner = new PipelineRunner(plan, new SyntheticSource(64, 48, fps: 200, frames: 100 + 300, paced: true), sinks, new RunOptions { WarmupFrames = 100 });
+            var summary = await runner.RunAsync();
+            Assert.Equal(300, summary.MeasuredFrames);
+            Assert.True(runner.Pool.AllReturned);
+            figures += $"{summary.AllocatedBytesPerFrame:F0} bytes allocated per frame ({summary.AllocatedBytes} over {summary.MeasuredFrames} frames); ";
+            if (summary.AllocatedBytesPerFrame < 256) return;
+        }
+        Assert.Fail(figures);
     }
 }
