@@ -42,7 +42,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     {
         var f = inputs[0];
         if (f.Depth != PixelDepth.U8 || f.Channels is not (1 or 3))
-            throw new ConvStreamException($"stage 'sobel-magnitude': expects a u8 BGR or gray frame but got {f}");
+            throw new ConvStreamException($"expects a u8 BGR or gray frame but got {f}");
         return f with { Channels = 1 };
     }
 
