@@ -87,7 +87,7 @@ public static class RunCommand
         // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
         if (o.Web is not null)
             try { WebBind.ParseAddress(o.Web); }
-            catch (ConvStreamException e) { throw new UsageException(e.Message); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
         if (segments is not null) return SegmentWorkers.Execute(o, SegmentRun.ParseCount("--segments", segments), args);
         if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
@@ -261,7 +261,7 @@ public static class RunCommand
     internal static Media.MediaBackend ParseBackend(string text)
     {
         try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     internal static long PositiveLong(string option, string text)
