@@ -106,17 +106,4 @@ internal static class FrameConvertRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVec Saturate<TVec, TOps>(TVec v, TVec lo, TVec hi) where TVec : unmanaged where TOps : ISimdOps<TVec>
         => TOps.Min(TOps.Max(TOps.Round(v), lo), hi);
-
-    // The same at fixed widths, for the temporal and Sobel-magnitude rows not yet written over ISimdOps.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<int> Round512(Vector512<float> v, Vector512<float> lo, Vector512<float> hi)
-        => Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(Vector512.Round(v), lo), hi));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<int> Round256(Vector256<float> v, Vector256<float> lo, Vector256<float> hi)
-        => Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(v), lo), hi));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<int> Round128(Vector128<float> v, Vector128<float> lo, Vector128<float> hi)
-        => Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(Vector128.Round(v), lo), hi));
 }

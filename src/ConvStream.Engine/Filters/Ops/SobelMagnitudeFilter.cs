@@ -1,11 +1,8 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
-using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Ops;
 
@@ -16,8 +13,8 @@ namespace ConvStream.Engine.Filters.Ops;
 /// (or |dx|+|dy| for L1) → <c>convertScaleAbs(alpha=S)</c>, bit for bit.
 /// <para>
 /// Each source row is converted to gray once, into a ring of three padded float rows (border
-/// resolved there) that stays in L1; an output row is then three short passes over cache-resident
-/// rows (dx/dy, magnitude, saturate). Gray values are integers, so dx, dy and dx²+dy² are exact
+/// resolved there) that stays in L1; an output row is then one pass over the three cache-resident
+/// rows (dx/dy, magnitude and saturation in registers). Gray values are integers, so dx, dy and dx²+dy² are exact
 /// in float and only the square root rounds, exactly as OpenCV's float magnitude does.
 /// </para>
 /// </summary>
@@ -56,16 +53,15 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     private unsafe void Band(Frame src, Frame dst, int y0, int y1, SimdLevel level)
     {
         int w = src.Width, h = src.Height;
-        int stride = (w + 2 + 64 + 15) & ~15;           // padded row + one vector of slack for over-reads
-        using var lease = PinnedScratch.Rent(2 * PinnedScratch.FloatsFor<float>(3 * stride) + PinnedScratch.FloatsFor<byte>(w), _settings.ScratchFloats);
+        int stride = (w + 2 + 15) & ~15;                // padded row (the kernel reads no further), rows 64-byte apart
+        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(3 * stride) + PinnedScratch.FloatsFor<byte>(w), _settings.ScratchFloats);
         var carve = lease.Carve();
-        Span<float> ringSpan = carve.Take<float>(3 * stride), workSpan = carve.Take<float>(3 * stride);
+        Span<float> ringSpan = carve.Take<float>(3 * stride);
         Span<byte> gray = carve.Take<byte>(w);
         int* tags = stackalloc int[3];
         var rows = new RowRing(3, tags);
-        fixed (float* ring = ringSpan, work = workSpan)
+        fixed (float* ring = ringSpan)
         {
-            float* dx = work, dy = work + stride, mag = work + 2 * stride;
             for (int y = y0; y < y1; y++)
             {
                 for (int k = -1; k <= 1; k++)
@@ -76,18 +72,8 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
                 float* r0 = ring + rows.SlotOf(y - 1) * stride;
                 float* r1 = ring + rows.SlotOf(y) * stride;
                 float* r2 = ring + rows.SlotOf(y + 1) * stride;
-                var outRow = dst.Row<byte>(y);
-                int x = 0;
-                if (level >= SimdLevel.V512 && Avx512F.IsSupported)
-                    fixed (byte* o = outRow) x = Fused512(r0, r1, r2, o, w, _l1, _scale);
-                // The rest of the row (all of it below Vector512): Sobel, magnitude and saturation as three short passes.
-                int rest = w - x;
-                if (rest > 0)
-                {
-                    SobelRows(r0 + x, r1 + x, r2 + x, dx, dy, rest, level);
-                    MagnitudeRow.Run(new ReadOnlySpan<float>(dx, rest), new ReadOnlySpan<float>(dy, rest), new Span<float>(mag, rest), _l1, _scale, level);
-                    FrameConvertRows.FloatToU8(new ReadOnlySpan<float>(mag, rest), outRow[x..], level);
-                }
+                fixed (byte* o = dst.Row<byte>(y))
+                    RowLadder.Run(new FusedKernel(r0, r1, r2, o, _l1, _scale), w, level);
             }
         }
     }
@@ -107,69 +93,41 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     }
 
     /// <summary>
-    /// Sobel, magnitude, scale and saturation for 16 pixels at a time without leaving registers
-    /// (the same operations in the same order as the three-pass path, so the same bits).
-    /// Returns how many pixels it did (a multiple of 16).
+    /// Sobel, magnitude, scale and saturation of four vectors of pixels without leaving registers,
+    /// on padded rows (index x is the left neighbour of output x): dx = [-1 0 1]·[1 2 1]ᵀ, dy its
+    /// transpose. The scalar lane is <see cref="MagnitudeRow"/>'s L1/L2 and <see cref="FrameConvertRows.SaturateU8"/>;
+    /// gray values are integers, so dx and dy are exact in any order of the additions.
     /// </summary>
-    [MethodImpl(Hot)]
-    private static unsafe int Fused512(float* r0, float* r1, float* r2, byte* dst, int n, bool l1, float scale)
+    private readonly unsafe struct FusedKernel(float* r0, float* r1, float* r2, byte* dst, bool l1, float scale) : IRowKernel
     {
-        var s = Vector512.Create(scale); var lo = Vector512<float>.Zero; var hi = Vector512.Create(255f);
-        int x = 0;
-        for (; x + 16 <= n; x += 16)
-        {
-            var a0 = Vector512.Load(r0 + x); var b0 = Vector512.Load(r0 + x + 1); var c0 = Vector512.Load(r0 + x + 2);
-            var a1 = Vector512.Load(r1 + x); var c1 = Vector512.Load(r1 + x + 2);
-            var a2 = Vector512.Load(r2 + x); var b2 = Vector512.Load(r2 + x + 1); var c2 = Vector512.Load(r2 + x + 2);
-            var d1 = c1 - a1;
-            var dx = (c0 - a0) + (d1 + d1) + (c2 - a2);
-            var dy = (a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0);
-            var m = l1 ? Vector512.Abs(dx) + Vector512.Abs(dy) : Vector512.Sqrt(Vector512.FusedMultiplyAdd(dx, dx, dy * dy));
-            Avx512F.ConvertToVector128Byte(FrameConvertRows.Round512(m * s, lo, hi)).Store(dst + x);
-        }
-        return x;
-    }
+        public static int Unroll => 4;
 
-    /// <summary>3×3 Sobel on padded rows (index x is the left neighbour of output x): dx = [-1 0 1]·[1 2 1]ᵀ, dy its transpose.</summary>
-    [MethodImpl(Hot)]
-    internal static unsafe void SobelRows(float* r0, float* r1, float* r2, float* dx, float* dy, int n, SimdLevel level)
-    {
-        int x = 0;
-        if (level >= SimdLevel.V512)
-            for (; x < n; x += 16)   // may run past n into the slack; dx/dy have room
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            if (TOps.Count == 1)
             {
-                var a0 = Vector512.Load(r0 + x); var b0 = Vector512.Load(r0 + x + 1); var c0 = Vector512.Load(r0 + x + 2);
-                var a1 = Vector512.Load(r1 + x); var c1 = Vector512.Load(r1 + x + 2);
-                var a2 = Vector512.Load(r2 + x); var b2 = Vector512.Load(r2 + x + 1); var c2 = Vector512.Load(r2 + x + 2);
-                var d1 = c1 - a1;
-                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
-                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
+                float gx = (r0[x + 2] - r0[x]) + 2 * (r1[x + 2] - r1[x]) + (r2[x + 2] - r2[x]);
+                float gy = (r2[x] + 2 * r2[x + 1] + r2[x + 2]) - (r0[x] + 2 * r0[x + 1] + r0[x + 2]);
+                dst[x] = FrameConvertRows.SaturateU8((l1 ? MagnitudeRow.L1(gx, gy) : MagnitudeRow.L2(gx, gy)) * scale);
+                return;
             }
-        else if (level >= SimdLevel.V256)
-            for (; x < n; x += 8)
-            {
-                var a0 = Vector256.Load(r0 + x); var b0 = Vector256.Load(r0 + x + 1); var c0 = Vector256.Load(r0 + x + 2);
-                var a1 = Vector256.Load(r1 + x); var c1 = Vector256.Load(r1 + x + 2);
-                var a2 = Vector256.Load(r2 + x); var b2 = Vector256.Load(r2 + x + 1); var c2 = Vector256.Load(r2 + x + 2);
-                var d1 = c1 - a1;
-                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
-                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
-            }
-        else if (level >= SimdLevel.V128)
-            for (; x < n; x += 4)
-            {
-                var a0 = Vector128.Load(r0 + x); var b0 = Vector128.Load(r0 + x + 1); var c0 = Vector128.Load(r0 + x + 2);
-                var a1 = Vector128.Load(r1 + x); var c1 = Vector128.Load(r1 + x + 2);
-                var a2 = Vector128.Load(r2 + x); var b2 = Vector128.Load(r2 + x + 1); var c2 = Vector128.Load(r2 + x + 2);
-                var d1 = c1 - a1;
-                ((c0 - a0) + (d1 + d1) + (c2 - a2)).Store(dx + x);
-                ((a2 + b2 + b2 + c2) - (a0 + b0 + b0 + c0)).Store(dy + x);
-            }
-        else
-            for (; x < n; x++)
-            {
-                dx[x] = (r0[x + 2] - r0[x]) + 2 * (r1[x + 2] - r1[x]) + (r2[x + 2] - r2[x]);
-                dy[x] = (r2[x] + 2 * r2[x + 1] + r2[x + 2]) - (r0[x] + 2 * r0[x + 1] + r0[x + 2]);
-            }
+            int n = TOps.Count;
+            TOps.StoreNarrowing(dst + x, Magnitude<TVec, TOps>(x), Magnitude<TVec, TOps>(x + n), Magnitude<TVec, TOps>(x + 2 * n), Magnitude<TVec, TOps>(x + 3 * n));
+        }
+
+        /// <summary>One vector of outputs at x, rounded and clamped to [0, 255].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TVec Magnitude<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            TVec a0 = TOps.Load(r0 + x), b0 = TOps.Load(r0 + x + 1), c0 = TOps.Load(r0 + x + 2);
+            TVec a1 = TOps.Load(r1 + x), c1 = TOps.Load(r1 + x + 2);
+            TVec a2 = TOps.Load(r2 + x), b2 = TOps.Load(r2 + x + 1), c2 = TOps.Load(r2 + x + 2);
+            TVec d1 = TOps.Subtract(c1, a1);
+            TVec dx = TOps.Add(TOps.Add(TOps.Subtract(c0, a0), TOps.Add(d1, d1)), TOps.Subtract(c2, a2));
+            TVec dy = TOps.Subtract(TOps.Add(TOps.Add(TOps.Add(a2, b2), b2), c2), TOps.Add(TOps.Add(TOps.Add(a0, b0), b0), c0));
+            TVec m = l1 ? TOps.Add(TOps.Abs(dx), TOps.Abs(dy)) : TOps.Sqrt(TOps.FusedMultiplyAdd(dx, dx, TOps.Multiply(dy, dy)));
+            return FrameConvertRows.Saturate<TVec, TOps>(TOps.Multiply(m, TOps.Broadcast(scale)), TOps.Broadcast(0f), TOps.Broadcast(255f));
+        }
     }
 }
