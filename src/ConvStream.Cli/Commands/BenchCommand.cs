@@ -83,7 +83,7 @@ public static class BenchCommand
         string sizeText = $"{size.W}x{size.H}";
         string title = file is not null ? $"convstream bench {Path.GetFileName(file)}" : "convstream bench " + string.Join(" ", stages.Select(s => $"--stage \"{s}\""));
         Console.Out.Write(BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
-        Console.Out.WriteLine(SummaryTable.Format(summary));
+        Display.SummaryView.Write(Console.Out, summary);
         if (json is not null) BenchReport.Write(json, BenchReport.Json(summary, sizeText, plan.Schedule.Threads));
         if (markdown is not null) BenchReport.Write(markdown, BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
         if (plot is not null)
