@@ -64,7 +64,7 @@ public static class BenchCommand
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
         if (plot is not null) Plots.PlotFile.Check(plot, "--plot");
 
-        var definition = file is not null ? FromFile(PipelineFile.Load(file)) : FromStages(stages);
+        var definition = file is not null ? FromFile(PipelineFile.Load(ShippedFiles.Resolve(file))) : FromStages(stages);
         definition = definition with
         {
             Schedule = definition.Schedule with
@@ -182,7 +182,7 @@ public static class BenchCommand
             var spec = StageSpec.Parse(text);
             string name = spec.Op;
             for (int k = 2; !names.Add(name); k++) name = $"{spec.Op}-{k}";
-            stages.Add(new StageDefinition(name, spec.Op, [stages.Count == 0 ? PipelineFile.SourceName : stages[^1].Name], spec.Keys));
+            stages.Add(new StageDefinition(name, spec.Op, [stages.Count == 0 ? PipelineFile.SourceName : stages[^1].Name], ShippedFiles.ResolveKeys(spec.Keys)));
         }
         return new PipelineDefinition
         {

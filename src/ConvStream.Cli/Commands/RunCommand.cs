@@ -67,7 +67,7 @@ public static class RunCommand
         string file = a.Positional("a pipeline file PIPELINE");
         var o = new RunRequest
         {
-            PipelinePath = file,
+            PipelinePath = ShippedFiles.Resolve(file),
             Input = a.Optional("--input"),
             OutputDirectory = a.Optional("--output") ?? "out",
             Preview = a.Flag("--preview"),
