@@ -34,7 +34,7 @@ public static class FilterCommand
         "  --quality Q JPEG/WebP quality 1..100 (WebP: 101 = lossless); default OpenCV's (JPEG 95).",
         "  --compression N  PNG zlib level 0..9.",
         "  --stage     OP[:key=value,...], e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\";",
-        "              relative kernel files (conv:kernel=FILE) are found from the current folder.",
+        "              relative kernel files (conv:kernel=FILE) are found from the current folder (filters/…: else the tool's own).",
         "  --repeat N  run the stages N more times after the first and print median_ms=… min_ms=… runs=N on",
         "              stderr (as convstream op; the stages only: no decoding or encoding).",
         "  --threads N cores the engine may use (default: CONVSTREAM_THREADS or all).",
@@ -124,9 +124,10 @@ public static class FilterCommand
         for (int i = 0; i < specs.Count; i++)
         {
             var parsed = StageSpec.Parse(specs[i], cwd, settings);
-            // Name the stage by position too: two stages of one op are told apart.
-            var spec = specs.Count == 1 ? parsed
-                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
+            // Name the stage by position too: two stages of one op are told apart. A kernel file
+            // under filters/ that is not in the current folder may be one the tool ships.
+            var spec = new StageSpec(parsed.Op, ShippedFiles.ResolveKeys(parsed.Keys), cwd,
+                specs.Count == 1 ? null : $"stage {i + 1} '{parsed.Op}'", settings);
             var filter = StageRegistry.CreateFilter(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
