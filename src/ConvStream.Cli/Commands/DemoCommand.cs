@@ -18,7 +18,7 @@ public static class DemoCommand
         "Runs filters/pipelines/demo.json (Gaussian, Sobel magnitude, an emboss kernel and a max-pool,",
         "as four branches of one source) on media/sample.mp4 and writes the results to out/ (or --output).",
         "--preview also shows them together in one mosaic window. The repository is found from the",
-        "current folder or the program's.");
+        "current folder or the program's; an installed tool uses the files it ships, and writes to ./out.");
 
     public static int Run(string[] args)
     {
@@ -45,12 +45,16 @@ public static class DemoCommand
         {
             PipelinePath = pipeline,
             Input = input,
-            OutputDirectory = output ?? Path.Combine(root, "out"),
+            // The installed tool's own folder is no place for outputs: they go to ./out then.
+            OutputDirectory = output ?? (IsToolFolder(root) ? "out" : Path.Combine(root, "out")),
             Preview = preview,
             Frames = frames,
             NullOutputs = !ffmpeg,
         }, Console.Out);
     }
+
+    private static bool IsToolFolder(string root)
+        => Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(ShippedFiles.ToolFolder).TrimEnd(Path.DirectorySeparatorChar);
 
     private static string? FindRoot()
     {

@@ -34,7 +34,7 @@ public static class FilterCommand
         "  --quality Q JPEG/WebP quality 1..100 (WebP: 101 = lossless); default OpenCV's (JPEG 95).",
         "  --compression N  PNG zlib level 0..9.",
         "  --stage     OP[:key=value,...], e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\";",
-        "              relative kernel files (conv:kernel=FILE) are found from the current folder.",
+        "              relative kernel files (conv:kernel=FILE) are found from the current folder (filters/…: else the tool's own).",
         "  --repeat N  run the stages N more times after the first and print median_ms=… min_ms=… runs=N on",
         "              stderr (as convstream op; the stages only: no decoding or encoding).",
         "  --threads N cores the engine may use (default: CONVSTREAM_THREADS or all).",
@@ -78,7 +78,7 @@ public static class FilterCommand
         // 1. Every stage, before any work: op names, keys and values, kernel files; the output's type and options.
         ImageFile.CheckExtension(output);
         ImageFile.CheckOptions(output, writeOptions);
-        var filters = CreateStages(specs, settings);
+        var (filters, contexts) = CreateStages(specs, settings);
 
         // 2. Decode (the declared size is checked first), then plan: each stage's output format, and
         //    whether OUT can hold the last. An image's channels and orientation are known only once decoded.
@@ -87,7 +87,11 @@ public static class FilterCommand
         var formats = new FrameFormat[filters.Length + 1];
         formats[0] = FrameFormat.Of(frames[0]);
         for (int i = 0; i < filters.Length; i++)
-            formats[i + 1] = filters[i].OutputFormat([formats[i]]);
+        {
+            // A stage says what does not fit; which stage it is, is said here.
+            try { formats[i + 1] = filters[i].OutputFormat([formats[i]]); }
+            catch (ConvStreamException e) { throw new ConvStreamException($"{contexts[i]}: {e.Message}", e); }
+        }
         ImageFile.CheckWritable(output, formats[^1]);
 
         // 3. Allocate every stage's output once, run, write.
@@ -111,22 +115,26 @@ public static class FilterCommand
         return 0;
     }
 
-    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
+    /// <summary>Every stage's filter, and how errors name it ("stage 'gray'", or "stage 2 'gray'" when there are several).</summary>
+    private static (IFrameFilter[] Filters, string[] Contexts) CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
     {
         string cwd = Directory.GetCurrentDirectory();
         var filters = new IFrameFilter[specs.Count];
+        var contexts = new string[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
             var parsed = StageSpec.Parse(specs[i], cwd, settings);
-            // Name the stage by position too: two stages of one op are told apart.
-            var spec = specs.Count == 1 ? parsed
-                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
+            // Name the stage by position too: two stages of one op are told apart. A kernel file
+            // under filters/ that is not in the current folder may be one the tool ships.
+            var spec = new StageSpec(parsed.Op, ShippedFiles.ResolveKeys(parsed.Keys), cwd,
+                specs.Count == 1 ? null : $"stage {i + 1} '{parsed.Op}'", settings);
             var filter = StageRegistry.CreateFilter(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
             filters[i] = filter;
+            contexts[i] = spec.Context;
         }
-        return filters;
+        return (filters, contexts);
     }
 
     private static void RunStages(IFrameFilter[] filters, Frame[] frames)

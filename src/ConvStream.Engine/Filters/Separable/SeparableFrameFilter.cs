@@ -12,7 +12,8 @@ public abstract class SeparableFrameFilter : IFrameFilter
 {
     private readonly SeparableEngine _engine;
 
-    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
+    // Only this assembly's filters derive from it: the kernel and engine are implementation details.
+    private protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
     {
         Op = op;
         Kernel = kernel;
@@ -21,24 +22,24 @@ public abstract class SeparableFrameFilter : IFrameFilter
     }
 
     public string Op { get; }
-    public SeparableKernel Kernel { get; }
+    internal SeparableKernel Kernel { get; }
     public BorderMode Border { get; }
     public PixelDepth OutputDepth => Kernel.Conversion.Depth;
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
         if (inputs.Length != 1)
-            throw new ConvStreamException($"stage '{Op}' takes 1 input frame, got {inputs.Length}");
+            throw new ConvStreamException($"takes 1 input frame, got {inputs.Length}");
         var f = inputs[0];
         if (f.Depth != PixelDepth.U8)
-            throw new ConvStreamException($"stage '{Op}' needs a u8 frame (gray or BGR), got {f}");
+            throw new ConvStreamException($"needs a u8 frame (gray or BGR), got {f}");
         return f with { Depth = OutputDepth };
     }
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
     {
         if (inputs.Length != 1)
-            throw new ConvStreamException($"stage '{Op}' takes 1 input frame, got {inputs.Length}");
+            throw new ConvStreamException($"takes 1 input frame, got {inputs.Length}");
         _engine.Apply(inputs[0], output);
     }
 
