@@ -182,6 +182,25 @@ public class DisplayTests
         Assert.DoesNotContain("\r", log.ToString());
     }
 
+    [Fact]
+    public void FitProgressIsABarPerPhaseOnATerminalAndTheLastStepInALog()
+    {
+        static int Adam(Engine.Fitting.IFitProgress p)
+        {
+            for (int step = 1; step <= 50; step++) p.Step(step, 50, 1.0 / step);
+            return 42;
+        }
+        var console = Terminal();
+        Assert.Equal(42, FitProgressView.Live(console, Adam));
+        string drawn = WithoutAnsi(console.Output);
+        Assert.Matches(@"Adam: step 50/50  loss 0\.02\s.*━.*100%", drawn);
+        var log = new StringWriter();
+        Assert.Equal(42, FitProgressView.Plain(log, Adam));
+        // The first step, then nothing for 5 s, then the last: two whole lines.
+        Assert.Equal(["Adam: step 1/50  loss 1  ETA 0:00", "Adam: step 50/50  loss 0.02  ETA 0:00"],
+            log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+    }
+
     /// <summary>The real command under a pseudo-terminal: stdout is a terminal, so describe draws its table; NO_COLOR drops the colours only.</summary>
     [SkippableTheory]
     [InlineData(false)]
