@@ -97,7 +97,7 @@ public static class FitCommand
         string? borderText = a.Optional("--border");
         BorderMode border;
         try { border = borderText is null ? BorderMode.Reflect : BorderModes.Parse(borderText, "--border"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         var method = Choice(a, "--method", "auto", "auto", "lstsq", "adam") switch
         {
             "lstsq" => FitMethod.LeastSquares,

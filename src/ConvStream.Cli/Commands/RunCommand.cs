@@ -90,7 +90,7 @@ public static class RunCommand
         // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
         if (o.Web is not null)
             try { WebBind.ParseAddress(o.Web); }
-            catch (ConvStreamException e) { throw new UsageException(e.Message); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
         if (o.Plot is not null && (segments ?? segment) is not null)
             throw new UsageException($"--plot draws one run's figures; it cannot be combined with {(segments is not null ? "--segments" : "--segment")}");
@@ -225,7 +225,7 @@ public static class RunCommand
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
-                    Print(stdout, sinks[output.Name] is VideoFileSink { FramesRepeated: > 0 } v
+                    Print(stdout, sinks[output.Name] is Media.Sinks.IFileOutput { FramesRepeated: > 0 } v
                         ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
                         : $"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
             return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;
@@ -275,7 +275,7 @@ public static class RunCommand
     internal static Media.MediaBackend ParseBackend(string text)
     {
         try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     internal static long PositiveLong(string option, string text)
