@@ -143,9 +143,11 @@ internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Round(Vector128<float> v) => Vector128.Round(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadWidening(byte* p)
-        => Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(uint*)p).AsByte())).AsInt32());
+        => Vector128.ConvertToSingle(Sse41.IsSupported ? Sse41.ConvertToVector128Int32(p)
+            : Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(uint*)p).AsByte())).AsInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LoadWidening(short* p) => Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()));
+    public static Vector128<float> LoadWidening(short* p)
+        => Vector128.ConvertToSingle(Sse41.IsSupported ? Sse41.ConvertToVector128Int32(p) : Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreNarrowing(byte* p, Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
         => Vector128.Narrow(Vector128.Narrow(Vector128.ConvertToInt32(a), Vector128.ConvertToInt32(b)),
@@ -185,6 +187,8 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadWidening(byte* p)
     {
+        // One vpmovzxbd from memory where AVX2 exists; the portable widening takes five instructions.
+        if (Avx2.IsSupported) return Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(p));
         var v = Vector128.CreateScalarUnsafe(*(ulong*)p).AsByte();
         var w = Vector128.WidenLower(v);
         return Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(w).AsInt32()), Vector128.ConvertToSingle(Vector128.WidenUpper(w).AsInt32()));
@@ -192,6 +196,7 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadWidening(short* p)
     {
+        if (Avx2.IsSupported) return Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(p));
         var v = Vector128.Load(p);
         return Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(v)), Vector128.ConvertToSingle(Vector128.WidenUpper(v)));
     }
