@@ -211,10 +211,11 @@ public static class RunCommand
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);
             var run = runner.RunAsync(windowStop.Token);
-            if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
+            if (!live) await Display.RunProgressView.WatchAsync(runner, total, run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
-            Print(stdout, SummaryTable.Format(summary));
+            try { Display.SummaryView.Write(stdout, summary); }
+            catch (IOException) { }
             foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
             if (r.Plot is not null)
             {
