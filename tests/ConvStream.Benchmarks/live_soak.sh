@@ -33,7 +33,7 @@ while kill -0 "$pid" 2>/dev/null && [ "$t" -le "$seconds" ]; do
   sleep "$period"; t=$((t + period))
 done
 wait "$pid" || true
-tail -n 3 "$log"
+sed -n "/^node /,\$p" "$log"  # the summary: frames, drops and latency per stage, then each file
 printf '%s\n' "${samples[@]}" | awk '
   { t[NR] = $1; r[NR] = $2; if ($2 > max) max = $2 }
   END {
