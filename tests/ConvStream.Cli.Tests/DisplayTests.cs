@@ -108,7 +108,7 @@ public class DisplayTests
     }
 
     [Fact]
-    public async Task PlainProgressIsWholeLinesEndingWithTheLastCount()
+    public async Task PlainProgressIsTheLineScriptsParseAsWholeLinesEndingWithTheLastCount()
     {
         var (runner, run) = Start(30);
         var log = new StringWriter();
@@ -116,10 +116,10 @@ public class DisplayTests
         string text = log.ToString();
         Assert.DoesNotContain("\r", text);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^30/30 frames \(100%\)  \d+\.\d fps  ETA 0:00$", lines[^1]);
-        foreach (var line in lines) Assert.Matches(@"^\d+/30 frames \(\d+%\)  \d+\.\d fps  ETA \d+:\d\d$", line);
+        Assert.Matches(@"^\[#{30}\] 30/30 frames  \d+\.\d fps  ETA 0:00$", lines[^1]);
+        foreach (var line in lines) Assert.Matches(@"^\[[#-]{30}\] \d+/30 frames  \d+\.\d fps  ETA \d+:\d\d$", line);
         Assert.Equal("7 frames  3.5 fps  2 s", RunProgressView.Text(7, null, TimeSpan.FromSeconds(2)));
-        Assert.Equal("10/40 frames (25%)  5.0 fps  ETA 0:06", RunProgressView.Text(10, 40, TimeSpan.FromSeconds(2)));
+        Assert.Equal("[#######-----------------------] 10/40 frames  5.0 fps  ETA 0:06", RunProgressView.Text(10, 40, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public class DisplayTests
         var log = new StringWriter();
         Assert.Equal(42, FitProgressView.Plain(log, Adam));
         // The first step, then nothing for 5 s, then the last: two whole lines.
-        Assert.Equal(["Adam: step 1/50  loss 1  ETA 0:00", "Adam: step 50/50  loss 0.02  ETA 0:00"],
+        Assert.Equal(["[------------------------------] Adam: step 1/50  loss 1  ETA 0:00", "[##############################] Adam: step 50/50  loss 0.02  ETA 0:00"],
             log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
     }
 

@@ -164,7 +164,7 @@ internal static partial class SegmentWorkers
         [LibraryImport("libc", EntryPoint = "kill")]
         private static partial int SendSignal(int pid, int signal);
 
-        [GeneratedRegex(@"^(\d+)(?:/\d+)? frames")]
+        [GeneratedRegex(@"^(?:\[[#-]*\] )?(\d+)(?:/\d+)? frames")]
         private static partial Regex ProgressLine();
     }
 }

@@ -7,9 +7,9 @@ namespace ConvStream.Cli.Display;
 
 /// <summary>
 /// The progress of <c>convstream fit</c> on stderr: the normal equations' bands, or Adam's steps with
-/// the loss, and the ETA. On a terminal a Spectre.Console bar per phase; elsewhere a plain line at
-/// most every 5 s and one at the end (<c>Adam: step 200/200  loss 0.001234  ETA 0:00</c>), so logs
-/// stay small. A least-squares fit that finishes within a second shows nothing.
+/// the loss, and the ETA. On a terminal a Spectre.Console bar per phase; elsewhere the plain line it has always printed, at
+/// most every 5 s and once at the end (<c>[##############################] Adam: step 200/200  loss 0.001234  ETA 0:00</c>),
+/// so logs stay small. A least-squares fit that finishes within a second shows nothing.
 /// </summary>
 internal static class FitProgressView
 {
@@ -79,7 +79,8 @@ internal static class FitProgressView
             _open = !final;
             double phase = Stopwatch.GetElapsedTime(_phaseStart).TotalSeconds;
             var eta = TimeSpan.FromSeconds(phase / Math.Max(1, done) * (total - done));
-            try { writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{text}  ETA {eta:m\\:ss}")); }
+            int filled = (int)((double)done / total * 30);
+            try { writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('-', 30 - filled)}] {text}  ETA {eta:m\\:ss}")); }
             catch (IOException) { }
         }
     }
