@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Conv;
 
@@ -86,8 +87,8 @@ internal readonly unsafe struct PaddedRowLayout
                 float* s = src + (px - PadLeft);
                 var a = Vector512.Load(s);
                 var b = Vector512.Load(s + 16);
-                Pooling.Deinterleave.Evens(a, b).Store(dst + px / 2);
-                Pooling.Deinterleave.Odds(a, b).Store(odd + px / 2);
+                V512Ops.EvensPermuted(a, b).Store(dst + px / 2);
+                V512Ops.OddsPermuted(a, b).Store(odd + px / 2);
             }
         for (; px < end; px++) Put(dst, px, src[px - PadLeft]);
         for (; px < PaddedWidth; px++) Put(dst, px, Sample(src, px));

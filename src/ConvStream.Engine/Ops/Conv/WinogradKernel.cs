@@ -310,30 +310,16 @@ internal static unsafe class WinogradKernel<TVec, TOps>
         }
     }
 
-    /// <summary>Interleaves even and odd lanes (<see cref="Deinterleave.Zip(Vector512{float}, Vector512{float})"/>); false where this CPU has no such shuffle.</summary>
+    /// <summary>Interleaves even and odd lanes (<see cref="ISimdOps{TVec}.Zip"/>); false where this CPU has no such shuffle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Zip(TVec even, TVec odd, out TVec low, out TVec high)
     {
-        if (typeof(TVec) == typeof(float)) { low = even; high = odd; return true; }
-        if (typeof(TVec) == typeof(Vector512<float>) && Avx512F.IsSupported)
-        {
-            var (l, h) = Deinterleave.Zip(Unsafe.As<TVec, Vector512<float>>(ref even), Unsafe.As<TVec, Vector512<float>>(ref odd));
-            low = Unsafe.As<Vector512<float>, TVec>(ref l); high = Unsafe.As<Vector512<float>, TVec>(ref h);
-            return true;
-        }
-        if (typeof(TVec) == typeof(Vector256<float>) && Avx.IsSupported)
-        {
-            var (l, h) = Deinterleave.Zip(Unsafe.As<TVec, Vector256<float>>(ref even), Unsafe.As<TVec, Vector256<float>>(ref odd));
-            low = Unsafe.As<Vector256<float>, TVec>(ref l); high = Unsafe.As<Vector256<float>, TVec>(ref h);
-            return true;
-        }
-        if (typeof(TVec) == typeof(Vector128<float>) && Sse.IsSupported)
-        {
-            var (l, h) = Deinterleave.Zip(Unsafe.As<TVec, Vector128<float>>(ref even), Unsafe.As<TVec, Vector128<float>>(ref odd));
-            low = Unsafe.As<Vector128<float>, TVec>(ref l); high = Unsafe.As<Vector128<float>, TVec>(ref h);
-            return true;
-        }
-        low = high = default;
-        return false;
+        bool shuffles = typeof(TVec) == typeof(float)
+            || (typeof(TVec) == typeof(Vector512<float>) && Avx512F.IsSupported)
+            || (typeof(TVec) == typeof(Vector256<float>) && Avx.IsSupported)
+            || (typeof(TVec) == typeof(Vector128<float>) && Sse.IsSupported);
+        if (!shuffles) { low = high = default; return false; }
+        (low, high) = TOps.Zip(even, odd);
+        return true;
     }
 }
