@@ -37,7 +37,9 @@ internal static class UsageErrors
             if (option.Implicit) continue;
             if (option.IdentifierTokenCount > 1 && option.Option.Arity.MaximumNumberOfValues == 1 && option.Option.ValueType != typeof(bool))
                 return $"option {option.Option.Name} is given twice";
-            if (option.Tokens.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0)
+            // A repeatable option takes one value per occurrence: "--stage gray --stage" lacks one too.
+            bool valueMissing = option.Option.ValueType != typeof(bool) && option.Tokens.Count < option.IdentifierTokenCount;
+            if (valueMissing || (option.Tokens.Count == 0 && option.Option.Arity.MinimumNumberOfValues > 0))
                 return $"option {option.Option.Name} needs a value";
         }
 

@@ -62,8 +62,19 @@ public static class CompletionCommand
             fi
             line="${line#"$exe"}"
             line="${line#"${line%%[![:space:]]*}"}"
+            # The word being completed as convstream sees it (bash itself also breaks words at : and =).
+            local cur="${line##*[[:space:]]}" item
             local IFS=$'\n'
-            COMPREPLY=($("$exe" "[suggest:${#line}]" "$line" 2>/dev/null))
+            local -a all=($("$exe" "[suggest:${#line}]" "$line" 2>/dev/null))
+            COMPREPLY=()
+            for item in "${all[@]}"; do
+                [[ "$item" == "$cur"* ]] || continue
+                if [[ "$cur" == *[:=]* ]]; then item="${item#"${cur%"${cur##*[:=]}"}"}"; fi
+                COMPREPLY+=("$item")
+            done
+            # "gaussian:size=" wants its value next, not a space.
+            if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == *[=:] ]]; then compopt -o nospace 2>/dev/null; fi
+            return 0
         }
         complete -o default -F _convstream_complete convstream
 
