@@ -75,7 +75,7 @@ public static class BenchCommand
         if (frames < 1) throw new UsageException($"option --frames '{frames}' must be positive");
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
 
-        var definition = file is not null ? FromFile(PipelineFile.Load(file)) : FromStages(stages);
+        var definition = file is not null ? FromFile(PipelineFile.Load(ShippedFiles.Resolve(file))) : FromStages(stages);
         definition = definition with
         {
             Schedule = definition.Schedule with
@@ -188,7 +188,7 @@ public static class BenchCommand
             var spec = StageSpec.Parse(text);
             string name = spec.Op;
             for (int k = 2; !names.Add(name); k++) name = $"{spec.Op}-{k}";
-            stages.Add(new StageDefinition(name, spec.Op, [stages.Count == 0 ? PipelineFile.SourceName : stages[^1].Name], spec.Keys));
+            stages.Add(new StageDefinition(name, spec.Op, [stages.Count == 0 ? PipelineFile.SourceName : stages[^1].Name], ShippedFiles.ResolveKeys(spec.Keys)));
         }
         return new PipelineDefinition
         {

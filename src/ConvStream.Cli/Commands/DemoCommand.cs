@@ -16,13 +16,14 @@ public static class DemoCommand
 
     internal static Command Create()
     {
-        var output = CliOption.Value("--output", "DIR", "folder for the results", defaultText: "out/ of the repository");
+        var output = CliOption.Value("--output", "DIR", "folder for the results", defaultText: "out/ of the repository; ./out for an installed tool");
         var preview = CliOption.Flag("--preview", "also show them together in one mosaic window");
         var frames = CliOption.Value("--frames", "N", "stop after N source frames", defaultText: "the whole clip");
         var command = new VerbCommand("demo", Summary, "usage: convstream demo [--output DIR] [--preview] [--frames N]")
         {
             Notes = "Runs filters/pipelines/demo.json (Gaussian, Sobel magnitude, an emboss kernel and a max-pool, as four branches\n" +
-                    "of one source) on media/sample.mp4. The repository is found from the current folder or the program's.",
+                    "of one source) on media/sample.mp4. The repository is found from the current folder or the program's; an\n" +
+                    "installed tool uses the files it ships, and writes to ./out.",
             Examples = ["convstream demo", "convstream demo --preview --frames 120"],
         };
         foreach (var option in new Option[] { output, preview, frames }) command.Options.Add(option);
@@ -49,12 +50,16 @@ public static class DemoCommand
         {
             PipelinePath = pipeline,
             Input = input,
-            OutputDirectory = output ?? Path.Combine(root, "out"),
+            // The installed tool's own folder is no place for outputs: they go to ./out then.
+            OutputDirectory = output ?? (IsToolFolder(root) ? "out" : Path.Combine(root, "out")),
             Preview = preview,
             Frames = frames,
             NullOutputs = !ffmpeg,
         }, Console.Out);
     }
+
+    private static bool IsToolFolder(string root)
+        => Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(ShippedFiles.ToolFolder).TrimEnd(Path.DirectorySeparatorChar);
 
     private static string? FindRoot()
     {

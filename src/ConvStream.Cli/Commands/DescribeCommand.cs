@@ -48,7 +48,7 @@ public static class DescribeCommand
     {
         if (channels is not (1 or 3)) throw new UsageException($"option --channels '{channels}' must be 1 or 3");
 
-        var d = PipelineFile.Load(file);
+        var d = PipelineFile.Load(ShippedFiles.Resolve(file));
         FrameFormat format;
         double? frameRate = null;
         if (size is not null) format = new FrameFormat(BenchCommand.ParseSize(size).W, BenchCommand.ParseSize(size).H, channels, PixelDepth.U8);

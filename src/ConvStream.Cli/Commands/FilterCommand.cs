@@ -33,7 +33,7 @@ public static class FilterCommand
             ".jpg/.png/.bmp/.tif/.webp/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255)", optional: true);
         var stages = CliOption.Repeated("--stage", "OP[:key=value,...]",
             "a stage, e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\" (repeatable: applied in order); " +
-            "relative kernel files (conv:kernel=FILE) are found from the current folder");
+            "relative kernel files (conv:kernel=FILE) are found from the current folder (filters/…: else the tool's own)");
         stages.CompletionSources.Add(StageCompletions.For(StageRegistry.FilterOps));
         var quality = CliOption.Value("--quality", "Q", "JPEG/WebP quality 1..100 (WebP: 101 = lossless)", defaultText: "OpenCV's (JPEG 95)");
         var compression = CliOption.Value("--compression", "N", "PNG zlib level 0..9", defaultText: "the encoder's");
@@ -131,9 +131,10 @@ public static class FilterCommand
         for (int i = 0; i < specs.Count; i++)
         {
             var parsed = StageSpec.Parse(specs[i], cwd, settings);
-            // Name the stage by position too: two stages of one op are told apart.
-            var spec = specs.Count == 1 ? parsed
-                : new StageSpec(parsed.Op, parsed.Keys, cwd, $"stage {i + 1} '{parsed.Op}'", settings);
+            // Name the stage by position too: two stages of one op are told apart. A kernel file
+            // under filters/ that is not in the current folder may be one the tool ships.
+            var spec = new StageSpec(parsed.Op, ShippedFiles.ResolveKeys(parsed.Keys), cwd,
+                specs.Count == 1 ? null : $"stage {i + 1} '{parsed.Op}'", settings);
             var filter = StageRegistry.CreateFilter(spec);
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");

@@ -83,7 +83,7 @@ public static class RunCommand
         {
             var o = new RunRequest
             {
-                PipelinePath = r.GetValue(file)!,
+                PipelinePath = ShippedFiles.Resolve(r.GetValue(file)!),
                 Input = r.GetValue(input),
                 OutputDirectory = r.GetValue(output)!,
                 Preview = r.GetValue(preview),

@@ -7,7 +7,7 @@ namespace ConvStream.Engine.Fitting;
 /// tap read through <see cref="BorderModes.Map"/>, then 1 for the bias) and target, summed into
 /// AᵀWA, AᵀWb and bᵀWb one sample at a time, in double.
 /// </summary>
-public static class NormalEquationsReference
+internal static class NormalEquationsReference
 {
     public static NormalEquations Build(FitDesign design)
     {

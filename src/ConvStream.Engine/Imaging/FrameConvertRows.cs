@@ -14,7 +14,7 @@ namespace ConvStream.Engine.Imaging;
 /// Each has Vector512/256/128 paths picked from the caller's <see cref="SimdLevel"/> and a scalar tail that
 /// is the specification.
 /// </summary>
-public static class FrameConvertRows
+internal static class FrameConvertRows
 {
     /// <summary>OpenCV's <c>saturate_cast&lt;uchar&gt;(float)</c>: round half to even, clamp to [0, 255].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,7 +11,7 @@ namespace ConvStream.Engine.Memory;
 /// thread, or a request above the caller's limit (its <see cref="Simd.ExecutionSettings.ScratchFloats"/>,
 /// at most <see cref="MaxCachedFloats"/>), gets a one-off array instead.
 /// </summary>
-public static unsafe class PinnedScratch
+internal static unsafe class PinnedScratch
 {
     /// <summary>Requests above this many floats (64 MiB) are never kept per thread.</summary>
     public const long MaxCachedFloats = 16L << 20;

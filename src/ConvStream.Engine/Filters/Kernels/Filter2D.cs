@@ -121,7 +121,7 @@ public sealed unsafe class Filter2D
                         int slot = ((v % ringRows) + ringRows) % ringRows;
                         taps[e] = (nint)(ring + slot * slotStride + _pairKx[e] * unit);
                     }
-                    TapAccumulator.RunPair512((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n);
+                    TapAccumulator.RunPair((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n, level);
                     FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y, _settings.Level);
                     FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow + outStride, dst.RowLength), dst, y + 1, _settings.Level);
                     y++;

@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// <see cref="BorderModes.Map"/>, the same FMA order (bias, then the non-zero taps in
 /// (ci, ky, kx) order) and the same final rounding. Slow; for tests.
 /// </summary>
-public static class Filter2DReference
+internal static class Filter2DReference
 {
     public static void Apply(Filter2DKernel k, Frame src, Frame dst)
     {

@@ -17,7 +17,7 @@ namespace ConvStream.Engine.Filters.Ops;
 /// and Vector256 levels share the SSSE3 path (<c>pshufb</c>), which is already memory-bound here.
 /// </para>
 /// </summary>
-public static class GrayRow
+internal static class GrayRow
 {
     public const int WeightR = 9798, WeightG = 19235, WeightB = 3735, Shift = 15;
 

@@ -12,7 +12,7 @@ namespace ConvStream.Engine.Filters.Ops;
 /// gradients (Sobel on u8) every step before the square root is exact, so the result is the
 /// correctly rounded float square root, the same on every path.
 /// </summary>
-public static class MagnitudeRow
+internal static class MagnitudeRow
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float L2(float dx, float dy) => MathF.Sqrt(MathF.FusedMultiplyAdd(dx, dx, dy * dy));

@@ -5,7 +5,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// finite differences of any order, and Scharr's 3/10/3 smoothing. A 2-D derivative filter is the
 /// outer product of the x kernel (along a row) and the y kernel (down a column).
 /// </summary>
-public static class DerivativeKernels
+internal static class DerivativeKernels
 {
     /// <summary>
     /// The Sobel kernel of <paramref name="order"/> and <paramref name="size"/> (odd, 1–31). Size 1

@@ -6,7 +6,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// <c>exp(−x²/(2σ²))</c> normalised) and the 8-bit-fraction fixed-point kernel its 8-bit
 /// <c>GaussianBlur</c> runs on (rounded with error diffusion so the taps sum to exactly 256).
 /// </summary>
-public static class GaussianKernel
+internal static class GaussianKernel
 {
     /// <summary>Fraction bits of the 8-bit path's taps (OpenCV's ufixedpoint16).</summary>
     public const int FractionBits = 8;

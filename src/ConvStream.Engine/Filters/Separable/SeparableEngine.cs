@@ -15,7 +15,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// Scratch (row buffer, ring, sums) is pooled per engine: <see cref="Apply"/> allocates nothing
 /// in steady state and may run concurrently on different frames.
 /// </summary>
-public sealed class SeparableEngine
+internal sealed class SeparableEngine
 {
     private readonly SeparableKernel _kernel;
     private readonly BorderMode _border;

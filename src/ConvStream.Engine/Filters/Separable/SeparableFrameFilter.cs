@@ -12,7 +12,8 @@ public abstract class SeparableFrameFilter : IFrameFilter
 {
     private readonly SeparableEngine _engine;
 
-    protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
+    // Only this assembly's filters derive from it: the kernel and engine are implementation details.
+    private protected SeparableFrameFilter(string op, SeparableKernel kernel, BorderMode border, ExecutionSettings? settings)
     {
         Op = op;
         Kernel = kernel;
@@ -21,7 +22,7 @@ public abstract class SeparableFrameFilter : IFrameFilter
     }
 
     public string Op { get; }
-    public SeparableKernel Kernel { get; }
+    internal SeparableKernel Kernel { get; }
     public BorderMode Border { get; }
     public PixelDepth OutputDepth => Kernel.Conversion.Depth;
 

@@ -6,7 +6,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// Sobel and Scharr are one term; the Laplacians are two (∂²/∂x² + ∂²/∂y²). Every term's row
 /// kernel has the same length, and every column kernel too.
 /// </summary>
-public sealed class SeparableKernel
+internal sealed class SeparableKernel
 {
     public SeparableKernel(IReadOnlyList<(int[] Row, int[] Column)> terms, SumConversion conversion,
                            bool unsignedRows = false, int anchorX = -1, int anchorY = -1)

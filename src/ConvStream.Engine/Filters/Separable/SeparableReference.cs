@@ -9,7 +9,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// then the kernel's <see cref="SumConversion"/>. Slow and obvious on purpose; every engine path
 /// is tested against it.
 /// </summary>
-public static class SeparableReference
+internal static class SeparableReference
 {
     public static void Apply(Frame source, Frame destination, SeparableKernel k, BorderMode border)
     {

@@ -6,7 +6,7 @@ namespace ConvStream.Engine.Filters.Separable;
 /// How a filter's exact integer sums become output samples, with OpenCV's rounding. This is part
 /// of the specification: the scalar reference and every engine path call it.
 /// </summary>
-public abstract class SumConversion
+internal abstract class SumConversion
 {
     public abstract PixelDepth Depth { get; }
 
@@ -24,7 +24,7 @@ public abstract class SumConversion
 /// OpenCV's 8-bit Gaussian: sums carry 16 fraction bits (8 from each pass's taps), rounded half
 /// up: <c>(s + 2^15) >> 16</c>.
 /// </summary>
-public sealed class GaussianRounding : SumConversion
+internal sealed class GaussianRounding : SumConversion
 {
     public static readonly GaussianRounding Instance = new();
     public override PixelDepth Depth => PixelDepth.U8;
@@ -37,7 +37,7 @@ public sealed class GaussianRounding : SumConversion
 /// division by the area as a multiply by a 23-bit reciprocal, <c>(s + δ)·m >> 23</c>, with OpenCV's
 /// choice of m and δ (this rounds halves up, where a plain rint would round them to even).
 /// </summary>
-public sealed class BoxDivision : SumConversion
+internal sealed class BoxDivision : SumConversion
 {
     public const int Shift = 23;
     private readonly long _multiplier;
@@ -71,7 +71,7 @@ public sealed class BoxDivision : SumConversion
 /// half to even and saturated for u8/s16, or stored as is for f32. With scale 1 and an integer
 /// delta this is exact: <c>saturate(sum + delta)</c>.
 /// </summary>
-public sealed class ScaledConversion : SumConversion
+internal sealed class ScaledConversion : SumConversion
 {
     private readonly float _scale;
     private readonly float _delta;
