@@ -51,6 +51,8 @@ internal static class CliOption
     {
         var argument = new Argument<string>(name)
         {
+            // The help shows <SHELL>, not the completions offered for it.
+            HelpName = name,
             Description = description,
             Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
         };
