@@ -38,6 +38,8 @@ public static class BenchCommand
         var json = CliOption.Value("--json", "FILE",
             "write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame, gc_collections, size, threads}");
         var markdown = CliOption.Value("--markdown", "FILE", "write the same as a Markdown table");
+        var plot = CliOption.Value("--plot", "FILE.png|.svg",
+            "draw the frame-time series and per stage histograms of compute and queue wait (log time axis, p50 and p99 marked) into a PNG or SVG picture");
         var versusOption = CliOption.Value("--versus", "opencv",
             "then time, per stage, OpenCvSharp's equivalent call (GaussianBlur, Sobel, filter2D, …) on the same input frame in this " +
             "process, --repeat N times, with as many threads, and print its median and the ratio ConvStream p50 ÷ OpenCV median (< 1: faster)",
@@ -45,7 +47,7 @@ public static class BenchCommand
         var repeatOption = CliOption.Value("--repeat", "N", "alternating timed runs of each library for --versus", "50");
         var command = new VerbCommand("bench", Summary,
             "usage: convstream bench [PIPELINE | --stage \"OP[:key=value,...]\" ...] [--size WxH] [--frames N] [--warmup N]" + Environment.NewLine +
-            "                        [--threads N] [--json FILE] [--markdown FILE] [--versus opencv [--repeat N]]")
+            "                        [--threads N] [--json FILE] [--markdown FILE] [--plot FILE.png|.svg] [--versus opencv [--repeat N]]")
         {
             Notes = "Runs the stages on ConvStream's synthetic moving pattern (no file, no decoder) with null outputs, offline (every\n" +
                     "frame), and reports per stage compute and queue-wait p50/p95/p99/max, throughput, drops, bytes allocated per\n" +
@@ -53,27 +55,28 @@ public static class BenchCommand
             Examples =
             [
                 "convstream bench filters/pipelines/demo.json --frames 100 --warmup 20",
-                "convstream bench --stage \"gaussian:size=5,sigma=0\" --stage sobel-magnitude --size 1280x720 --json bench.json",
+                "convstream bench --stage \"gaussian:size=5,sigma=0\" --stage sobel-magnitude --size 1280x720 --json bench.json --plot bench.png",
                 "convstream bench --stage \"gaussian:size=7,sigma=0\" --versus opencv --repeat 20",
             ],
         };
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { stages, size, frames, warmup, threads, json, markdown, versusOption, repeatOption }) command.Options.Add(option);
+        foreach (var option in new Option[] { stages, size, frames, warmup, threads, json, markdown, plot, versusOption, repeatOption }) command.Options.Add(option);
         command.SetAction(r => Execute(r.GetValue(file), r.GetValue(stages) ?? [], ParseSize(r.GetValue(size)!),
             OpOptions.Int("--frames", r.GetValue(frames), 300), OpOptions.Int("--warmup", r.GetValue(warmup), 100),
             r.GetValue(threads) is string t ? (int)RunCommand.PositiveLong("--threads", t) : null,
-            r.GetValue(json), r.GetValue(markdown), r.GetValue(versusOption), OpOptions.Int("--repeat", r.GetValue(repeatOption), 50)));
+            r.GetValue(json), r.GetValue(markdown), r.GetValue(plot), r.GetValue(versusOption), OpOptions.Int("--repeat", r.GetValue(repeatOption), 50)));
         return command;
     }
 
     private static int Execute(string? file, IReadOnlyList<string> stages, (int W, int H) size, int frames, int warmup, int? threads,
-        string? json, string? markdown, string? versus, int repeat)
+        string? json, string? markdown, string? plot, string? versus, int repeat)
     {
         if (versus is not null && versus != "opencv") throw new UsageException($"option --versus '{versus}' must be opencv");
         if (repeat < 1) throw new UsageException($"option --repeat '{repeat}' must be positive");
         if (file is null == (stages.Count == 0)) throw new UsageException("bench needs a pipeline file or --stage specs (not both)");
         if (frames < 1) throw new UsageException($"option --frames '{frames}' must be positive");
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
+        if (plot is not null) Plots.PlotFile.Check(plot, "--plot");
 
         var definition = file is not null ? FromFile(PipelineFile.Load(ShippedFiles.Resolve(file))) : FromStages(stages);
         definition = definition with
@@ -97,6 +100,11 @@ public static class BenchCommand
         Console.Out.WriteLine(SummaryTable.Format(summary));
         if (json is not null) BenchReport.Write(json, BenchReport.Json(summary, sizeText, plan.Schedule.Threads));
         if (markdown is not null) BenchReport.Write(markdown, BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
+        if (plot is not null)
+        {
+            string? warning = Plots.LatencyPlot.Write(plot, summary, title);
+            Console.Out.WriteLine($"wrote the latency plot to {plot}{(warning is null ? "" : $" ({warning})")}");
+        }
         if (versus is not null) Console.Out.Write(VersusOpenCv(plan, summary, size, repeat));
         return 0;
     }

@@ -41,11 +41,11 @@ internal static class OpCommand
     }
 
     /// <summary>
-    /// Runs one op; its errors name the op once (the engine's pool messages already start with
-    /// it: "convstream op max-pool2d: padding 2 must be …"), on one line (a message quoting an OS
-    /// error could hold a line break).
+    /// Runs one op. CliApp names the op in front of its errors ("convstream op conv2d: weight
+    /// expects 4 input channels but the input has 3"): the engine's messages say what is wrong, not
+    /// which op. One that quotes an OS error could hold a line break, and the report is one line.
     /// </summary>
-    public static int Guard(string name, Func<int> run)
+    public static int Guard(Func<int> run)
     {
         try
         {
@@ -53,14 +53,11 @@ internal static class OpCommand
         }
         catch (UsageException e)
         {
-            throw new UsageException(WithoutPrefix(e.Message, name), e);
+            throw new UsageException(e.Message.ReplaceLineEndings(" "), e);
         }
         catch (ConvStreamException e)
         {
-            throw new ConvStreamException(WithoutPrefix(e.Message, name), e);
+            throw new ConvStreamException(e.Message.ReplaceLineEndings(" "), e);
         }
     }
-
-    private static string WithoutPrefix(string message, string name)
-        => (message.StartsWith(name + ": ", StringComparison.Ordinal) ? message[(name.Length + 2)..] : message).ReplaceLineEndings(" ");
 }

@@ -29,7 +29,7 @@ internal static class OpConv2d
         geometry.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(repeat);
-        command.SetAction(r => OpCommand.Guard("conv2d", () =>
+        command.SetAction(r => OpCommand.Guard(() =>
         {
             var options = geometry.Read(r);
             string outputPath = OpOptions.OutputPath("--output", r.GetValue(output)!);

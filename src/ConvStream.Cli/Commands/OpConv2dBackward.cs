@@ -34,7 +34,7 @@ internal static class OpConv2dBackward
         command.Options.Add(gradOutput);
         geometry.AddTo(command);
         foreach (var option in new Option[] { gradInput, gradWeight, gradBias, repeat }) command.Options.Add(option);
-        command.SetAction(r => OpCommand.Guard("conv2d-backward", () =>
+        command.SetAction(r => OpCommand.Guard(() =>
         {
             var options = geometry.Read(r);
             string gi = OpOptions.OutputPath("--grad-input", r.GetValue(gradInput)!);

@@ -29,7 +29,7 @@ internal static class OpConvTranspose2d
         var repeat = OpOptions.RepeatOption();
         foreach (var option in new Option[] { input, weight, bias, stride, padding, outputPadding, dilation, groups, output, repeat })
             command.Options.Add(option);
-        command.SetAction(r => OpCommand.Guard("conv-transpose2d", () =>
+        command.SetAction(r => OpCommand.Guard(() =>
         {
             var options = new ConvTranspose2dOptions
             {

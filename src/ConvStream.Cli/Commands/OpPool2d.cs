@@ -23,7 +23,7 @@ internal static class OpPool2d
         var repeat = OpOptions.RepeatOption();
         foreach (var option in new Option?[] { input, kernel, stride, padding, dilation, ceilMode, excludePad, output, repeat })
             if (option is not null) command.Options.Add(option);
-        command.SetAction(r => OpCommand.Guard(name, () =>
+        command.SetAction(r => OpCommand.Guard(() =>
         {
             var options = new Pool2dOptions
             {

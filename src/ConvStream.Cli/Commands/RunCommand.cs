@@ -58,11 +58,14 @@ public static class RunCommand
         var segment = CliOption.Value("--segment", "I/N",
             "run segment I (0..N-1) of N alone, into --output DIR/segments/I with a manifest; 'convstream join DIR' joins them " +
             "(one machine, or the pods of 'convstream k8s-job')");
+        var plot = CliOption.Value("--plot", "FILE.png|.svg",
+            "at the end, draw the frame-time series and per stage histograms of compute and queue wait (log time axis, p50 and " +
+            "p99 marked) into a PNG or SVG picture (not with segments)");
         var command = new VerbCommand("run", Summary,
             "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]" + Environment.NewLine +
             "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]" + Environment.NewLine +
             "                      [--backend auto|opencv|ffmpeg] [--web [HOST:]PORT [--token TOKEN]]" + Environment.NewLine +
-            "                      [--segments N | --segment I/N]")
+            "                      [--segments N | --segment I/N] [--plot FILE.png|.svg]")
         {
             Notes = "Runs the pipeline file's stages on its source and writes its outputs. Ctrl+C, SIGTERM and SIGHUP stop reading,\n" +
                     "let the frames in flight finish and close every output properly (exit 130, 143, 129); a second signal stops at\n" +
@@ -72,12 +75,12 @@ public static class RunCommand
             [
                 "convstream run filters/pipelines/demo.json --input media/sample.mp4 --output out",
                 "convstream run my.json --input webcam --live --preview",
-                "convstream run my.json --input test:1280x720@30 --frames 120 --web 8080",
+                "convstream run my.json --input test:1280x720@30 --frames 120 --web 8080 --plot run.svg",
                 "convstream run my.json --input long.mp4 --segments 4 --output out",
             ],
         };
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { input, output, preview, live, offline, frames, onDecodeError, allowOutside, backend, web, token, segments, segment })
+        foreach (var option in new Option[] { input, output, preview, live, offline, frames, onDecodeError, allowOutside, backend, web, token, segments, segment, plot })
             command.Options.Add(option);
         command.SetAction(r =>
         {
@@ -95,6 +98,7 @@ public static class RunCommand
                 Backend = r.GetValue(backend) is string b ? ParseBackend(b) : null,
                 Web = r.GetValue(web),
                 Token = r.GetValue(token),
+                Plot = r.GetValue(plot),
             };
             return Dispatch(o, r.GetValue(segments), r.GetValue(segment), Arguments(r));
         });
@@ -110,8 +114,11 @@ public static class RunCommand
         // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
         if (o.Web is not null)
             try { WebBind.ParseAddress(o.Web); }
-            catch (ConvStreamException e) { throw new UsageException(e.Message); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
+        if (o.Plot is not null && (segments ?? segment) is not null)
+            throw new UsageException($"--plot draws one run's figures; it cannot be combined with {(segments is not null ? "--segments" : "--segment")}");
+        if (o.Plot is not null) Plots.PlotFile.Check(o.Plot, "--plot");
         if (segments is not null) return SegmentWorkers.Execute(o, SegmentRun.ParseCount("--segments", segments), args);
         if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
         return Execute(o, Console.Out);
@@ -137,6 +144,8 @@ public static class RunCommand
         /// <summary>--web [HOST:]PORT and --token: the browser view.</summary>
         public string? Web { get; init; }
         public string? Token { get; init; }
+        /// <summary>--plot: the picture of the run's latency figures (PNG or SVG), drawn once it ends.</summary>
+        public string? Plot { get; init; }
         /// <summary>Where a video file input starts (a segment's keyframe); null: at its beginning.</summary>
         public TimeSpan? SourceStart { get; init; }
         /// <summary>Copy the source's audio into video outputs (not in segment parts: the join adds it once).</summary>
@@ -235,6 +244,11 @@ public static class RunCommand
             await DisposeAll(sinks).ConfigureAwait(false);
             Print(stdout, SummaryTable.Format(summary));
             foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
+            if (r.Plot is not null)
+            {
+                string? warning = Plots.LatencyPlot.Write(r.Plot, summary, $"convstream run {definition.FileName}");
+                Print(stdout, $"wrote the latency plot to {r.Plot}{(warning is null ? "" : $" ({warning})")}");
+            }
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
@@ -288,7 +302,7 @@ public static class RunCommand
     internal static Media.MediaBackend ParseBackend(string text)
     {
         try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     internal static long PositiveLong(string option, string text)
