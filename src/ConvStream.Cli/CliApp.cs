@@ -1,10 +1,15 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 
 namespace ConvStream.Cli;
 
 /// <summary>
-/// The composition root of the <c>convstream</c> command: picks the verb and turns every user
-/// error into one line on stderr and a non-zero exit, never a stack trace.
+/// The composition root of the <c>convstream</c> command: the System.CommandLine tree of every
+/// verb, and the one place that turns every user error into one line on stderr and a non-zero
+/// exit, never a stack trace. Help (<c>-h</c>), <c>--version</c>, response files (<c>@file</c>) and
+/// the <c>[suggest]</c> completion directive are System.CommandLine's.
 /// </summary>
 public static class CliApp
 {
@@ -17,70 +22,99 @@ public static class CliApp
     /// <summary>Exit status after Ctrl+C (128 + SIGINT).</summary>
     public const int ExitInterrupted = 130;
 
-    private static readonly SortedDictionary<string, (Func<string[], int> Run, string Summary)> Verbs = new()
-    {
-        // verb → (entry point, one-line summary); each verb lives in Commands/.
-        ["op"] = (Commands.OpCommand.Run, Commands.OpCommand.Summary),
-        ["filter"] = (Commands.FilterCommand.Run, Commands.FilterCommand.Summary),
-        ["devices"] = (Commands.DevicesCommand.Run, Commands.DevicesCommand.Summary),
-        ["run"] = (Commands.RunCommand.Run, Commands.RunCommand.Summary),
-        ["describe"] = (Commands.DescribeCommand.Run, Commands.DescribeCommand.Summary),
-        ["bench"] = (Commands.BenchCommand.Run, Commands.BenchCommand.Summary),
-        ["demo"] = (Commands.DemoCommand.Run, Commands.DemoCommand.Summary),
-        ["fit"] = (Commands.FitCommand.Run, Commands.FitCommand.Summary),
-        ["join"] = (Commands.JoinCommand.Run, Commands.JoinCommand.Summary),
-        ["k8s-job"] = (Commands.K8sJobCommand.Run, Commands.K8sJobCommand.Summary),
-    };
-
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        // "convstream help [COMMAND...]" has always meant --help.
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var root = CreateRoot();
+        var result = root.Parse(args);
+        var command = result.CommandResult.Command;
+        var invocation = new InvocationConfiguration
         {
-            Console.Out.WriteLine(Usage());
-            return args.Length == 0 ? ExitUsage : 0;
-        }
-        if (args[0] is "--version" or "version")
+            // Errors are reported below, as one line; exceptions reach the catch clauses here.
+            EnableDefaultExceptionHandler = false,
+            // RunSignals owns SIGINT/SIGTERM/SIGHUP (drain, then exit 130/143/129).
+            ProcessTerminationTimeout = null,
+        };
+        // Help, --version, [suggest:N]: System.CommandLine's own actions, even on an incomplete line.
+        if (result.Action is System.CommandLine.Help.HelpAction) return HelpLayout.Print(result);
+        if (result.Action is not null && result.Action != command.Action && result.Action is not ParseErrorAction)
+            return result.Invoke(invocation);
+
+        string prefix = Prefix(result);
+        if (UsageErrors.First(result) is string usage)
         {
-            Console.Out.WriteLine($"convstream {typeof(CliApp).Assembly.GetName().Version}");
-            return 0;
-        }
-        if (!Verbs.TryGetValue(args[0], out var verb))
-        {
-            Console.Error.WriteLine($"convstream: unknown command '{args[0]}'; expected one of {string.Join(", ", Verbs.Keys)} (convstream --help)");
+            Console.Error.WriteLine($"{prefix}: {usage.ReplaceLineEndings(" ")}");
             return ExitUsage;
         }
         try
         {
-            return verb.Run(args[1..]);
+            return result.Invoke(invocation);
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"convstream {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"{prefix}: {e.Message}");
             return ExitUsage;
         }
         catch (ConvStreamException e)
         {
-            Console.Error.WriteLine($"convstream {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"{prefix}: {e.Message}");
             return ExitBadInput;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine($"convstream {args[0]}: interrupted");
+            Console.Error.WriteLine($"{prefix}: interrupted");
             return ExitInterrupted;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("CONVSTREAM_DEBUG") is null)
         {
-            Console.Error.WriteLine($"convstream {args[0]}: internal error: {e.GetType().Name}: {e.Message} (set CONVSTREAM_DEBUG=1 for the stack trace)");
+            Console.Error.WriteLine($"{prefix}: internal error: {e.GetType().Name}: {e.Message} (set CONVSTREAM_DEBUG=1 for the stack trace)");
             return ExitInternal;
         }
     }
 
-    public static string Usage()
+    /// <summary>Every verb, with help laid out and <c>--version</c> able to take <c>--verbose</c>.</summary>
+    internal static RootCommand CreateRoot()
     {
-        var lines = new List<string> { "usage: convstream COMMAND [options]", "", "commands:" };
-        foreach (var (name, (_, summary)) in Verbs) lines.Add($"  {name,-10} {summary}");
-        lines.Add("");
-        lines.Add("convstream COMMAND --help shows a command's options.");
-        return string.Join(Environment.NewLine, lines);
+        var root = new RootCommand("ConvStream: real-time video filters and tensor operations (convolution, pooling) in C#.");
+        Command[] verbs =
+        [
+            Commands.OpCommand.Create(),
+            Commands.FilterCommand.Create(),
+            Commands.DevicesCommand.Create(),
+            Commands.RunCommand.Create(),
+            Commands.DescribeCommand.Create(),
+            Commands.BenchCommand.Create(),
+            Commands.DemoCommand.Create(),
+            Commands.FitCommand.Create(),
+            Commands.JoinCommand.Create(),
+            Commands.K8sJobCommand.Create(),
+            Commands.InfoCommand.Create(),
+            Commands.CompletionCommand.Create(),
+        ];
+        foreach (var verb in verbs.OrderBy(v => v.Name, StringComparer.Ordinal)) root.Subcommands.Add(verb);
+        root.Subcommands.Add(Commands.InfoCommand.CreateVersionAlias());
+        Commands.InfoCommand.ReplaceVersionOption(root);
+        // "convstream" alone: what there is to run, and the exit status of an incomplete command line.
+        root.SetAction(r => ShowHelp(r, ExitUsage));
+        return root;
+    }
+
+    /// <summary>Prints the help of the command <paramref name="result"/> reached (on stdout) and returns <paramref name="exitCode"/>.</summary>
+    internal static int ShowHelp(ParseResult result, int exitCode)
+    {
+        HelpLayout.Print(result.RootCommandResult.Command.Parse([.. CommandPath(result), "--help"]));
+        return exitCode;
+    }
+
+    /// <summary>"convstream op conv2d", "convstream run", or "convstream" for the root.</summary>
+    private static string Prefix(ParseResult result) => string.Join(' ', CommandPath(result).Prepend("convstream"));
+
+    private static List<string> CommandPath(ParseResult result)
+    {
+        var names = new List<string>();
+        for (var c = result.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
+        return names;
     }
 }

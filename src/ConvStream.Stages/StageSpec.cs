@@ -34,6 +34,8 @@ public sealed class StageSpec
     /// <summary>How errors name this stage: "stage 'gaussian'" or "demo.json: stage 'blur'".</summary>
     public string Context { get; }
     public IReadOnlyDictionary<string, string> Keys => _keys;
+    /// <summary>The keys the op has asked for so far, in order (after creating a stage: the keys it takes; tab completion lists them).</summary>
+    public IReadOnlyList<string> AskedKeys => _asked;
     /// <summary>The execution settings the op's plan is built with.</summary>
     public ExecutionSettings Settings { get; }
 

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using System.Globalization;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
@@ -23,40 +25,52 @@ public static class BenchCommand
 {
     public const string Summary = "benchmark a pipeline's stages on a synthetic source: per-stage latency, fps, allocations";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream bench [PIPELINE | --stage \"OP[:key=value,...]\" ...] [--size WxH] [--frames N] [--warmup N]",
-        "                        [--threads N] [--json FILE] [--markdown FILE] [--plot FILE.png|.svg] [--versus opencv [--repeat N]]",
-        "",
-        "Runs the stages on ConvStream's synthetic moving pattern (no file, no decoder) with null outputs,",
-        "offline (every frame), and reports per stage compute and queue-wait p50/p95/p99/max, throughput,",
-        "drops, bytes allocated per frame and GC collections.",
-        "  PIPELINE    a pipeline file: its stages and schedule (its source and outputs are replaced).",
-        "  --stage     instead of a file: a chain of stages, each reading the previous one (repeatable).",
-        "  --size      frame size (default 1920x1080); --frames measured frames (default 300);",
-        "  --warmup    frames run first and not measured (default 100: JIT tiers and the frame pool's growth",
-        "              settle); --threads cores per stage",
-        "              (default: the schedule's, else all).",
-        "  --json      write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame,",
-        "              gc_collections, size, threads}; --markdown the same as a table.",
-        "  --plot      draw the frame-time series and per stage histograms of compute and queue wait (log time",
-        "              axis, p50 and p99 marked) into a PNG or SVG picture.",
-        "  --versus opencv  then time, per stage, OpenCvSharp's equivalent call (GaussianBlur, Sobel, filter2D, …)",
-        "              on the same input frame in this process, --repeat N times (default 50), with as many",
-        "              threads, and print its median and the ratio ConvStream p50 ÷ OpenCV median (< 1: faster).");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "bench");
-        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
-        string? file = a.OptionalPositional();
-        var stages = a.All("--stage");
-        var size = ParseSize(a.Optional("--size") ?? "1920x1080");
-        int frames = a.Int("--frames", 300), warmup = a.Int("--warmup", 100);
-        int? threads = a.Optional("--threads") is string t ? (int)RunCommand.PositiveLong("--threads", t) : null;
-        string? json = a.Optional("--json"), markdown = a.Optional("--markdown"), plot = a.Optional("--plot");
-        string? versus = a.Optional("--versus");
-        int repeat = a.Int("--repeat", 50);
-        a.EnsureAllUsed();
+        var file = CliOption.Positional("PIPELINE", "a pipeline file PIPELINE",
+            "a pipeline file: its stages and schedule (its source and outputs are replaced)", optional: true);
+        var stages = CliOption.Repeated("--stage", "OP[:key=value,...]", "instead of a file: a chain of stages, each reading the previous one (repeatable)");
+        stages.CompletionSources.Add(StageCompletions.For(StageRegistry.Ops));
+        var size = CliOption.Value("--size", "WxH", "frame size", "1920x1080");
+        var frames = CliOption.Value("--frames", "N", "measured frames", "300");
+        var warmup = CliOption.Value("--warmup", "N", "frames run first and not measured (JIT tiers and the frame pool's growth settle)", "100");
+        var threads = CliOption.Value("--threads", "N", "cores per stage", defaultText: "the schedule's, else all");
+        var json = CliOption.Value("--json", "FILE",
+            "write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame, gc_collections, size, threads}");
+        var markdown = CliOption.Value("--markdown", "FILE", "write the same as a Markdown table");
+        var plot = CliOption.Value("--plot", "FILE.png|.svg",
+            "draw the frame-time series and per stage histograms of compute and queue wait (log time axis, p50 and p99 marked) into a PNG or SVG picture");
+        var versusOption = CliOption.Value("--versus", "opencv",
+            "then time, per stage, OpenCvSharp's equivalent call (GaussianBlur, Sobel, filter2D, …) on the same input frame in this " +
+            "process, --repeat N times, with as many threads, and print its median and the ratio ConvStream p50 ÷ OpenCV median (< 1: faster)",
+            completions: ["opencv"]);
+        var repeatOption = CliOption.Value("--repeat", "N", "alternating timed runs of each library for --versus", "50");
+        var command = new VerbCommand("bench", Summary,
+            "usage: convstream bench [PIPELINE | --stage \"OP[:key=value,...]\" ...] [--size WxH] [--frames N] [--warmup N]" + Environment.NewLine +
+            "                        [--threads N] [--json FILE] [--markdown FILE] [--plot FILE.png|.svg] [--versus opencv [--repeat N]]")
+        {
+            Notes = "Runs the stages on ConvStream's synthetic moving pattern (no file, no decoder) with null outputs, offline (every\n" +
+                    "frame), and reports per stage compute and queue-wait p50/p95/p99/max, throughput, drops, bytes allocated per\n" +
+                    "frame and GC collections.",
+            Examples =
+            [
+                "convstream bench filters/pipelines/demo.json --frames 100 --warmup 20",
+                "convstream bench --stage \"gaussian:size=5,sigma=0\" --stage sobel-magnitude --size 1280x720 --json bench.json --plot bench.png",
+                "convstream bench --stage \"gaussian:size=7,sigma=0\" --versus opencv --repeat 20",
+            ],
+        };
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { stages, size, frames, warmup, threads, json, markdown, plot, versusOption, repeatOption }) command.Options.Add(option);
+        command.SetAction(r => Execute(r.GetValue(file), r.GetValue(stages) ?? [], ParseSize(r.GetValue(size)!),
+            OpOptions.Int("--frames", r.GetValue(frames), 300), OpOptions.Int("--warmup", r.GetValue(warmup), 100),
+            r.GetValue(threads) is string t ? (int)RunCommand.PositiveLong("--threads", t) : null,
+            r.GetValue(json), r.GetValue(markdown), r.GetValue(plot), r.GetValue(versusOption), OpOptions.Int("--repeat", r.GetValue(repeatOption), 50)));
+        return command;
+    }
+
+    private static int Execute(string? file, IReadOnlyList<string> stages, (int W, int H) size, int frames, int warmup, int? threads,
+        string? json, string? markdown, string? plot, string? versus, int repeat)
+    {
         if (versus is not null && versus != "opencv") throw new UsageException($"option --versus '{versus}' must be opencv");
         if (repeat < 1) throw new UsageException($"option --repeat '{repeat}' must be positive");
         if (file is null == (stages.Count == 0)) throw new UsageException("bench needs a pipeline file or --stage specs (not both)");

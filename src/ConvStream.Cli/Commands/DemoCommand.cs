@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 
 namespace ConvStream.Cli.Commands;
@@ -12,23 +14,26 @@ public static class DemoCommand
 {
     public const string Summary = "run filters/pipelines/demo.json on media/sample.mp4 into out/ and print the summary";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream demo [--output DIR] [--preview] [--frames N]",
-        "",
-        "Runs filters/pipelines/demo.json (Gaussian, Sobel magnitude, an emboss kernel and a max-pool,",
-        "as four branches of one source) on media/sample.mp4 and writes the results to out/ (or --output).",
-        "--preview also shows them together in one mosaic window. The repository is found from the",
-        "current folder or the program's; an installed tool uses the files it ships, and writes to ./out.");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "demo", "--preview");
-        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
-        string? output = a.Optional("--output");
-        bool preview = a.Flag("--preview");
-        long? frames = a.Optional("--frames") is string f ? RunCommand.PositiveLong("--frames", f) : null;
-        a.EnsureAllUsed();
+        var output = CliOption.Value("--output", "DIR", "folder for the results", defaultText: "out/ of the repository; ./out for an installed tool");
+        var preview = CliOption.Flag("--preview", "also show them together in one mosaic window");
+        var frames = CliOption.Value("--frames", "N", "stop after N source frames", defaultText: "the whole clip");
+        var command = new VerbCommand("demo", Summary, "usage: convstream demo [--output DIR] [--preview] [--frames N]")
+        {
+            Notes = "Runs filters/pipelines/demo.json (Gaussian, Sobel magnitude, an emboss kernel and a max-pool, as four branches\n" +
+                    "of one source) on media/sample.mp4. The repository is found from the current folder or the program's; an\n" +
+                    "installed tool uses the files it ships, and writes to ./out.",
+            Examples = ["convstream demo", "convstream demo --preview --frames 120"],
+        };
+        foreach (var option in new Option[] { output, preview, frames }) command.Options.Add(option);
+        command.SetAction(r => Execute(r.GetValue(output), r.GetValue(preview),
+            r.GetValue(frames) is string f ? RunCommand.PositiveLong("--frames", f) : null));
+        return command;
+    }
 
+    private static int Execute(string? output, bool preview, long? frames)
+    {
         string root = FindRoot() ?? throw new ConvStreamException("demo: filters/pipelines/demo.json not found above the current folder or the program's; run from the repository");
         string pipeline = Path.Combine(root, "filters", "pipelines", "demo.json");
         string sample = Path.Combine(root, "media", "sample.mp4");

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using System.Globalization;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Geometry;
@@ -17,24 +19,32 @@ public static class DescribeCommand
 {
     public const string Summary = "check a pipeline file and show each stage's shape, receptive field, work and the schedule";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream describe PIPELINE [--input PATH|test[:WxH@FPS]] [--size WxH] [--channels 1|3] [--backend auto|opencv|ffmpeg]",
-        "",
-        "Plans the pipeline from its source's frame format (files are probed; test sources know theirs;",
-        "--size sets it, and is needed for cameras) and prints, per stage, the output shape, the receptive",
-        "field on the source frame, multiply-adds per frame, what the schedule will do, and which backend",
-        "(opencv or ffmpeg; as convstream run --backend chooses) reads the source and writes each output.");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "describe");
-        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
-        string file = a.Positional("a pipeline file PIPELINE");
-        string? input = a.Optional("--input");
-        string? size = a.Optional("--size");
-        int channels = a.Int("--channels", 3);
-        var backend = a.Optional("--backend") is string b ? RunCommand.ParseBackend(b) : (Media.MediaBackend?)null;
-        a.EnsureAllUsed();
+        var file = CliOption.Positional("PIPELINE", "a pipeline file PIPELINE", "a pipeline file (filters/pipelines/*.json)");
+        var input = CliOption.Value("--input", "PATH|test[:WxH@FPS]", "plan for this source instead of the file's", defaultText: "the file's source");
+        var size = CliOption.Value("--size", "WxH", "plan for this frame size (needed for cameras)", defaultText: "probed from the source");
+        var channels = CliOption.Value("--channels", "1|3", "channels of the --size frames", "3", completions: ["1", "3"]);
+        var backend = CliOption.Value("--backend", "auto|opencv|ffmpeg", "who reads the source and writes video outputs, as convstream run --backend chooses",
+            defaultText: "the source's \"backend\" key, else auto", completions: RunCommand.Backends);
+        var command = new VerbCommand("describe", Summary,
+            "usage: convstream describe PIPELINE [--input PATH|test[:WxH@FPS]] [--size WxH] [--channels 1|3] [--backend auto|opencv|ffmpeg]")
+        {
+            Notes = "Plans the pipeline from its source's frame format (files are probed; test sources know theirs; --size sets it,\n" +
+                    "and is needed for cameras) and prints, per stage, the output shape, the receptive field on the source frame,\n" +
+                    "multiply-adds per frame, what the schedule will do, and which backend (opencv or ffmpeg) reads the source and\n" +
+                    "writes each output.",
+            Examples = ["convstream describe filters/pipelines/demo.json", "convstream describe my.json --size 1920x1080 --channels 1"],
+        };
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { input, size, channels, backend }) command.Options.Add(option);
+        command.SetAction(r => Execute(r.GetValue(file)!, r.GetValue(input), r.GetValue(size),
+            OpOptions.Int("--channels", r.GetValue(channels), 3), r.GetValue(backend) is string b ? RunCommand.ParseBackend(b) : null));
+        return command;
+    }
+
+    private static int Execute(string file, string? input, string? size, int channels, Media.MediaBackend? backend)
+    {
         if (channels is not (1 or 3)) throw new UsageException($"option --channels '{channels}' must be 1 or 3");
 
         var d = PipelineFile.Load(ShippedFiles.Resolve(file));

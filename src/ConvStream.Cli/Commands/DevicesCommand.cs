@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Media.Devices;
 using ConvStream.Media.Ffmpeg;
 
@@ -12,23 +14,22 @@ public static class DevicesCommand
 {
     public const string Summary = "list the cameras a camera:INDEX or camera:NAME source can open";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream devices [--ffmpeg PATH]",
-        "",
-        "Lists cameras: Linux reads /sys/class/video4linux (v4l2), Windows asks ffmpeg's dshow input,",
-        "macOS ffmpeg's avfoundation input. Open one with the source camera:INDEX or camera:NAME.",
-        "  --ffmpeg PATH  the ffmpeg executable (or its folder) to use; default: CONVSTREAM_FFMPEG, then PATH.");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "devices");
-        if (a.HelpRequested)
+        var ffmpeg = CliOption.Value("--ffmpeg", "PATH", "the ffmpeg executable (or its folder) to use", defaultText: "CONVSTREAM_FFMPEG, then PATH");
+        var command = new VerbCommand("devices", Summary, "usage: convstream devices [--ffmpeg PATH]")
         {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
-        string? ffmpeg = a.Optional("--ffmpeg");
-        a.EnsureAllUsed();
+            Notes = "Lists cameras: Linux reads /sys/class/video4linux (v4l2), Windows asks ffmpeg's dshow input, macOS ffmpeg's\n" +
+                    "avfoundation input. Open one with the source camera:INDEX or camera:NAME.",
+            Examples = ["convstream devices", "convstream devices --ffmpeg /opt/ffmpeg/bin/ffmpeg"],
+        };
+        command.Options.Add(ffmpeg);
+        command.SetAction(r => List(r.GetValue(ffmpeg)));
+        return command;
+    }
+
+    private static int List(string? ffmpeg)
+    {
         if (ffmpeg is not null) FfmpegLocator.DefaultPath = ffmpeg;
 
         var cameras = DeviceList.Cameras(ffmpeg);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Imaging;
@@ -21,50 +23,61 @@ public static class FilterCommand
 {
     public const string Summary = "apply filter stages (gaussian, sobel, conv, …) to one image: JPEG, PNG, BMP, TIFF, WebP, PGM/PPM or .npy";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream filter IN OUT --stage \"OP[:key=value,...]\" [--stage ...] [--quality Q] [--compression N] [--repeat N] [--threads N]",
-        "       convstream filter --list",
-        "",
-        "Applies the stages in order to one image and writes the result.",
-        "  IN          JPEG, PNG, BMP, TIFF, WebP, PGM/PPM (read by OpenCV's imgcodecs as cv2.imread with",
-        "              IMREAD_ANYCOLOR: colour as BGR, gray as one channel, EXIF orientation applied) or .npy",
-        "              (uint8 (H,W) or (H,W,C); int16/float32 too).",
-        "  OUT         .npy keeps the raw result: (H,W) or (H,W,C), uint8/int16/float32 as the last stage made it;",
-        "              .jpg/.png/.bmp/.tif/.webp/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255).",
-        "  --quality Q JPEG/WebP quality 1..100 (WebP: 101 = lossless); default OpenCV's (JPEG 95).",
-        "  --compression N  PNG zlib level 0..9.",
-        "  --stage     OP[:key=value,...], e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\";",
-        "              relative kernel files (conv:kernel=FILE) are found from the current folder (filters/…: else the tool's own).",
-        "  --repeat N  run the stages N more times after the first and print median_ms=… min_ms=… runs=N on",
-        "              stderr (as convstream op; the stages only: no decoding or encoding).",
-        "  --threads N cores the engine may use (default: CONVSTREAM_THREADS or all).",
-        "  --list      print the registered ops, one per line.",
-        "",
-        "A stage that takes a pair of frames (magnitude of dx, dy) cannot run here, where each stage takes the",
-        "previous one's output: use sobel-magnitude, or a pipeline file that names both inputs.");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "filter", "--list");
-        if (a.HelpRequested)
+        var input = CliOption.Positional("IN", "an input image IN",
+            "JPEG, PNG, BMP, TIFF, WebP, PGM/PPM (read by OpenCV's imgcodecs as cv2.imread with IMREAD_ANYCOLOR: colour as BGR, " +
+            "gray as one channel, EXIF orientation applied) or .npy (uint8 (H,W) or (H,W,C); int16/float32 too)", optional: true);
+        var output = CliOption.Positional("OUT", "an output image OUT",
+            ".npy keeps the raw result: (H,W) or (H,W,C), uint8/int16/float32 as the last stage made it; " +
+            ".jpg/.png/.bmp/.tif/.webp/.pgm/.ppm hold it saturated to uint8 (round half to even, clamp to 0..255)", optional: true);
+        var stages = CliOption.Repeated("--stage", "OP[:key=value,...]",
+            "a stage, e.g. gray, \"gaussian:size=5,sigma=0\", \"sobel:dx=1,dy=0,depth=s16\" (repeatable: applied in order); " +
+            "relative kernel files (conv:kernel=FILE) are found from the current folder (filters/…: else the tool's own)");
+        stages.CompletionSources.Add(StageCompletions.For(StageRegistry.FilterOps));
+        var quality = CliOption.Value("--quality", "Q", "JPEG/WebP quality 1..100 (WebP: 101 = lossless)", defaultText: "OpenCV's (JPEG 95)");
+        var compression = CliOption.Value("--compression", "N", "PNG zlib level 0..9", defaultText: "the encoder's");
+        var repeat = CliOption.Value("--repeat", "N",
+            "run the stages N more times after the first and print median_ms=… min_ms=… runs=N on stderr " +
+            "(as convstream op; the stages only: no decoding or encoding)", defaultText: "0: none");
+        var threads = CliOption.Value("--threads", "N", "cores the engine may use", defaultText: "CONVSTREAM_THREADS or all");
+        var list = CliOption.Flag("--list", "print the registered ops, one per line");
+        var command = new VerbCommand("filter", Summary,
+            "usage: convstream filter IN OUT --stage \"OP[:key=value,...]\" [--stage ...] [--quality Q] [--compression N] [--repeat N] [--threads N]" +
+            Environment.NewLine + "       convstream filter --list")
         {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
-        if (a.Flag("--list"))
+            Notes = "Applies the stages in order to one image and writes the result. A stage that takes a pair of frames (magnitude of\n" +
+                    "dx, dy) cannot run here, where each stage takes the previous one's output: use sobel-magnitude, or a pipeline\n" +
+                    "file that names both inputs.",
+            Examples =
+            [
+                "convstream filter photo.jpg edges.png --stage gray --stage \"gaussian:size=5,sigma=1.2\" --stage sobel-magnitude",
+                "convstream filter photo.jpg blur.jpg --stage \"conv:kernel=filters/kernels/emboss.json\" --quality 90",
+                "convstream filter --list",
+            ],
+        };
+        command.Arguments.Add(input);
+        command.Arguments.Add(output);
+        foreach (var option in new Option[] { stages, quality, compression, repeat, threads, list }) command.Options.Add(option);
+        command.SetAction(r =>
         {
-            a.EnsureAllUsed();
-            foreach (var op in StageRegistry.FilterOps) Console.Out.WriteLine(op);
-            return 0;
-        }
-        string input = a.Positional("an input image IN");
-        string output = a.Positional("an output image OUT");
-        var specs = a.All("--stage");
-        string? repeatText = a.Optional("--repeat");
-        string? qualityText = a.Optional("--quality");
-        string? compressionText = a.Optional("--compression");
-        string? threadsText = a.Optional("--threads");
-        a.EnsureAllUsed();
+            if (r.GetValue(list))
+            {
+                if (r.GetValue(input) is string extra) throw new UsageException($"unexpected argument '{extra}' for filter --list");
+                foreach (var op in StageRegistry.FilterOps) Console.Out.WriteLine(op);
+                return 0;
+            }
+            return Execute(
+                r.GetValue(input) ?? throw new UsageException("filter needs an input image IN"),
+                r.GetValue(output) ?? throw new UsageException("filter needs an output image OUT"),
+                r.GetValue(stages) ?? [], r.GetValue(repeat), r.GetValue(quality), r.GetValue(compression), r.GetValue(threads));
+        });
+        return command;
+    }
+
+    private static int Execute(string input, string output, IReadOnlyList<string> specs,
+        string? repeatText, string? qualityText, string? compressionText, string? threadsText)
+    {
         if (specs.Count == 0)
             throw new UsageException("filter needs at least one --stage \"OP[:key=value,...]\" (convstream filter --list shows the ops)");
         int repeat = repeatText is null ? 0 : PositiveInt("--repeat", repeatText);

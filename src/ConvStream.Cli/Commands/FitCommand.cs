@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using System.Globalization;
 using ConvStream.Engine;
 using ConvStream.Engine.Filters.Kernels;
@@ -23,38 +25,78 @@ public static class FitCommand
 {
     public const string Summary = "learn a convolution kernel from a before/after pair; write it as a kernel file";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream fit --input BEFORE --target AFTER --kernel KHxKW --output KERNEL.json",
-        "                      [--mode correlate|convolve] [--channels per-channel|full] [--bias]",
-        "                      [--border reflect|replicate|zeros|symmetric|circular]",
-        "                      [--method auto|lstsq|adam] [--steps N] [--lr LR] [--l2 LAMBDA]",
-        "                      [--holdout BEFORE2,AFTER2] [--plot LOSS.png] [--frames N] [--threads N]",
-        "",
-        "Finds the kernel K with conv(BEFORE, K) ≈ AFTER and writes it in the conv stage's kernel-file format:",
-        "  convstream filter BEFORE OUT --stage \"conv:kernel=KERNEL.json\" reproduces AFTER.",
-        "  --input, --target  two images of the same size (JPEG, PNG, BMP, TIFF, WebP, PGM/PPM, .npy uint8/int16/float32,",
-        "                     (H,W) or (H,W,C)),",
-        "                     or two videos of the same length and frame rate (then --frames N pairs are sampled).",
-        "                     On an 8-bit target, samples at 0 or 255 may be clipped and are left out of the fit.",
-        "  --kernel KHxKW     the kernel's size, e.g. 5x5 or 3x7 (odd or even; anchor as filter2D: (KW/2, KH/2)).",
-        "  --mode             correlate (default, as filter2D) or convolve: the file holds the rotated kernel and",
-        "                     \"mode\": \"convolve\"; either way the conv stage reproduces AFTER.",
-        "  --channels         per-channel (default): one 2-D kernel for every channel; full: a Cin → Cout kernel",
-        "                     weights[Cout][Cin][KH][KW] (a colour mix; AFTER may then have other channels, e.g. gray).",
-        "  --bias             fit a constant per output channel too (the file's \"bias\").",
-        "  --border           how samples outside the frame are taken (default reflect, the conv stage's default).",
-        "  --method           lstsq: exact least squares (normal equations, Cholesky); adam: gradient descent on the",
-        "                     engine's conv2d backward; auto (default): lstsq up to 512 unknowns, else adam.",
-        "  --steps N, --lr LR Adam's steps (default 500) and learning rate (default 0.2, cosine-decayed to 0).",
-        "  --l2 LAMBDA        L2 penalty on the taps: loss = mean squared error + LAMBDA·Σw² (default 0).",
-        "  --holdout B2,A2    another before/after pair to measure the learned kernel on (not used to fit).",
-        "  --plot LOSS.png    draw Adam's loss curve.",
-        "  --frames N         frame pairs to sample from two videos (default 8).",
-        "  --threads N        cores to use (default: CONVSTREAM_THREADS or all).",
-        "",
-        "Refused with one line and exit 1 (no file written): different sizes or channel counts, a kernel larger than",
-        "the image, NaN/infinity, videos of different lengths or frame rates, and an input without enough texture to",
-        "determine the kernel (a flat image, a single stripe), found from the rank and condition of the problem.");
+    /// <summary>fit's options, read by <see cref="Parse"/>.</summary>
+    private sealed class Options
+    {
+        public readonly Option<string> Input = CliOption.Value("--input", "BEFORE",
+            "an image (JPEG, PNG, BMP, TIFF, WebP, PGM/PPM, .npy uint8/int16/float32, (H,W) or (H,W,C)) or a video", required: true);
+        public readonly Option<string> Target = CliOption.Value("--target", "AFTER",
+            "the same image (or video: same length and frame rate) after the effect to learn; on an 8-bit target, samples at 0 or 255 may be clipped and are left out of the fit",
+            required: true);
+        public readonly Option<string> Kernel = CliOption.Value("--kernel", "KHxKW", "the kernel's size, e.g. 5x5 or 3x7 (odd or even; anchor as filter2D: (KW/2, KH/2))", required: true);
+        public readonly Option<string> Output = CliOption.Value("--output", "KERNEL.json", "the kernel file to write (the conv stage's format)", required: true);
+        public readonly Option<string> Mode = CliOption.Value("--mode", "correlate|convolve",
+            "correlate (as filter2D) or convolve: the file holds the rotated kernel and \"mode\": \"convolve\"; either way the conv stage reproduces AFTER",
+            "correlate", completions: ["correlate", "convolve"]);
+        public readonly Option<string> Channels = CliOption.Value("--channels", "per-channel|full",
+            "per-channel: one 2-D kernel for every channel; full: a Cin → Cout kernel weights[Cout][Cin][KH][KW] (a colour mix; AFTER may then have other channels, e.g. gray)",
+            "per-channel", completions: ["per-channel", "full"]);
+        public readonly Option<bool> Bias = CliOption.Flag("--bias", "fit a constant per output channel too (the file's \"bias\")");
+        public readonly Option<string> Border = CliOption.Value("--border", "MODE", "how samples outside the frame are taken (the conv stage's default)", "reflect",
+            completions: ["reflect", "replicate", "zeros", "symmetric", "circular"]);
+        public readonly Option<string> Method = CliOption.Value("--method", "auto|lstsq|adam",
+            "lstsq: exact least squares (normal equations, Cholesky); adam: gradient descent on the engine's conv2d backward; auto: lstsq up to 512 unknowns, else adam",
+            "auto", completions: ["auto", "lstsq", "adam"]);
+        public readonly Option<string> Steps = CliOption.Value("--steps", "N", "Adam's steps", "500");
+        public readonly Option<string> Lr = CliOption.Value("--lr", "LR", "Adam's learning rate (cosine-decayed to 0)", "0.2");
+        public readonly Option<string> L2 = CliOption.Value("--l2", "LAMBDA", "L2 penalty on the taps: loss = mean squared error + LAMBDA·Σw²", "0");
+        public readonly Option<string> Holdout = CliOption.Value("--holdout", "BEFORE2,AFTER2", "another before/after pair to measure the learned kernel on (not used to fit)");
+        public readonly Option<string> Plot = CliOption.Value("--plot", "LOSS.png", "draw Adam's loss curve");
+        public readonly Option<string> Frames = CliOption.Value("--frames", "N", "frame pairs to sample from two videos", defaultText: "8");
+        public readonly Option<string> Threads = CliOption.Value("--threads", "N", "cores to use", defaultText: "CONVSTREAM_THREADS or all");
+
+        public IEnumerable<Option> All => [Input, Target, Kernel, Output, Mode, Channels, Bias, Border, Method, Steps, Lr, L2, Holdout, Plot, Frames, Threads];
+    }
+
+    internal static Command Create()
+    {
+        var o = new Options();
+        var command = new VerbCommand("fit", Summary,
+            "usage: convstream fit --input BEFORE --target AFTER --kernel KHxKW --output KERNEL.json" + Environment.NewLine +
+            "                      [--mode correlate|convolve] [--channels per-channel|full] [--bias]" + Environment.NewLine +
+            "                      [--border reflect|replicate|zeros|symmetric|circular]" + Environment.NewLine +
+            "                      [--method auto|lstsq|adam] [--steps N] [--lr LR] [--l2 LAMBDA]" + Environment.NewLine +
+            "                      [--holdout BEFORE2,AFTER2] [--plot LOSS.png] [--frames N] [--threads N]")
+        {
+            Notes = "Finds the kernel K with conv(BEFORE, K) ≈ AFTER and writes it in the conv stage's kernel-file format:\n" +
+                    "  convstream filter BEFORE OUT --stage \"conv:kernel=KERNEL.json\" reproduces AFTER.\n" +
+                    "Refused with one line and exit 1 (no file written): different sizes or channel counts, a kernel larger than the\n" +
+                    "image, NaN/infinity, videos of different lengths or frame rates, and an input without enough texture to determine\n" +
+                    "the kernel (a flat image, a single stripe), found from the rank and condition of the problem.",
+            Examples =
+            [
+                "convstream fit --input before.png --target after.png --kernel 5x5 --output sharpen.json",
+                "convstream fit --input a.mp4 --target b.mp4 --kernel 3x3 --channels full --bias --frames 16 --output mix.json",
+                "convstream fit --input before.png --target after.png --kernel 9x9 --method adam --steps 800 --plot loss.png --output k.json",
+            ],
+        };
+        foreach (var option in o.All) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var r = Parse(parse, o);
+            // SIGINT, SIGTERM and SIGHUP stop the fit between steps (or bands of rows), as they stop a
+            // run; nothing has been written yet, so nothing is left behind. Exit 128 + the signal.
+            using var signals = new RunSignals(_ => { });
+            try { return Execute(r, Console.Out, signals.Stopping); }
+            catch (OperationCanceledException) when (signals.First is not null)
+            {
+                Console.Error.WriteLine();
+                Console.Error.WriteLine($"convstream fit: interrupted by {RunSignals.Name(signals.First)}; no kernel file written");
+                return signals.ExitCode;
+            }
+        });
+        return command;
+    }
 
     /// <summary>Frame pairs sampled from two videos when --frames is not given.</summary>
     private const int DefaultFrames = 8;
@@ -64,54 +106,31 @@ public static class FitCommand
         BorderMode Border, FitMethod Method, AdamOptions Adam, double L2, (string Before, string After)? Holdout,
         string? Plot, int? Frames, int Threads);
 
-    public static int Run(string[] args)
+    private static Request Parse(ParseResult a, Options o)
     {
-        var a = new ArgReader(args, "fit", "--bias");
-        if (a.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
-        var r = Parse(a);
-        // SIGINT, SIGTERM and SIGHUP stop the fit between steps (or bands of rows), as they stop a
-        // run; nothing has been written yet, so nothing is left behind. Exit 128 + the signal.
-        using var signals = new RunSignals(_ => { });
-        try { return Execute(r, Console.Out, signals.Stopping); }
-        catch (OperationCanceledException) when (signals.First is not null)
-        {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine($"convstream fit: interrupted by {RunSignals.Name(signals.First)}; no kernel file written");
-            return signals.ExitCode;
-        }
-    }
-
-    private static Request Parse(ArgReader a)
-    {
-        string input = a.Required("--input");
-        string target = a.Required("--target");
-        string output = a.Required("--output");
-        var (kh, kw) = KernelSize(a.Required("--kernel"));
-        string mode = Choice(a, "--mode", "correlate", "correlate", "convolve");
-        string channels = Choice(a, "--channels", "per-channel", "per-channel", "full");
-        bool bias = a.Flag("--bias");
-        string? borderText = a.Optional("--border");
+        string input = a.GetValue(o.Input)!;
+        string target = a.GetValue(o.Target)!;
+        string output = a.GetValue(o.Output)!;
+        var (kh, kw) = KernelSize(a.GetValue(o.Kernel)!);
+        string mode = Choice("--mode", a.GetValue(o.Mode)!, "correlate", "convolve");
+        string channels = Choice("--channels", a.GetValue(o.Channels)!, "per-channel", "full");
+        bool bias = a.GetValue(o.Bias);
         BorderMode border;
-        try { border = borderText is null ? BorderMode.Reflect : BorderModes.Parse(borderText, "--border"); }
+        try { border = BorderModes.Parse(a.GetValue(o.Border)!, "--border"); }
         catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
-        var method = Choice(a, "--method", "auto", "auto", "lstsq", "adam") switch
+        var method = Choice("--method", a.GetValue(o.Method)!, "auto", "lstsq", "adam") switch
         {
             "lstsq" => FitMethod.LeastSquares,
             "adam" => FitMethod.Adam,
             _ => FitMethod.Auto,
         };
-        int steps = a.Int("--steps", 500);
-        double lr = a.Double("--lr", 0.2);
-        double l2 = a.Double("--l2", 0);
-        string? holdoutText = a.Optional("--holdout");
-        string? plot = a.Optional("--plot");
-        int? frames = a.Optional("--frames") is null ? null : a.Int("--frames", 8);
-        int threads = a.Int("--threads", Threads.Default);
-        a.EnsureAllUsed();
+        int steps = OpOptions.Int("--steps", a.GetValue(o.Steps), 500);
+        double lr = Double("--lr", a.GetValue(o.Lr)!);
+        double l2 = Double("--l2", a.GetValue(o.L2)!);
+        string? holdoutText = a.GetValue(o.Holdout);
+        string? plot = a.GetValue(o.Plot);
+        int? frames = a.GetValue(o.Frames) is string framesText ? OpOptions.Int("--frames", framesText, DefaultFrames) : null;
+        int threads = OpOptions.Int("--threads", a.GetValue(o.Threads), Threads.Default);
 
         if (steps < 1) throw new UsageException($"option --steps '{steps}' must be a positive integer");
         if (!(lr > 0) || !double.IsFinite(lr)) throw new UsageException($"option --lr '{lr.ToString(CultureInfo.InvariantCulture)}' must be a positive number");
@@ -264,9 +283,13 @@ public static class FitCommand
         throw new UsageException($"option --kernel '{text}' must be KHxKW with sizes from 1 to 99, e.g. 5x5 or 3x7");
     }
 
-    private static string Choice(ArgReader a, string option, string fallback, params string[] allowed)
+    private static double Double(string option, string text)
+        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v : throw new UsageException($"option {option} '{text}' is not a number");
+
+    private static string Choice(string option, string text, params string[] allowed)
     {
-        string value = (a.Optional(option) ?? fallback).Trim().ToLowerInvariant();
+        string value = text.Trim().ToLowerInvariant();
         return Array.IndexOf(allowed, value) >= 0 ? value
             : throw new UsageException($"option {option} '{value}' must be one of {string.Join(", ", allowed)}");
     }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Media.Segments;
 
 namespace ConvStream.Cli.Commands;
@@ -11,23 +13,25 @@ public static class JoinCommand
 {
     public const string Summary = "join the segments of 'run --segment I/N' into whole outputs";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream join DIR",
-        "",
-        "Checks that DIR/segments holds every segment of the plan, finished (its segment.json), with",
-        "contiguous frame ranges, unchanged parts (sha256) and one pipeline and input; then joins each",
-        "video output with ffmpeg's concat demuxer (stream copy) and the source's audio muxed once over",
-        "the whole, and renumbers image outputs into one sequence. Outputs are written to DIR as a single",
-        "run writes them, each under a temporary name until whole. Re-run a failed segment, then join again.");
-
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "join");
-        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
-        string dir = a.Positional("the output folder DIR of the segment runs");
-        a.EnsureAllUsed();
-        using var signals = new RunSignals(line => Console.Error.WriteLine($"convstream join: {line}"));
-        foreach (string line in SegmentJoin.Join(dir, signals.Stopping)) Console.Out.WriteLine(line);
-        return 0;
+        var dir = CliOption.Positional("DIR", "the output folder DIR of the segment runs", "the --output folder of the segment runs");
+        var command = new VerbCommand("join", Summary, "usage: convstream join DIR")
+        {
+            Notes = "Checks that DIR/segments holds every segment of the plan, finished (its segment.json), with contiguous frame\n" +
+                    "ranges, unchanged parts (sha256) and one pipeline and input; then joins each video output with ffmpeg's concat\n" +
+                    "demuxer (stream copy) and the source's audio muxed once over the whole, and renumbers image outputs into one\n" +
+                    "sequence. Outputs are written to DIR as a single run writes them, each under a temporary name until whole.\n" +
+                    "Re-run a failed segment, then join again.",
+            Examples = ["convstream run filters/pipelines/demo.json --input clip.mp4 --segment 0/2 --output out && convstream join out"],
+        };
+        command.Arguments.Add(dir);
+        command.SetAction(r =>
+        {
+            using var signals = new RunSignals(line => Console.Error.WriteLine($"convstream join: {line}"));
+            foreach (string line in SegmentJoin.Join(r.GetValue(dir)!, signals.Stopping)) Console.Out.WriteLine(line);
+            return 0;
+        });
+        return command;
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 
 namespace ConvStream.Cli.Commands;
@@ -10,63 +12,52 @@ internal static class OpCommand
 {
     public const string Summary = "run one tensor operation (conv2d, conv3d, pools, conv-transpose2d, backward) on .npy files";
 
-    private static readonly SortedDictionary<string, (Func<string[], int> Run, string Synopsis)> Ops = new()
-    {
-        ["conv2d"] = (OpConv2d.Run, OpConv2d.Synopsis),
-        ["conv3d"] = (OpConv3d.Run, OpConv3d.Synopsis),
-        ["conv-transpose2d"] = (OpConvTranspose2d.Run, OpConvTranspose2d.Synopsis),
-        ["max-pool2d"] = (OpMaxPool2d.Run, OpMaxPool2d.Synopsis),
-        ["avg-pool2d"] = (OpAvgPool2d.Run, OpAvgPool2d.Synopsis),
-        ["conv2d-backward"] = (OpConv2dBackward.Run, OpConv2dBackward.Synopsis),
-    };
+    private static readonly string[] Synopses =
+        [OpConvTranspose2d.Synopsis, OpConv2d.Synopsis, OpConv2dBackward.Synopsis, OpConv3d.Synopsis, OpAvgPool2d.Synopsis, OpMaxPool2d.Synopsis];
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var command = new VerbCommand("op", Summary, "usage: convstream op OP [options]")
         {
-            Console.Out.WriteLine(Usage());
-            return args.Length == 0 ? CliApp.ExitUsage : 0;
-        }
-        string name = args[0];
-        if (!Ops.TryGetValue(name, out var op))
-            throw new UsageException($"unknown op '{name}'; expected one of {string.Join(", ", Ops.Keys)} (convstream op --help)");
-        // Errors are reported here rather than by CliApp so the line names the op:
-        // "convstream op conv2d: weight expects 4 input channels but the input has 3". The engine's
-        // messages say what is wrong, not which op (the caller knows); one that quotes an OS error
-        // could hold a line break, and the report is one line.
+            SubcommandKind = "op",
+            Notes = "Runs one engine operation on .npy tensors (float32, float64, uint8, int16 or int32; C order; little endian),\n" +
+                    "converted to float32. Activations are (C,H,W) or (N,C,H,W) (conv3d: (C,T,H,W) or (N,C,T,H,W)); the output is\n" +
+                    "float32 with the input's batch convention. Semantics are PyTorch's (see convstream op OP --help)." +
+                    Environment.NewLine + Environment.NewLine + "ops:" + Environment.NewLine + string.Join(Environment.NewLine, Synopses.Select(s => "  " + s)) + Environment.NewLine + Environment.NewLine +
+                    "Every op also takes --repeat N: run N more times and print median_ms=… min_ms=… runs=N on stderr." + Environment.NewLine +
+                    "Exit status: 0 success, 1 bad input (file, shape or option value), 2 bad command line.",
+            Examples =
+            [
+                "convstream op conv2d --input x.npy --weight w.npy --stride 2 --padding 1 --output y.npy",
+                "convstream op max-pool2d --input x.npy --kernel 2 --output y.npy --repeat 20",
+            ],
+        };
+        foreach (var op in new[] { OpConv2d.Create(), OpConv3d.Create(), OpConvTranspose2d.Create(), OpMaxPool2d.Create(), OpAvgPool2d.Create(), OpConv2dBackward.Create() }
+                     .OrderBy(c => c.Name, StringComparer.Ordinal))
+            command.Subcommands.Add(op);
+        // "convstream op" alone: the list of ops, and the exit status of an incomplete command line.
+        command.SetAction(r => CliApp.ShowHelp(r, CliApp.ExitUsage));
+        return command;
+    }
+
+    /// <summary>
+    /// Runs one op. CliApp names the op in front of its errors ("convstream op conv2d: weight
+    /// expects 4 input channels but the input has 3"): the engine's messages say what is wrong, not
+    /// which op. One that quotes an OS error could hold a line break, and the report is one line.
+    /// </summary>
+    public static int Guard(Func<int> run)
+    {
         try
         {
-            return op.Run(args[1..]);
+            return run();
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"convstream op {name}: {e.Message.ReplaceLineEndings(" ")}");
-            return CliApp.ExitUsage;
+            throw new UsageException(e.Message.ReplaceLineEndings(" "), e);
         }
         catch (ConvStreamException e)
         {
-            Console.Error.WriteLine($"convstream op {name}: {e.Message.ReplaceLineEndings(" ")}");
-            return CliApp.ExitBadInput;
+            throw new ConvStreamException(e.Message.ReplaceLineEndings(" "), e);
         }
-    }
-
-    public static string Usage()
-    {
-        var lines = new List<string>
-        {
-            "usage: convstream op OP [options]",
-            "",
-            "Runs one engine operation on .npy tensors (float32, float64, uint8, int16 or int32; C order;",
-            "little endian), converted to float32. Activations are (C,H,W) or (N,C,H,W) (conv3d: (C,T,H,W) or",
-            "(N,C,T,H,W)); the output is float32 with the input's batch convention.",
-            "Semantics are PyTorch's (see convstream op OP --help).",
-            "",
-            "ops:",
-        };
-        foreach (var (_, (_, synopsis)) in Ops) lines.Add("  " + synopsis);
-        lines.Add("");
-        lines.Add("Every op also takes --repeat N: run N more times and print median_ms=… min_ms=… runs=N on stderr.");
-        lines.Add("Exit status: 0 success, 1 bad input (file, shape or option value), 2 bad command line.");
-        return string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Io;
@@ -16,60 +18,59 @@ internal static class OpConv3d
         "conv3d --input X.npy --weight W.npy [--bias B.npy] [--stride S|ST,SH,SW] [--padding valid|same|full|P|PT,PH,PW|F,B,T,B,L,R] " +
         "[--dilation D|DT,DH,DW] [--groups G] [--border zeros|replicate|reflect|symmetric|circular] [--time-border MODE] [--flip] [--relu] --output Y.npy";
 
-    private const string Usage =
-        "usage: convstream op " + Synopsis + "\n\n" +
-        "3-D cross-correlation (PyTorch's conv3d; --flip for true convolution) of X (C,T,H,W) or (N,C,T,H,W)\n" +
-        "with W (Cout, Cin/groups, KT, KH, KW) and optional bias B (Cout). Per-axis values are time first.\n\n" +
-        "  --input X.npy           the input tensor (T = frames)\n" +
-        "  --weight W.npy          the kernels\n" +
-        "  --bias B.npy            one value per output channel\n" +
-        "  --stride S|ST,SH,SW     step between outputs (default 1)\n" +
-        "  --padding MODE          valid (default) | same | full | P | PT,PH,PW | F,B,T,B,L,R (front, back, top, bottom, left, right)\n" +
-        "  --dilation D|DT,DH,DW   spacing of the kernel taps (default 1)\n" +
-        "  --groups G              split channels into G groups (G = channels: depthwise)\n" +
-        "  --border MODE           padded samples: zeros (default) | replicate | reflect | symmetric | circular\n" +
-        "  --time-border MODE      padded frames before the first and after the last (default: --border, as PyTorch)\n" +
-        "  --flip                  true convolution (kernel reversed on all three axes)\n" +
-        "  --relu                  apply max(0, x) to the result\n" +
-        "  --output Y.npy          the result, float32, (Cout,OT,OH,OW) or (N,Cout,OT,OH,OW) like the input\n" +
-        OpOptions.RepeatHelp;
-
-    public static int Run(string[] argv)
+    public static Command Create()
     {
-        var args = new ArgReader(argv, "conv3d", OpOptions.Flags);
-        if (OpOptions.ShowHelp(args, Usage)) return 0;
-        var border = OpOptions.Border(args);
-        string? timeBorder = args.Optional("--time-border");
-        var options = new Conv3dOptions
+        var command = OpOptions.Command("conv3d",
+            "3-D cross-correlation (PyTorch's conv3d; --flip for true convolution) of X (C,T,H,W) or (N,C,T,H,W) " +
+            "with W (Cout, Cin/groups, KT, KH, KW) and optional bias B (Cout). Per-axis values are time first.",
+            Synopsis, "conv3d --input clip.npy --weight w.npy --padding same --time-border replicate --output y.npy");
+        var input = OpOptions.NpyFile("--input", "X.npy", "the input tensor (T = frames)");
+        var weight = OpOptions.NpyFile("--weight", "W.npy", "the kernels");
+        var bias = OpOptions.NpyFile("--bias", "B.npy", "one value per output channel", required: false);
+        var stride = OpOptions.Axes("--stride", "S|ST,SH,SW", "step between outputs", "1");
+        var padding = OpOptions.Axes("--padding", "MODE",
+            "valid | same | full | P | PT,PH,PW | F,B,T,B,L,R (front, back, top, bottom, left, right)", "valid");
+        var dilation = OpOptions.Axes("--dilation", "D|DT,DH,DW", "spacing of the kernel taps", "1");
+        var groups = OpOptions.Axes("--groups", "G", "split channels into G groups (G = channels: depthwise)", "1");
+        var border = CliOption.Value("--border", "MODE", "padded samples: zeros | replicate | reflect | symmetric | circular", "zeros",
+            completions: OpOptions.BorderNames);
+        var timeBorder = CliOption.Value("--time-border", "MODE", "padded frames before the first and after the last",
+            defaultText: "--border, as PyTorch", completions: OpOptions.BorderNames);
+        var flip = CliOption.Flag("--flip", "true convolution (kernel reversed on all three axes)");
+        var relu = CliOption.Flag("--relu", "apply max(0, x) to the result");
+        var output = OpOptions.NpyFile("--output", "Y.npy", "the result, float32, (Cout,OT,OH,OW) or (N,Cout,OT,OH,OW) like the input");
+        var repeat = OpOptions.RepeatOption();
+        foreach (var option in new Option[] { input, weight, bias, stride, padding, dilation, groups, border, timeBorder, flip, relu, output, repeat })
+            command.Options.Add(option);
+        command.SetAction(r => OpCommand.Guard(() =>
         {
-            Stride = Triple(args, "--stride", "stride"),
-            Padding = Padding(args),
-            Dilation = Triple(args, "--dilation", "dilation"),
-            Groups = OpOptions.Groups(args),
-            Border = border,
-            TemporalBorder = timeBorder is null ? null : BorderModes.Parse(timeBorder, "--time-border"),
-            Flip = args.Flag("--flip"),
-            Relu = args.Flag("--relu"),
-        };
-        string inputPath = args.Required("--input"), weightPath = args.Required("--weight");
-        string? biasPath = args.Optional("--bias");
-        string output = OpOptions.OutputPath(args, "--output");
-        int repeat = OpOptions.Repeat(args);
-        args.EnsureAllUsed();
-
-        var input = OpOptions.Read("--input", inputPath);
-        var weight = OpOptions.Read("--weight", weightPath);
-        var bias = biasPath is null ? null : OpOptions.Read("--bias", biasPath);
-        var plan = new Engine.Ops.Volumetric.Conv3dPlan(weight, bias, options);
-        var result = OpOptions.Run(repeat, () => plan.Forward(input), y => plan.Forward(input, y));
-        Npy.Write(output, result);
-        return 0;
+            var options = new Conv3dOptions
+            {
+                Stride = Triple("--stride", r.GetValue(stride), "stride"),
+                Padding = Padding(r.GetValue(padding)),
+                Dilation = Triple("--dilation", r.GetValue(dilation), "dilation"),
+                Groups = OpOptions.Groups(r.GetValue(groups)),
+                Border = OpOptions.Border(r.GetValue(border)),
+                TemporalBorder = r.GetValue(timeBorder) is string t ? BorderModes.Parse(t, "--time-border") : null,
+                Flip = r.GetValue(flip),
+                Relu = r.GetValue(relu),
+            };
+            string outputPath = OpOptions.OutputPath("--output", r.GetValue(output)!);
+            int repeats = OpOptions.Repeat(r.GetValue(repeat));
+            var x = OpOptions.Read("--input", r.GetValue(input)!);
+            var w = OpOptions.Read("--weight", r.GetValue(weight)!);
+            var b = r.GetValue(bias) is string biasPath ? OpOptions.Read("--bias", biasPath) : null;
+            var plan = new Engine.Ops.Volumetric.Conv3dPlan(w, b, options);
+            var result = OpOptions.Run(repeats, () => plan.Forward(x), y => plan.Forward(x, y));
+            Npy.Write(outputPath, result);
+            return 0;
+        }));
+        return command;
     }
 
     /// <summary>N or T,H,W, each positive: a text that does not parse is a usage error (2), a value out of range bad input (1).</summary>
-    private static Size3 Triple(ArgReader args, string option, string what)
+    private static Size3 Triple(string option, string? text, string what)
     {
-        string? text = args.Optional(option);
         if (text is null) return 1;
         Size3 v;
         try { v = Size3.Parse(text, option); }
@@ -78,9 +79,8 @@ internal static class OpConv3d
         return v;
     }
 
-    private static Padding3 Padding(ArgReader args)
+    private static Padding3 Padding(string? text)
     {
-        string? text = args.Optional("--padding");
         if (text is null) return Padding3.Valid;
         Padding3 p;
         try { p = Padding3.Parse(text, "--padding"); }

@@ -4,6 +4,8 @@ using ConvStream.Engine;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Io;
 using ConvStream.Engine.Tensors;
+using ConvStream.Cli.CommandLine;
+using System.CommandLine;
 
 namespace ConvStream.Cli.Commands;
 
@@ -15,12 +17,6 @@ namespace ConvStream.Cli.Commands;
 /// </summary>
 internal static class OpOptions
 {
-    /// <summary>
-    /// Every flag any op has. Each op's reader knows them all, so a flag given to the wrong op is
-    /// reported as "unknown option --flip for conv-transpose2d", not as a flag missing its value.
-    /// </summary>
-    public static readonly string[] Flags = ["--flip", "--relu", "--ceil-mode", "--exclude-pad"];
-
     /// <summary>Reads a .npy tensor of any supported dtype as float32; errors name the file.</summary>
     public static Tensor Read(string option, string path)
     {
@@ -30,9 +26,8 @@ internal static class OpOptions
     }
 
     /// <summary>A per-axis integer option (N or H,W) that must be at least <paramref name="minimum"/>.</summary>
-    public static Size2 Pair(ArgReader args, string option, Size2 fallback, int minimum, string what)
+    public static Size2 Pair(string option, string? text, Size2 fallback, int minimum, string what)
     {
-        string? text = args.Optional(option);
         if (text is null) return fallback;
         var value = ParsePair(text, option);
         CheckAtLeast(option, text, value, minimum, what);
@@ -40,9 +35,8 @@ internal static class OpOptions
     }
 
     /// <summary>Like <see cref="Pair"/> but absent stays absent (pool stride defaults to the kernel).</summary>
-    public static Size2? OptionalPair(ArgReader args, string option, int minimum, string what)
+    public static Size2? OptionalPair(string option, string? text, int minimum, string what)
     {
-        string? text = args.Optional(option);
         if (text is null) return null;
         var value = ParsePair(text, option);
         CheckAtLeast(option, text, value, minimum, what);
@@ -50,9 +44,8 @@ internal static class OpOptions
     }
 
     /// <summary>conv2d's padding: valid | same | full | P | PH,PW | T,B,L,R, never negative.</summary>
-    public static Padding ConvPadding(ArgReader args)
+    public static Padding ConvPadding(string? text)
     {
-        string? text = args.Optional("--padding");
         if (text is null) return Padding.Valid;
         Padding p;
         try { p = Padding.Parse(text, "--padding"); }
@@ -62,23 +55,20 @@ internal static class OpOptions
         return p;
     }
 
-    public static int Groups(ArgReader args)
+    public static int Groups(string? text)
     {
-        int g = args.Int("--groups", 1);
+        int g = Int("--groups", text, 1);
         if (g <= 0) throw new ConvStreamException($"--groups {g}: groups must be positive");
         return g;
     }
 
-    public static BorderMode Border(ArgReader args)
-    {
-        string? text = args.Optional("--border");
-        return text is null ? BorderMode.Zeros : BorderModes.Parse(text, "--border");
-    }
+    public static BorderMode Border(string? text, string option = "--border")
+        => text is null ? BorderMode.Zeros : BorderModes.Parse(text, option);
 
     /// <summary><c>--repeat N</c>: how many timed runs follow the first (0 = none, no timing line).</summary>
-    public static int Repeat(ArgReader args)
+    public static int Repeat(string? text)
     {
-        int n = args.Int("--repeat", 0);
+        int n = Int("--repeat", text, 0);
         if (n < 0) throw new UsageException($"--repeat {n}: repeat must be 0 or more");
         return n;
     }
@@ -87,9 +77,8 @@ internal static class OpOptions
     /// An output path, checked before the (possibly long) computation: its folder must exist and
     /// the path must not be a folder. The write itself is atomic (temporary name, then rename).
     /// </summary>
-    public static string OutputPath(ArgReader args, string option)
+    public static string OutputPath(string option, string path)
     {
-        string path = args.Required(option);
         if (path.Length == 0) throw new UsageException($"{option} needs a file name");
         if (Directory.Exists(path)) throw new ConvStreamException($"{option} {path}: is a folder, expected a .npy file name");
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -165,26 +154,31 @@ internal static class OpOptions
         }
     }
 
-    /// <summary>Prints a verb's usage on stdout when asked; true means the verb is done.</summary>
-    public static bool ShowHelp(ArgReader args, string usage)
+    /// <summary>An integer option as the ops have always read it: absent is <paramref name="fallback"/>, a non-integer a usage error.</summary>
+    public static int Int(string option, string? text, int fallback)
     {
-        if (!args.HelpRequested) return false;
-        Console.Out.WriteLine(usage);
-        return true;
+        if (text is null) return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new UsageException($"option {option} '{text}' is not an integer");
     }
 
-    /// <summary>Geometry options every conv2d-like verb prints in its usage.</summary>
-    public const string ConvGeometryHelp =
-        "  --stride S|SH,SW        step between outputs (default 1)\n" +
-        "  --padding MODE          valid (default) | same | full | P | PH,PW | T,B,L,R\n" +
-        "  --dilation D|DH,DW      spacing of the kernel taps (default 1)\n" +
-        "  --groups G              split channels into G groups (G = channels: depthwise)\n" +
-        "  --border MODE           padded samples: zeros (default) | replicate | reflect | symmetric | circular\n" +
-        "  --flip                  true convolution (kernel rotated 180°, as scipy.signal.convolve2d)\n" +
-        "  --relu                  apply max(0, x) to the result\n";
+    /// <summary>An op's sub-command: its synopsis heads the help, an example closes it.</summary>
+    public static VerbCommand Command(string name, string description, string synopsis, string example)
+        => new(name, description, "usage: convstream op " + synopsis) { Examples = ["convstream op " + example] };
 
-    public const string RepeatHelp =
-        "  --repeat N              run N more times after the first; print median_ms=… min_ms=… runs=N on stderr\n";
+    /// <summary>A .npy file option (<c>--input X.npy</c>).</summary>
+    public static Option<string> NpyFile(string name, string valueName, string description, bool required = true)
+        => CliOption.Value(name, valueName, description, required: required);
+
+    /// <summary><c>--repeat N</c>, which every op takes.</summary>
+    public static Option<string> RepeatOption()
+        => CliOption.Value("--repeat", "N", "run N more times after the first; print median_ms=… min_ms=… runs=N on stderr", defaultValue: "0");
+
+    /// <summary>A per-axis integer option: N or H,W (conv3d: N or T,H,W).</summary>
+    public static Option<string> Axes(string name, string valueName, string description, string? defaultValue)
+        => CliOption.Value(name, valueName, description, defaultValue);
+
+    /// <summary>conv2d's and conv3d's border modes, offered to tab completion.</summary>
+    public static readonly string[] BorderNames = ["zeros", "replicate", "reflect", "symmetric", "circular"];
 
     private static Size2 ParsePair(string text, string option)
     {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ConvStream.Cli.CommandLine;
 using ConvStream.Engine;
 using ConvStream.Media.Sinks;
 using ConvStream.Pipeline.Files;
@@ -23,68 +25,90 @@ public static class RunCommand
 {
     public const string Summary = "run a pipeline file (filters/pipelines/*.json) on a video, camera or test source";
 
-    public static string Help => string.Join(Environment.NewLine,
-        "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
-        "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
-        "                      [--backend auto|opencv|ffmpeg] [--web [HOST:]PORT [--token TOKEN]]",
-        "                      [--segments N | --segment I/N] [--plot FILE.png|.svg]",
-        "",
-        "Runs the pipeline file's stages on its source and writes its outputs.",
-        "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
-        "              test[:WxH@FPS] (ConvStream's own moving pattern) or testsrc2[:WxH@FPS] (ffmpeg's).",
-        "  --output    folder for the outputs' paths (default: out); created when missing.",
-        "  --preview   also open the file's preview windows (preview outputs, mosaics without a path).",
-        "  --live      latency first: queues of 1, the source drops the oldest frame when stages fall behind.",
-        "  --offline   every frame: queues wait, nothing is dropped (the default for most pipeline files).",
-        "  --frames N  stop after N source frames (test sources give 300 offline when not set).",
-        "  --on-decode-error skip|stop  a damaged video file: skip (default, as ffmpeg and players do) lets the",
-        "              decoder conceal the damage and repeat frames it cannot decode, and the summary counts them;",
-        "              stop ends the run at the first decode error (the frames before it are still written).",
-        "  --allow-outside-output  let output paths lead outside --output (../x.mp4 or absolute paths).",
-        "  --backend   who reads the source and writes video outputs: opencv (OpenCvSharp in-process: files,",
-        "              cameras; mp4v/MJPG/FFV1 outputs, no audio), ffmpeg (child processes: H.264, audio) or",
-        "              auto (default: files and outputs through ffmpeg when it is on PATH, cameras through OpenCV).",
-        "  --web       also serve a live view in the browser: every stage's picture, statistics and",
-        "              parameters (editable), /metrics for Prometheus. HOST is 127.0.0.1 unless given;",
-        "              any other address needs --token (then every request must carry it).",
-        "  --token     the token a non-loopback --web bind requires (at least 8 characters).",
-        "  --segments N  (video files, offline) cut the input into N keyframe-aligned segments, run them as N",
-        "              worker processes and join the outputs (convstream join); Ctrl+C stops every worker.",
-        "  --segment I/N  run segment I (0..N-1) of N alone, into --output DIR/segments/I with a manifest;",
-        "              'convstream join DIR' joins them (one machine, or the pods of 'convstream k8s-job').",
-        "  --plot      at the end, draw the frame-time series and per stage histograms of compute and queue",
-        "              wait (log time axis, p50 and p99 marked) into a PNG or SVG picture (not with segments).",
-        "",
-        "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
-        "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
-        "The summary lists per stage frames in/out, drops, queue wait and compute p50/p95/p99/max (ms),",
-        "and per output the age of frames from capture to sink.");
+    /// <summary>The values of --backend, offered to tab completion.</summary>
+    internal static readonly string[] Backends = ["auto", "opencv", "ffmpeg"];
 
-    public static int Run(string[] args)
+    internal static Command Create()
     {
-        var a = new ArgReader(args, "run", "--preview", "--live", "--offline", "--allow-outside-output");
-        if (a.HelpRequested) { Console.Out.WriteLine(Help); return 0; }
-        string file = a.Positional("a pipeline file PIPELINE");
-        var o = new RunRequest
+        var file = CliOption.Positional("PIPELINE", "a pipeline file PIPELINE", "a pipeline file (filters/pipelines/*.json)");
+        var input = CliOption.Value("--input", "PATH|webcam[:N]|test[:WxH@FPS]",
+            "replaces the file's source: a video file, webcam[:N] (a camera by index or name), test[:WxH@FPS] (ConvStream's own " +
+            "moving pattern) or testsrc2[:WxH@FPS] (ffmpeg's)", defaultText: "the file's source");
+        var output = CliOption.Value("--output", "DIR", "folder for the outputs' paths; created when missing", "out");
+        var preview = CliOption.Flag("--preview", "also open the file's preview windows (preview outputs, mosaics without a path)");
+        var live = CliOption.Flag("--live", "latency first: queues of 1, the source drops the oldest frame when stages fall behind");
+        var offline = CliOption.Flag("--offline", "every frame: queues wait, nothing is dropped (the default for most pipeline files)");
+        var frames = CliOption.Value("--frames", "N", "stop after N source frames", defaultText: "all; test sources give 300 offline");
+        var onDecodeError = CliOption.Value("--on-decode-error", "skip|stop",
+            "a damaged video file: skip (as ffmpeg and players do) lets the decoder conceal the damage and repeat frames it cannot " +
+            "decode, and the summary counts them; stop ends the run at the first decode error (the frames before it are still written)",
+            "skip", completions: ["skip", "stop"]);
+        var allowOutside = CliOption.Flag("--allow-outside-output", "let output paths lead outside --output (../x.mp4 or absolute paths)");
+        var backend = CliOption.Value("--backend", "auto|opencv|ffmpeg",
+            "who reads the source and writes video outputs: opencv (OpenCvSharp in-process: files, cameras; mp4v/MJPG/FFV1 outputs, " +
+            "no audio), ffmpeg (child processes: H.264, audio) or auto (files and outputs through ffmpeg when it is on PATH, cameras through OpenCV)",
+            defaultText: "the source's \"backend\" key, else auto", completions: Backends);
+        var web = CliOption.Value("--web", "[HOST:]PORT",
+            "also serve a live view in the browser: every stage's picture, statistics and parameters (editable), /metrics for " +
+            "Prometheus; HOST is 127.0.0.1 unless given; any other address needs --token (then every request must carry it)");
+        var token = CliOption.Value("--token", "TOKEN", "the token a non-loopback --web bind requires (at least 8 characters)");
+        var segments = CliOption.Value("--segments", "N",
+            "(video files, offline) cut the input into N keyframe-aligned segments, run them as N worker processes and join the " +
+            "outputs (convstream join); Ctrl+C stops every worker");
+        var segment = CliOption.Value("--segment", "I/N",
+            "run segment I (0..N-1) of N alone, into --output DIR/segments/I with a manifest; 'convstream join DIR' joins them " +
+            "(one machine, or the pods of 'convstream k8s-job')");
+        var plot = CliOption.Value("--plot", "FILE.png|.svg",
+            "at the end, draw the frame-time series and per stage histograms of compute and queue wait (log time axis, p50 and " +
+            "p99 marked) into a PNG or SVG picture (not with segments)");
+        var command = new VerbCommand("run", Summary,
+            "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]" + Environment.NewLine +
+            "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]" + Environment.NewLine +
+            "                      [--backend auto|opencv|ffmpeg] [--web [HOST:]PORT [--token TOKEN]]" + Environment.NewLine +
+            "                      [--segments N | --segment I/N] [--plot FILE.png|.svg]")
         {
-            PipelinePath = ShippedFiles.Resolve(file),
-            Input = a.Optional("--input"),
-            OutputDirectory = a.Optional("--output") ?? "out",
-            Preview = a.Flag("--preview"),
-            Live = a.Flag("--live"),
-            Offline = a.Flag("--offline"),
-            Frames = a.Optional("--frames") is string f ? PositiveLong("--frames", f) : null,
-            AllowOutsideOutput = a.Flag("--allow-outside-output"),
-            OnDecodeError = a.Optional("--on-decode-error") ?? "skip",
-            Backend = a.Optional("--backend") is string b ? ParseBackend(b) : null,
-            Web = a.Optional("--web"),
-            Token = a.Optional("--token"),
-            Plot = a.Optional("--plot"),
+            Notes = "Runs the pipeline file's stages on its source and writes its outputs. Ctrl+C, SIGTERM and SIGHUP stop reading,\n" +
+                    "let the frames in flight finish and close every output properly (exit 130, 143, 129); a second signal stops at\n" +
+                    "once, keeping only outputs that finish. The summary lists per stage frames in/out, drops, queue wait and compute\n" +
+                    "p50/p95/p99/max (ms), and per output the age of frames from capture to sink.",
+            Examples =
+            [
+                "convstream run filters/pipelines/demo.json --input media/sample.mp4 --output out",
+                "convstream run my.json --input webcam --live --preview",
+                "convstream run my.json --input test:1280x720@30 --frames 120 --web 8080 --plot run.svg",
+                "convstream run my.json --input long.mp4 --segments 4 --output out",
+            ],
         };
-        string? segments = a.Optional("--segments"), segment = a.Optional("--segment");
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { input, output, preview, live, offline, frames, onDecodeError, allowOutside, backend, web, token, segments, segment, plot })
+            command.Options.Add(option);
+        command.SetAction(r =>
+        {
+            var o = new RunRequest
+            {
+                PipelinePath = ShippedFiles.Resolve(r.GetValue(file)!),
+                Input = r.GetValue(input),
+                OutputDirectory = r.GetValue(output)!,
+                Preview = r.GetValue(preview),
+                Live = r.GetValue(live),
+                Offline = r.GetValue(offline),
+                Frames = r.GetValue(frames) is string f ? PositiveLong("--frames", f) : null,
+                AllowOutsideOutput = r.GetValue(allowOutside),
+                OnDecodeError = r.GetValue(onDecodeError)!,
+                Backend = r.GetValue(backend) is string b ? ParseBackend(b) : null,
+                Web = r.GetValue(web),
+                Token = r.GetValue(token),
+                Plot = r.GetValue(plot),
+            };
+            return Dispatch(o, r.GetValue(segments), r.GetValue(segment), Arguments(r));
+        });
+        return command;
+    }
+
+    private static int Dispatch(RunRequest o, string? segments, string? segment, string[] args)
+    {
         if (o.OnDecodeError is not ("stop" or "skip"))
             throw new UsageException($"option --on-decode-error '{o.OnDecodeError}' must be stop or skip");
-        a.EnsureAllUsed();
         if (o.Live && o.Offline) throw new UsageException("--live and --offline contradict each other");
         if (o.Token is not null && o.Web is null) throw new UsageException("--token needs --web");
         // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
@@ -99,6 +123,10 @@ public static class RunCommand
         if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
         return Execute(o, Console.Out);
     }
+
+    /// <summary>This run's arguments after "run", response files expanded (the segment workers get the same).</summary>
+    private static string[] Arguments(ParseResult r)
+        => r.Tokens.SkipWhile(t => !(t.Type == System.CommandLine.Parsing.TokenType.Command && t.Value == "run")).Skip(1).Select(t => t.Value).ToArray();
 
     internal sealed record RunRequest
     {
