@@ -13,7 +13,7 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// resolved before (the tap rows are padded), so nothing here branches on position.
 /// <para>
 /// Reads may run up to one vector past n in every tap row and writes up to one vector past n in
-/// <paramref name="dst"/>: callers give every row <see cref="Slack"/> spare floats.
+/// <c>dst</c>: callers give every row <see cref="Slack"/> spare floats.
 /// </para>
 /// Eight accumulators per block keep both FMA pipes busy despite the 4-cycle FMA latency.
 /// </summary>
