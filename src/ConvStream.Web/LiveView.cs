@@ -134,7 +134,7 @@ public sealed class LiveView : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             _metrics.Dispose();
             _metrics = null;
-            throw new ConvStreamException($"--web {_bind.Address}:{_bind.Port}: cannot listen there ({e.Message})");
+            throw new ConvStreamException($"--web {_bind.Address}:{_bind.Port}: cannot listen there ({e.Message})", e);
         }
         _app = app;
 

@@ -49,7 +49,7 @@ public class FilterCommandErrorTests
     {
         // gray takes u8; Sobel at s16 gives int16. Planned from the decoded image's format, before any stage runs.
         using var run = new FilterRun();
-        AssertRejected(run, 1, "stage 'gray': expects a u8 frame", "input.png", "out.png", "--stage", "sobel:dx=1,dy=0,depth=s16", "--stage", "gray");
+        AssertRejected(run, 1, "stage 2 'gray': expects a u8 frame", "input.png", "out.png", "--stage", "sobel:dx=1,dy=0,depth=s16", "--stage", "gray");
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public class GeometryLimitsTests
     public void PoolingAndTransposedConvolutionRefuseExtremeGeometry()
     {
         var max = Assert.Throws<ConvStreamException>(() => Pool2d.Max(X, new Pool2dOptions { Kernel = 3, Dilation = 2000000000 }));
-        Assert.Equal("max-pool2d: dilation 2000000000 exceeds the limit of 1048576", max.Message);
+        Assert.Equal("dilation 2000000000 exceeds the limit of 1048576", max.Message);
         var wt = TensorAssert.Random(new Random(3), 3, 2, 2, 2);
         var up = Assert.Throws<ConvStreamException>(() => ConvTranspose2d.Forward(X, wt, null, new ConvTranspose2dOptions { Stride = 2000000 }));
         Assert.Equal("stride 2000000 exceeds the limit of 1048576", up.Message);

@@ -100,6 +100,28 @@ public sealed class ErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ReadErrorsKeepTheirCause()
+    {
+        // The message is the user's one line; the exception it came from stays attached for a debugger or a log.
+        string dir = MediaTestKit.NewFolder("causes");
+        var y4m = Assert.Throws<ConvStreamException>(() => ConvStream.Media.Y4m.Y4mSource.Open(Path.Combine(dir, "absent.y4m")));
+        Assert.Equal($"{Path.Combine(dir, "absent.y4m")}: no such file", y4m.Message);
+        Assert.IsType<FileNotFoundException>(y4m.InnerException);
+
+        // An image sequence whose second frame is damaged: the frame's own error is the cause.
+        var frame = new Frame(8, 6, 3);
+        ConvStream.Media.Images.ImageFile.Write(Path.Combine(dir, "f_000.png"), frame);
+        File.WriteAllBytes(Path.Combine(dir, "f_001.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        var source = ImageFilesSource.Open(Path.Combine(dir, "f_%03d.png"));
+        var destination = new Frame(8, 6, 3);
+        Assert.NotNull(await source.ReadAsync(destination, CancellationToken.None));
+        var damaged = await Assert.ThrowsAsync<ConvStreamException>(async () => await source.ReadAsync(destination, CancellationToken.None));
+        Assert.StartsWith($"{Path.Combine(dir, "f_%03d.png")}: frame 1: ", damaged.Message);
+        var cause = Assert.IsType<ConvStreamException>(damaged.InnerException);
+        Assert.EndsWith(cause.Message, damaged.Message);
+    }
+
+    [Fact]
     public async Task EncoderFailureQuotesFfmpegAndLeavesNoOutput()
     {
         string dir = MediaTestKit.NewFolder("badenc");

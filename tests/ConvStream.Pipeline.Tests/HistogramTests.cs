@@ -43,6 +43,45 @@ public class HistogramTests
     }
 
     [Fact]
+    public void BucketsListWhatWasRecordedInOrderWithBoundsAroundEachValue()
+    {
+        var rng = new Random(7);
+        var h = new LatencyHistogram();
+        var values = Enumerable.Range(0, 3000).Select(_ => (long)Math.Exp(rng.NextDouble() * 12 + 3)).ToList();
+        foreach (long v in values) h.Record(v);
+        var buckets = h.Buckets().ToList();
+        Assert.Equal(values.Count, buckets.Sum(b => b.Count));
+        for (int i = 1; i < buckets.Count; i++) Assert.True(buckets[i - 1].UpperNs <= buckets[i].LowerNs, $"bucket {i} out of order");
+        // Each bucket's count is exactly the values inside its bounds.
+        foreach (var b in buckets) Assert.Equal(values.Count(v => v >= b.LowerNs && v < b.UpperNs), b.Count);
+        Assert.Empty(new LatencyHistogram().Buckets());
+    }
+
+    [Fact]
+    public void FrameSeriesKeepsEveryFrameUntilFullThenMergesPairsKeepingTheLarger()
+    {
+        var s = new FrameSeries(8);
+        for (int i = 1; i <= 8; i++) s.Record(i * 10);
+        Assert.Equal((8, 1), (s.Count, s.FramesPerSample));
+        Assert.Equal([10, 20, 30, 40, 50, 60, 70, 80], Enumerable.Range(0, s.Count).Select(i => s[i]));
+        // The ninth frame halves the samples (each the larger of a pair) and starts covering two frames each.
+        s.Record(5);
+        s.Record(95);
+        Assert.Equal(2, s.FramesPerSample);
+        Assert.Equal([20, 40, 60, 80, 95], Enumerable.Range(0, s.Count).Select(i => s[i]));
+        // A spike in a run of any length survives: 10 000 frames of 1 with one of 1000 at frame 7777.
+        var long_ = new FrameSeries(8);
+        for (int i = 0; i < 10000; i++) long_.Record(i == 7777 ? 1000 : 1);
+        Assert.InRange(long_.Count, 4, 8);
+        Assert.Equal(2048, long_.FramesPerSample);
+        Assert.Equal(1000, long_[7777 / long_.FramesPerSample]);
+        Assert.Equal(1, Enumerable.Range(0, long_.Count).Count(i => long_[i] == 1000));
+        long_.Clear();
+        Assert.Equal((0, 1), (long_.Count, long_.FramesPerSample));
+        Assert.Throws<ArgumentOutOfRangeException>(() => long_[0]);
+    }
+
+    [Fact]
     public void MosaicTilesFeatureMapsPerChannelAndColourFramesWhole()
     {
         var gray = new Frame(8, 4, 1);

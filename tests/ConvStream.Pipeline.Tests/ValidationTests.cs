@@ -61,6 +61,18 @@ public class ValidationTests
     }
 
     [Fact]
+    public void AFilterThatDoesNotFitNamesTheStageOnceAndKeepsTheFiltersMessageAsItsCause()
+    {
+        // The filter says what does not fit; the planner says which file and stage, once.
+        var e = Assert.ThrowsAny<ConvStreamException>(() => Harness.Plan("""
+        { "stages": [ { "name": "dx", "op": "sobel", "dx": 1, "dy": 0, "depth": "s16" },
+                      { "name": "m", "op": "maxpool", "input": "dx" } ] }
+        """));
+        Assert.Equal("test.json: stage 'm': expects a u8 frame but got 64x48x3 s16 (input 'dx' gives 64x48x3 s16)", e.Message);
+        Assert.Equal("expects a u8 frame but got 64x48x3 s16", Assert.IsType<ConvStreamException>(e.InnerException).Message);
+    }
+
+    [Fact]
     public void FanInNeedsTheRightNumberOfInputs()
         => Assert.Equal("test.json: stage 's': op 'sum2' reads 2 input(s) but 'input' names 1 (source)",
             Error("""{ "stages": [ { "name": "s", "op": "sum2" } ] }"""));

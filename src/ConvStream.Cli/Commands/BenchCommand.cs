@@ -25,7 +25,7 @@ public static class BenchCommand
 
     public static string Help => string.Join(Environment.NewLine,
         "usage: convstream bench [PIPELINE | --stage \"OP[:key=value,...]\" ...] [--size WxH] [--frames N] [--warmup N]",
-        "                        [--threads N] [--json FILE] [--markdown FILE] [--versus opencv [--repeat N]]",
+        "                        [--threads N] [--json FILE] [--markdown FILE] [--plot FILE.png|.svg] [--versus opencv [--repeat N]]",
         "",
         "Runs the stages on ConvStream's synthetic moving pattern (no file, no decoder) with null outputs,",
         "offline (every frame), and reports per stage compute and queue-wait p50/p95/p99/max, throughput,",
@@ -38,6 +38,8 @@ public static class BenchCommand
         "              (default: the schedule's, else all).",
         "  --json      write {stages:[{name,op,compute_ms,queue_ms}], frames, fps, allocated_bytes_per_frame,",
         "              gc_collections, size, threads}; --markdown the same as a table.",
+        "  --plot      draw the frame-time series and per stage histograms of compute and queue wait (log time",
+        "              axis, p50 and p99 marked) into a PNG or SVG picture.",
         "  --versus opencv  then time, per stage, OpenCvSharp's equivalent call (GaussianBlur, Sobel, filter2D, …)",
         "              on the same input frame in this process, --repeat N times (default 50), with as many",
         "              threads, and print its median and the ratio ConvStream p50 ÷ OpenCV median (< 1: faster).");
@@ -51,7 +53,7 @@ public static class BenchCommand
         var size = ParseSize(a.Optional("--size") ?? "1920x1080");
         int frames = a.Int("--frames", 300), warmup = a.Int("--warmup", 100);
         int? threads = a.Optional("--threads") is string t ? (int)RunCommand.PositiveLong("--threads", t) : null;
-        string? json = a.Optional("--json"), markdown = a.Optional("--markdown");
+        string? json = a.Optional("--json"), markdown = a.Optional("--markdown"), plot = a.Optional("--plot");
         string? versus = a.Optional("--versus");
         int repeat = a.Int("--repeat", 50);
         a.EnsureAllUsed();
@@ -60,6 +62,7 @@ public static class BenchCommand
         if (file is null == (stages.Count == 0)) throw new UsageException("bench needs a pipeline file or --stage specs (not both)");
         if (frames < 1) throw new UsageException($"option --frames '{frames}' must be positive");
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
+        if (plot is not null) Plots.PlotFile.Check(plot, "--plot");
 
         var definition = file is not null ? FromFile(PipelineFile.Load(ShippedFiles.Resolve(file))) : FromStages(stages);
         definition = definition with
@@ -83,6 +86,11 @@ public static class BenchCommand
         Console.Out.WriteLine(SummaryTable.Format(summary));
         if (json is not null) BenchReport.Write(json, BenchReport.Json(summary, sizeText, plan.Schedule.Threads));
         if (markdown is not null) BenchReport.Write(markdown, BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
+        if (plot is not null)
+        {
+            string? warning = Plots.LatencyPlot.Write(plot, summary, title);
+            Console.Out.WriteLine($"wrote the latency plot to {plot}{(warning is null ? "" : $" ({warning})")}");
+        }
         if (versus is not null) Console.Out.Write(VersusOpenCv(plan, summary, size, repeat));
         return 0;
     }

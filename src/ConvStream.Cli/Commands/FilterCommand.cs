@@ -78,7 +78,7 @@ public static class FilterCommand
         // 1. Every stage, before any work: op names, keys and values, kernel files; the output's type and options.
         ImageFile.CheckExtension(output);
         ImageFile.CheckOptions(output, writeOptions);
-        var filters = CreateStages(specs, settings);
+        var (filters, contexts) = CreateStages(specs, settings);
 
         // 2. Decode (the declared size is checked first), then plan: each stage's output format, and
         //    whether OUT can hold the last. An image's channels and orientation are known only once decoded.
@@ -87,7 +87,11 @@ public static class FilterCommand
         var formats = new FrameFormat[filters.Length + 1];
         formats[0] = FrameFormat.Of(frames[0]);
         for (int i = 0; i < filters.Length; i++)
-            formats[i + 1] = filters[i].OutputFormat([formats[i]]);
+        {
+            // A stage says what does not fit; which stage it is, is said here.
+            try { formats[i + 1] = filters[i].OutputFormat([formats[i]]); }
+            catch (ConvStreamException e) { throw new ConvStreamException($"{contexts[i]}: {e.Message}", e); }
+        }
         ImageFile.CheckWritable(output, formats[^1]);
 
         // 3. Allocate every stage's output once, run, write.
@@ -111,10 +115,12 @@ public static class FilterCommand
         return 0;
     }
 
-    private static IFrameFilter[] CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
+    /// <summary>Every stage's filter, and how errors name it ("stage 'gray'", or "stage 2 'gray'" when there are several).</summary>
+    private static (IFrameFilter[] Filters, string[] Contexts) CreateStages(IReadOnlyList<string> specs, ExecutionSettings settings)
     {
         string cwd = Directory.GetCurrentDirectory();
         var filters = new IFrameFilter[specs.Count];
+        var contexts = new string[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
             var parsed = StageSpec.Parse(specs[i], cwd, settings);
@@ -126,8 +132,9 @@ public static class FilterCommand
             if (filter.InputCount != 1)
                 throw new ConvStreamException($"{spec.Context} takes {filter.InputCount} frames (a dx/dy pair) but each stage of 'filter' gets only the previous one's output; use sobel-magnitude, or a pipeline file that names both inputs");
             filters[i] = filter;
+            contexts[i] = spec.Context;
         }
-        return filters;
+        return (filters, contexts);
     }
 
     private static void RunStages(IFrameFilter[] filters, Frame[] frames)

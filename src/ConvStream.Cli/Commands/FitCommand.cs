@@ -97,7 +97,7 @@ public static class FitCommand
         string? borderText = a.Optional("--border");
         BorderMode border;
         try { border = borderText is null ? BorderMode.Reflect : BorderModes.Parse(borderText, "--border"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         var method = Choice(a, "--method", "auto", "auto", "lstsq", "adam") switch
         {
             "lstsq" => FitMethod.LeastSquares,
@@ -120,8 +120,7 @@ public static class FitCommand
         if (threads < 1) throw new UsageException($"option --threads '{threads}' must be a positive integer");
         if (!output.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--output '{output}' must be a .json kernel file");
-        if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--plot '{plot}' must be a .png file");
+        if (plot is not null) Plots.PlotFile.Check(plot, "--plot", [".png"]);
         (string, string)? holdout = null;
         if (holdoutText is not null)
         {
@@ -138,7 +137,6 @@ public static class FitCommand
     {
         // Output folders exist before any work, so a typo there costs no fitting.
         CheckFolder(r.Output, "--output");
-        if (r.Plot is not null) CheckFolder(r.Plot, "--plot");
 
         // The anchor the written file will have: filter2D's (KW/2, KH/2) in the file's coordinates,
         // which for a convolve file are the rotated ones.
@@ -190,7 +188,7 @@ public static class FitCommand
 
         string? plotWarning = null;
         if (r.Plot is not null)
-            plotWarning = LossPlot.Write(r.Plot, fit.LossCurve, LeastSquaresLoss(design, options, fit), $"convstream fit: {what}");
+            plotWarning = Plots.LossPlot.Write(r.Plot, fit.LossCurve, LeastSquaresLoss(design, options, fit), $"convstream fit: {what}");
         AtomicFile.Write(r.Output, s => s.Write(System.Text.Encoding.UTF8.GetBytes(json)));
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

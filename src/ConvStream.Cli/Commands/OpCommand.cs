@@ -31,29 +31,24 @@ internal static class OpCommand
         if (!Ops.TryGetValue(name, out var op))
             throw new UsageException($"unknown op '{name}'; expected one of {string.Join(", ", Ops.Keys)} (convstream op --help)");
         // Errors are reported here rather than by CliApp so the line names the op:
-        // "convstream op conv2d: weight expects 4 input channels but the input has 3".
+        // "convstream op conv2d: weight expects 4 input channels but the input has 3". The engine's
+        // messages say what is wrong, not which op (the caller knows); one that quotes an OS error
+        // could hold a line break, and the report is one line.
         try
         {
             return op.Run(args[1..]);
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"convstream op {name}: {WithoutPrefix(e.Message, name)}");
+            Console.Error.WriteLine($"convstream op {name}: {e.Message.ReplaceLineEndings(" ")}");
             return CliApp.ExitUsage;
         }
         catch (ConvStreamException e)
         {
-            Console.Error.WriteLine($"convstream op {name}: {WithoutPrefix(e.Message, name)}");
+            Console.Error.WriteLine($"convstream op {name}: {e.Message.ReplaceLineEndings(" ")}");
             return CliApp.ExitBadInput;
         }
     }
-
-    /// <summary>
-    /// One line, naming the op once (the engine's pool messages already start with it; a message
-    /// quoting an OS error could hold a line break).
-    /// </summary>
-    private static string WithoutPrefix(string message, string name)
-        => (message.StartsWith(name + ": ", StringComparison.Ordinal) ? message[(name.Length + 2)..] : message).ReplaceLineEndings(" ");
 
     public static string Usage()
     {

@@ -73,7 +73,7 @@ internal static class OpConv3d
         if (text is null) return 1;
         Size3 v;
         try { v = Size3.Parse(text, option); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (v.T <= 0 || v.H <= 0 || v.W <= 0) throw new ConvStreamException($"{option} {text}: {what} must be positive");
         return v;
     }
@@ -84,7 +84,7 @@ internal static class OpConv3d
         if (text is null) return Padding3.Valid;
         Padding3 p;
         try { p = Padding3.Parse(text, "--padding"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (p.AnyNegative) throw new ConvStreamException($"--padding {text}: padding must not be negative");
         return p;
     }

@@ -154,7 +154,7 @@ internal static class OpOptions
                 try { File.Move(temps[i], Path.GetFullPath(outputs[i].Path), overwrite: true); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new ConvStreamException($"{outputs[i].Path}: cannot write ({e.Message})");
+                    throw new ConvStreamException($"{outputs[i].Path}: cannot write ({e.Message})", e);
                 }
             }
         }

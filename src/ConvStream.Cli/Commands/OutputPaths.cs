@@ -115,7 +115,7 @@ internal sealed class OutputPaths
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConvStreamException($"{where}: the folder {folder} cannot be written ({e.Message.TrimEnd('.')})");
+            throw new ConvStreamException($"{where}: the folder {folder} cannot be written ({e.Message.TrimEnd('.')})", e);
         }
         long free;
         try { free = new DriveInfo(folder).AvailableFreeSpace; }

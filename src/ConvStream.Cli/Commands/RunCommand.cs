@@ -27,7 +27,7 @@ public static class RunCommand
         "usage: convstream run PIPELINE [--input PATH|webcam[:N]|test[:WxH@FPS]] [--output DIR] [--preview]",
         "                      [--live|--offline] [--frames N] [--on-decode-error skip|stop] [--allow-outside-output]",
         "                      [--backend auto|opencv|ffmpeg] [--web [HOST:]PORT [--token TOKEN]]",
-        "                      [--segments N | --segment I/N]",
+        "                      [--segments N | --segment I/N] [--plot FILE.png|.svg]",
         "",
         "Runs the pipeline file's stages on its source and writes its outputs.",
         "  --input     replaces the file's source: a video file, webcam[:N] (a camera by index or name),",
@@ -52,6 +52,8 @@ public static class RunCommand
         "              worker processes and join the outputs (convstream join); Ctrl+C stops every worker.",
         "  --segment I/N  run segment I (0..N-1) of N alone, into --output DIR/segments/I with a manifest;",
         "              'convstream join DIR' joins them (one machine, or the pods of 'convstream k8s-job').",
+        "  --plot      at the end, draw the frame-time series and per stage histograms of compute and queue",
+        "              wait (log time axis, p50 and p99 marked) into a PNG or SVG picture (not with segments).",
         "",
         "Ctrl+C, SIGTERM and SIGHUP stop reading, let the frames in flight finish and close every output",
         "properly (exit 130, 143, 129); a second signal stops at once, keeping only outputs that finish.",
@@ -77,6 +79,7 @@ public static class RunCommand
             Backend = a.Optional("--backend") is string b ? ParseBackend(b) : null,
             Web = a.Optional("--web"),
             Token = a.Optional("--token"),
+            Plot = a.Optional("--plot"),
         };
         string? segments = a.Optional("--segments"), segment = a.Optional("--segment");
         if (o.OnDecodeError is not ("stop" or "skip"))
@@ -87,8 +90,11 @@ public static class RunCommand
         // A --web value that does not parse is a command-line error (2); the token rules are checked later (1).
         if (o.Web is not null)
             try { WebBind.ParseAddress(o.Web); }
-            catch (ConvStreamException e) { throw new UsageException(e.Message); }
+            catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
         if (segments is not null && segment is not null) throw new UsageException("--segments and --segment contradict each other");
+        if (o.Plot is not null && (segments ?? segment) is not null)
+            throw new UsageException($"--plot draws one run's figures; it cannot be combined with {(segments is not null ? "--segments" : "--segment")}");
+        if (o.Plot is not null) Plots.PlotFile.Check(o.Plot, "--plot");
         if (segments is not null) return SegmentWorkers.Execute(o, SegmentRun.ParseCount("--segments", segments), args);
         if (segment is not null) return SegmentRun.Execute(o, SegmentRun.ParseIndex(segment), Console.Out);
         return Execute(o, Console.Out);
@@ -110,6 +116,8 @@ public static class RunCommand
         /// <summary>--web [HOST:]PORT and --token: the browser view.</summary>
         public string? Web { get; init; }
         public string? Token { get; init; }
+        /// <summary>--plot: the picture of the run's latency figures (PNG or SVG), drawn once it ends.</summary>
+        public string? Plot { get; init; }
         /// <summary>Where a video file input starts (a segment's keyframe); null: at its beginning.</summary>
         public TimeSpan? SourceStart { get; init; }
         /// <summary>Copy the source's audio into video outputs (not in segment parts: the join adds it once).</summary>
@@ -208,6 +216,11 @@ public static class RunCommand
             await DisposeAll(sinks).ConfigureAwait(false);
             Print(stdout, SummaryTable.Format(summary));
             foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
+            if (r.Plot is not null)
+            {
+                string? warning = Plots.LatencyPlot.Write(r.Plot, summary, $"convstream run {definition.FileName}");
+                Print(stdout, $"wrote the latency plot to {r.Plot}{(warning is null ? "" : $" ({warning})")}");
+            }
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
@@ -261,7 +274,7 @@ public static class RunCommand
     internal static Media.MediaBackend ParseBackend(string text)
     {
         try { return Media.SourceRequest.ParseBackend(text, "option --backend"); }
-        catch (ConvStreamException e) { throw new UsageException(e.Message); }
+        catch (ConvStreamException e) { throw new UsageException(e.Message, e); }
     }
 
     internal static long PositiveLong(string option, string text)

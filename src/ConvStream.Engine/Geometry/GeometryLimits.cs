@@ -24,58 +24,46 @@ public static class GeometryLimits
     /// <summary>
     /// Checks one axis value (0 ≤ value ≤ <see cref="MaxExtent"/>) and returns it as an int.
     /// <paramref name="what"/> names it in the message ("padding", "stage 'blur': size").
+    /// Shapes are resolved on every call of an op, so nothing is allocated unless the value is refused.
     /// </summary>
-    public static int Extent(long value, string what) => Extent(value, null, what);
-
-    /// <summary>
-    /// As <see cref="Extent(long, string)"/>, the message prefixed with "<paramref name="prefix"/>: "
-    /// (an op's name). Shapes are resolved on every call of an op, so nothing is allocated unless
-    /// the value is refused.
-    /// </summary>
-    public static int Extent(long value, string? prefix, string what)
+    public static int Extent(long value, string what)
     {
-        if (value < 0) throw new ConvStreamException($"{Prefixed(prefix, what)} {value} must not be negative");
-        if (value > MaxExtent) throw new ConvStreamException($"{Prefixed(prefix, what)} {value} exceeds the limit of {MaxExtent}");
+        if (value < 0) throw new ConvStreamException($"{what} {value} must not be negative");
+        if (value > MaxExtent) throw new ConvStreamException($"{what} {value} exceeds the limit of {MaxExtent}");
         return (int)value;
     }
 
     /// <summary>Checks each of a pair (height, width) of axis values.</summary>
-    public static void Extents(Size2 value, string what) => Extents(value, null, what);
-
-    public static void Extents(Size2 value, string? prefix, string what)
+    public static void Extents(Size2 value, string what)
     {
-        Extent(value.H, prefix, what);
-        Extent(value.W, prefix, what);
+        Extent(value.H, what);
+        Extent(value.W, what);
     }
-
-    private static string Prefixed(string? prefix, string what) => prefix is null ? what : $"{prefix}: {what}";
 
     /// <summary>
     /// The element count of a buffer of shape <paramref name="dims"/> (checked 64-bit product),
     /// refused when it exceeds <see cref="MaxElements"/> or its bytes exceed the memory available.
     /// </summary>
-    public static long Elements(string what, int bytesPerElement, params ReadOnlySpan<long> dims) => Elements(null, what, bytesPerElement, dims);
-
-    public static long Elements(string? prefix, string what, int bytesPerElement, params ReadOnlySpan<long> dims)
+    public static long Elements(string what, int bytesPerElement, params ReadOnlySpan<long> dims)
     {
         long n = 1;
         try
         {
             foreach (long d in dims)
             {
-                if (d < 0) throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has a negative dimension");
+                if (d < 0) throw new ConvStreamException($"{what} {Shape(dims)} has a negative dimension");
                 n = checked(n * d);
             }
         }
-        catch (OverflowException)
+        catch (OverflowException e)
         {
-            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has more than 2^63 elements; the limit of one buffer is {MaxElements} elements");
+            throw new ConvStreamException($"{what} {Shape(dims)} has more than 2^63 elements; the limit of one buffer is {MaxElements} elements", e);
         }
         if (n > MaxElements)
-            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} has {n} elements, more than the limit of one buffer ({MaxElements} elements)");
+            throw new ConvStreamException($"{what} {Shape(dims)} has {n} elements, more than the limit of one buffer ({MaxElements} elements)");
         long bytes = n * bytesPerElement, available = AvailableMemory.Value;
         if (available > 0 && bytes > available)
-            throw new ConvStreamException($"{Prefixed(prefix, what)} {Shape(dims)} needs {bytes} bytes, more than the {available} bytes of memory available");
+            throw new ConvStreamException($"{what} {Shape(dims)} needs {bytes} bytes, more than the {available} bytes of memory available");
         return n;
     }
 

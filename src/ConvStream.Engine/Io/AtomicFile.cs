@@ -21,16 +21,16 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch (UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
         {
             TryDelete(temp);
-            throw new ConvStreamException($"{path}: permission denied");
+            throw new ConvStreamException($"{path}: permission denied", e);
         }
         catch (IOException e)
         {
             // A full disk, a read-only file system, a name that is a folder: the user's to fix, not a bug.
             TryDelete(temp);
-            throw new ConvStreamException(Directory.Exists(full) ? $"{path}: is a folder; expected a file name" : $"{path}: cannot be written: {e.Message}");
+            throw new ConvStreamException(Directory.Exists(full) ? $"{path}: is a folder; expected a file name" : $"{path}: cannot be written: {e.Message}", e);
         }
         catch
         {

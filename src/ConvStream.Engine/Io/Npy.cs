@@ -21,10 +21,10 @@ public static partial class Npy
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
-        catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
+        catch (FileNotFoundException e) { throw new ConvStreamException($"{path}: file not found", e); }
+        catch (DirectoryNotFoundException e) { throw new ConvStreamException($"{path}: file not found", e); }
         catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})", e); }
-        catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
+        catch (UnauthorizedAccessException e) { throw new ConvStreamException($"{path}: permission denied", e); }
         return Parse(bytes, path);
     }
 

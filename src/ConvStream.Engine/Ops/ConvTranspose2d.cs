@@ -24,9 +24,9 @@ public static class ConvTranspose2d
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
         if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
-            throw new ConvStreamException($"conv-transpose2d: output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
+            throw new ConvStreamException($"conv-transpose2d output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
-            throw new ConvStreamException("conv-transpose2d: output must not share the input's memory");
+            throw new ConvStreamException("conv-transpose2d output must not share the input's memory");
         TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s, settings ?? ExecutionSettings.Default);
     }
 

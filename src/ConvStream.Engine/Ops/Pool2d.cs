@@ -16,7 +16,7 @@ public static class Pool2d
 {
     public static Tensor Max(Tensor input, Pool2dOptions options, ExecutionSettings? settings = null)
     {
-        var s = Pool2dShape.Resolve(input, options, "max-pool2d");
+        var s = Pool2dShape.Resolve(input, options);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
         PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false, settings ?? ExecutionSettings.Default);
         return output;
@@ -24,8 +24,8 @@ public static class Pool2d
 
     public static void Max(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
-        var s = Pool2dShape.Resolve(input, options, "max-pool2d");
-        CheckOutput(s, input, output, "max-pool2d");
+        var s = Pool2dShape.Resolve(input, options);
+        CheckOutput(s, input, output);
         PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false, settings ?? ExecutionSettings.Default);
     }
 
@@ -40,27 +40,27 @@ public static class Pool2d
     public static void Average(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = ResolveAverage(input, options);
-        CheckOutput(s, input, output, "avg-pool2d");
+        CheckOutput(s, input, output);
         PoolKernel.Run<SumReduce>(input.Data, output.Data, s, average: true, options.CountIncludePad, settings ?? ExecutionSettings.Default);
     }
 
     /// <summary>The output shape <paramref name="options"/> gives for <paramref name="input"/> (validates both).</summary>
     public static int[] OutputShape(Tensor input, Pool2dOptions options, bool average = false)
-        => (average ? ResolveAverage(input, options) : Pool2dShape.Resolve(input, options, "max-pool2d")).OutputShape(input.Rank);
+        => (average ? ResolveAverage(input, options) : Pool2dShape.Resolve(input, options)).OutputShape(input.Rank);
 
     private static Pool2dShape ResolveAverage(Tensor input, Pool2dOptions o)
     {
         if (o.Dilation != new Size2(1, 1))
-            throw new ConvStreamException($"avg-pool2d: dilation is not supported (PyTorch's avg_pool2d has none) but is {o.Dilation}");
-        return Pool2dShape.Resolve(input, o, "avg-pool2d");
+            throw new ConvStreamException($"dilation is not supported by avg-pool2d (PyTorch's avg_pool2d has none) but is {o.Dilation}");
+        return Pool2dShape.Resolve(input, o);
     }
 
-    private static void CheckOutput(Pool2dShape s, Tensor input, Tensor output, string op)
+    private static void CheckOutput(Pool2dShape s, Tensor input, Tensor output)
     {
         if (!OutputShapeIs(output, input.Rank, s.N, s.C, s.OutH, s.OutW))
-            throw new ConvStreamException($"{op}: output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
+            throw new ConvStreamException($"pooling output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
         if (ReferenceEquals(output.Data, input.Data))
-            throw new ConvStreamException($"{op}: output must not share the input's memory");
+            throw new ConvStreamException("pooling output must not share the input's memory");
     }
 
     /// <summary>Whether <paramref name="output"/> is (C,H,W) or (N,C,H,W) as the input's rank says, without allocating.</summary>

@@ -11,7 +11,7 @@ public static class Pool2dReference
 {
     public static Tensor MaxPool(Tensor input, Pool2dOptions o)
     {
-        var s = Pool2dShape.Resolve(input, o, "max-pool2d");
+        var s = Pool2dShape.Resolve(input, o);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
         var x = input.Data; var y = output.Data;
         for (int nc = 0; nc < s.N * s.C; nc++)
@@ -39,8 +39,8 @@ public static class Pool2dReference
 
     public static Tensor AvgPool(Tensor input, Pool2dOptions o)
     {
-        if (o.Dilation != new Geometry.Size2(1, 1)) throw new ConvStreamException($"avg-pool2d: dilation is not supported (PyTorch's avg_pool2d has none) but is {o.Dilation}");
-        var s = Pool2dShape.Resolve(input, o, "avg-pool2d");
+        if (o.Dilation != new Geometry.Size2(1, 1)) throw new ConvStreamException($"dilation is not supported by avg-pool2d (PyTorch's avg_pool2d has none) but is {o.Dilation}");
+        var s = Pool2dShape.Resolve(input, o);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
         var x = input.Data; var y = output.Data;
         for (int nc = 0; nc < s.N * s.C; nc++)

@@ -112,7 +112,7 @@ internal sealed class ChildProcess : IDisposable
         }
         catch (Win32Exception e)
         {
-            throw new ConvStreamException($"{what}: cannot run {executable} ({e.Message}); {FfmpegLocator.InstallHint}");
+            throw new ConvStreamException($"{what}: cannot run {executable} ({e.Message}); {FfmpegLocator.InstallHint}", e);
         }
         var child = new ChildProcess(process, what, stderrLines);
         Running[child.Id] = child;

@@ -52,7 +52,7 @@ public static class ImageCodec
         }
         catch (OpenCVException e)
         {
-            throw new ConvStreamException($"{name}: OpenCV's {format.Name} encoder failed: {e.ErrMsg}");
+            throw new ConvStreamException($"{name}: OpenCV's {format.Name} encoder failed: {e.ErrMsg}", e);
         }
         finally
         {
@@ -76,7 +76,7 @@ public static class ImageCodec
         }
         catch (OpenCVException e)
         {
-            throw new ConvStreamException($"{name}: OpenCV cannot decode it: {e.ErrMsg}");
+            throw new ConvStreamException($"{name}: OpenCV cannot decode it: {e.ErrMsg}", e);
         }
         using (decoded)
         {

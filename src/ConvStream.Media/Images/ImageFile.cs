@@ -112,9 +112,9 @@ public static class ImageFile
             if (Directory.Exists(path)) throw new ConvStreamException($"{path}: is a folder, not an image file");
             return File.ReadAllBytes(path);
         }
-        catch (FileNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
-        catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: file not found"); }
-        catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
-        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})"); }
+        catch (FileNotFoundException e) { throw new ConvStreamException($"{path}: file not found", e); }
+        catch (DirectoryNotFoundException e) { throw new ConvStreamException($"{path}: file not found", e); }
+        catch (UnauthorizedAccessException e) { throw new ConvStreamException($"{path}: permission denied", e); }
+        catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})", e); }
     }
 }

@@ -81,7 +81,7 @@ internal sealed class LiveGrabber : IAsyncDisposable
                 if (_ended)
                 {
                     try { _fresh.Release(); } catch (SemaphoreFullException) { }
-                    if (_error is OpenCVException e && !_stop) throw new ConvStreamException($"{_name}: the capture failed: {e.ErrMsg}");
+                    if (_error is OpenCVException e && !_stop) throw new ConvStreamException($"{_name}: the capture failed: {e.ErrMsg}", e);
                     return -1;
                 }
             }

@@ -143,11 +143,11 @@ public sealed class OpenCvCaptureSource : IVideoSource
         }
         catch (OpenCVException e)
         {
-            throw new ConvStreamException($"{_name}: OpenCV could not decode frame {_index}: {e.ErrMsg}");
+            throw new ConvStreamException($"{_name}: OpenCV could not decode frame {_index}: {e.ErrMsg}", e);
         }
         catch (OpenCvSharpException e)
         {
-            throw new ConvStreamException($"{_name}: OpenCV could not decode frame {_index}: {e.Message}");
+            throw new ConvStreamException($"{_name}: OpenCV could not decode frame {_index}: {e.Message}", e);
         }
         if (!got)
         {

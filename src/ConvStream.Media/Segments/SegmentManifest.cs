@@ -63,7 +63,7 @@ public sealed record SegmentManifest
             if (m.Format != CurrentFormat) throw new ConvStreamException($"{file}: format '{m.Format}', expected {CurrentFormat}");
             return m;
         }
-        catch (JsonException e) { throw new ConvStreamException($"{file}: not a segment manifest: {e.Message}"); }
+        catch (JsonException e) { throw new ConvStreamException($"{file}: not a segment manifest: {e.Message}", e); }
     }
 
     public static string Sha256Of(string file)

@@ -149,13 +149,13 @@ public sealed class VideoFileSink : IVideoSink, IFileOutput
             // Kept for the next gap (live only: one copy per frame, in its own buffer).
             if (_slots is not null) current.CopyTo(_last ??= GC.AllocateUninitializedArray<byte>(current.Length, pinned: true));
         }
-        catch (IOException)
+        catch (IOException e)
         {
             // ffmpeg went away (bad option, killed, crashed): say how it ended, then what it said last,
             // which may be an unrelated warning (a killed process writes no last words).
             bool exited = child.WaitForExit(TimeSpan.FromSeconds(10));
             _failure = $"{Description}: the encoder (ffmpeg, process {child.Id}) {(exited ? child.ExitDescription : "stopped reading its input")} after {FramesWritten} frames; its last lines: {child.Stderr.Quote()}";
-            throw new ConvStreamException(_failure);
+            throw new ConvStreamException(_failure, e);
         }
         FramesWritten++;
         return ValueTask.CompletedTask;

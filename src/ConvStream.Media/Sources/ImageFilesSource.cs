@@ -56,7 +56,7 @@ public sealed class ImageFilesSource : IVideoSource
         if (!File.Exists(path)) throw new ConvStreamException($"{path}: the image sequence's frame {_index} disappeared while reading");
         Frame image;
         try { image = ImageFile.Read(path); }
-        catch (ConvStreamException e) { throw new ConvStreamException($"{_pattern.Pattern}: frame {_index}: {e.Message}"); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{_pattern.Pattern}: frame {_index}: {e.Message}", e); }
         if (image.Width != Info.Width || image.Height != Info.Height)
             throw new ConvStreamException($"{path}: frame {_index} is {image.Width}x{image.Height} but the sequence is {Info.Width}x{Info.Height}");
         for (int y = 0; y < image.Height; y++)

@@ -83,7 +83,7 @@ public sealed class WindowSink : IVideoSink
         }
         catch (OpenCVException e)
         {
-            throw new ConvStreamException($"{Description}: OpenCV cannot open a window ({e.ErrMsg}); is DISPLAY '{Environment.GetEnvironmentVariable("DISPLAY")}' a running X server?");
+            throw new ConvStreamException($"{Description}: OpenCV cannot open a window ({e.ErrMsg}); is DISPLAY '{Environment.GetEnvironmentVariable("DISPLAY")}' a running X server?", e);
         }
         HighGuiThread.Instance.Add(this);
         _opened = true;

@@ -57,7 +57,7 @@ public sealed class Y4mSink : IVideoSink, IFileOutput
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _output.Discard();
-            throw new ConvStreamException($"{Description}: cannot create the file: {e.Message}");
+            throw new ConvStreamException($"{Description}: cannot create the file: {e.Message}", e);
         }
         return ValueTask.CompletedTask;
     }
@@ -77,7 +77,7 @@ public sealed class Y4mSink : IVideoSink, IFileOutput
         catch (IOException e)
         {
             _failure = $"{Description}: writing frame {FramesWritten} failed: {e.Message}";
-            throw new ConvStreamException(_failure);
+            throw new ConvStreamException(_failure, e);
         }
         FramesWritten++;
         return ValueTask.CompletedTask;

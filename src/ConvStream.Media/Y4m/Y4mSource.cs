@@ -52,9 +52,9 @@ public sealed class Y4mSource : IVideoSource
         if (channels is not (1 or 3)) throw new ConvStreamException($"{path}: channels must be 1 (gray) or 3 (BGR), not {channels}");
         Stream stream;
         try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20); }
-        catch (FileNotFoundException) { throw new ConvStreamException($"{path}: no such file"); }
-        catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: no such file"); }
-        catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
+        catch (FileNotFoundException e) { throw new ConvStreamException($"{path}: no such file", e); }
+        catch (DirectoryNotFoundException e) { throw new ConvStreamException($"{path}: no such file", e); }
+        catch (UnauthorizedAccessException e) { throw new ConvStreamException($"{path}: permission denied", e); }
         try { return Open(stream, path, channels); }
         catch { stream.Dispose(); throw; }
     }

@@ -39,10 +39,10 @@ public static class PipelineFile
     {
         string text;
         try { text = File.ReadAllText(path); }
-        catch (FileNotFoundException) { throw new ConvStreamException($"{path}: pipeline file not found"); }
-        catch (DirectoryNotFoundException) { throw new ConvStreamException($"{path}: pipeline file not found"); }
+        catch (FileNotFoundException e) { throw new ConvStreamException($"{path}: pipeline file not found", e); }
+        catch (DirectoryNotFoundException e) { throw new ConvStreamException($"{path}: pipeline file not found", e); }
         catch (IOException e) { throw new ConvStreamException($"{path}: cannot read ({e.Message})", e); }
-        catch (UnauthorizedAccessException) { throw new ConvStreamException($"{path}: permission denied"); }
+        catch (UnauthorizedAccessException e) { throw new ConvStreamException($"{path}: permission denied", e); }
         string full = Path.GetFullPath(path);
         return Parse(text, full, Path.GetDirectoryName(full) ?? ".");
     }
@@ -55,7 +55,7 @@ public static class PipelineFile
         try { doc = JsonDocument.Parse(json, Options); }
         catch (JsonException e)
         {
-            throw new ConvStreamException($"{file}: not valid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}");
+            throw new ConvStreamException($"{file}: not valid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}", e);
         }
         using (doc)
         {

@@ -55,6 +55,16 @@ public sealed class LatencyHistogram
     public double PercentileMs(double quantile) => Percentile(quantile) / 1e6;
     public double MaxMs => MaxNanoseconds / 1e6;
 
+    /// <summary>
+    /// The non-empty buckets in increasing order, each as [lower, upper) nanoseconds and its count:
+    /// what a histogram plot draws. Read it once recording has stopped.
+    /// </summary>
+    public IEnumerable<HistogramBucket> Buckets()
+    {
+        for (int b = 0; b < _counts.Length; b++)
+            if (_counts[b] > 0) yield return new HistogramBucket(LowerBound(b), LowerBound(b + 1), _counts[b]);
+    }
+
     internal static int BucketOf(long v)
     {
         if (v < Sub) return (int)v;
@@ -80,3 +90,6 @@ public sealed class LatencyHistogram
         return LowerBound(b) + (1L << (exponent - SubBits)) / 2;
     }
 }
+
+/// <summary>One bucket of a <see cref="LatencyHistogram"/>: values in [<paramref name="LowerNs"/>, <paramref name="UpperNs"/>) nanoseconds.</summary>
+public readonly record struct HistogramBucket(long LowerNs, long UpperNs, long Count);

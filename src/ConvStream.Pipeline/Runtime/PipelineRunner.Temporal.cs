@@ -112,8 +112,7 @@ public sealed partial class PipelineRunner
         output.Times[node.Plan.Slot] = new StageTime { QueueTicks = Math.Max(1, start - ready), ComputeTicks = Math.Max(1, end - start) };
         if (m.Measures(centre.Stamp.Index))
         {
-            m.QueueWait.Record(StageMetrics.TicksToNanoseconds(start - ready));
-            m.Compute.Record(StageMetrics.TicksToNanoseconds(end - start));
+            m.RecordStage(StageMetrics.TicksToNanoseconds(start - ready), StageMetrics.TicksToNanoseconds(end - start));
             m.CountOut();
         }
         output.ReadyTimestamp = end;

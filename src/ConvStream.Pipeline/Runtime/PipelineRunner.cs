@@ -361,8 +361,7 @@ public sealed partial class PipelineRunner
                 if (measured)
                 {
                     long queueNs = StageMetrics.TicksToNanoseconds(start - ready), computeNs = StageMetrics.TicksToNanoseconds(end - start);
-                    m.QueueWait.Record(queueNs);
-                    m.Compute.Record(computeNs);
+                    m.RecordStage(queueNs, computeNs);
                     if (PipelineMeter.ComputeMs.Enabled) PipelineMeter.ComputeMs.Record(computeNs / 1e6, tag);
                     if (PipelineMeter.QueueMs.Enabled) PipelineMeter.QueueMs.Record(queueNs / 1e6, tag);
                     m.CountOut();
@@ -470,8 +469,8 @@ public sealed partial class PipelineRunner
                 ReleaseAll(heads);
                 if (measured)
                 {
-                    long ageNs = StageMetrics.TicksToNanoseconds(Stopwatch.GetTimestamp() - stamp.CaptureTimestamp);
-                    m.Age.Record(ageNs);
+                    long now = Stopwatch.GetTimestamp(), ageNs = StageMetrics.TicksToNanoseconds(now - stamp.CaptureTimestamp);
+                    m.RecordOutput(ageNs, now);
                     if (PipelineMeter.AgeMs.Enabled) PipelineMeter.AgeMs.Record(ageNs / 1e6, tag);
                     m.CountOut();
                 }

@@ -52,7 +52,7 @@ public sealed class MultiChannelConvStage : IFrameFilter
     {
         var f = inputs[0];
         if (f.Channels != _kernel.InChannels)
-            throw new ConvStreamException($"stage 'conv': kernel {_kernelName} expects {_kernel.InChannels} input channels (Cin) but the frame has {f.Channels}");
+            throw new ConvStreamException($"kernel {_kernelName} expects {_kernel.InChannels} input channels (Cin) but the frame has {f.Channels}");
         return new FrameFormat(f.Width, f.Height, _kernel.OutChannels, _depth);
     }
 

@@ -40,7 +40,7 @@ internal sealed class LivePipeline
         try { text = File.ReadAllText(_definition.FilePath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConvStreamException($"{_definition.FilePath}: cannot read the pipeline file for the web view ({e.Message})");
+            throw new ConvStreamException($"{_definition.FilePath}: cannot read the pipeline file for the web view ({e.Message})", e);
         }
         _document = JsonNode.Parse(text, documentOptions: FileOptions)?.AsObject()
             ?? throw new ConvStreamException($"{_definition.FileName}: expected a JSON object");

@@ -94,13 +94,14 @@ public sealed unsafe class Filter2D
         var carve = lease.Carve();
         Span<float> ringSpan = carve.Take<float>(slotStride * ringRows), outSpan = carve.Take<float>(2 * outStride);
         Span<nint> tapSpan = carve.Take<nint>(tapCount);
-        Span<int> slotRow = carve.Take<int>(ringRows);
-        slotRow.Fill(int.MinValue);
+        Span<int> tagSpan = carve.Take<int>(ringRows);
 
         fixed (float* ring = ringSpan, outRow = outSpan, tapW = _tapW, pw0 = _pairW0, pw1 = _pairW1)
         fixed (byte* pkind = _pairKind)
         fixed (nint* taps = tapSpan)
+        fixed (int* tags = tagSpan)
         {
+            var rows = new RowRing(ringRows, tags);
             for (int y = y0; y < y1; y++)
             {
                 bool pair = pairs && y + 1 < y1;
@@ -108,20 +109,16 @@ public sealed unsafe class Filter2D
                 for (int dy = 0; dy < (pair ? kh + 1 : kh); dy++)
                 {
                     int v = y - ay + dy;
-                    int slot = ((v % ringRows) + ringRows) % ringRows;
-                    if (slotRow[slot] == v) continue;
-                    slotRow[slot] = v;
-                    FillSlot(src, v, ring + slot * slotStride);
+                    if (rows.Claim(v, out int slot)) FillSlot(src, v, ring + slot * slotStride);
                 }
                 if (pair)
                 {
                     for (int e = 0; e < _pairD.Length; e++)
                     {
-                        int v = y - ay + _pairD[e];
-                        int slot = ((v % ringRows) + ringRows) % ringRows;
+                        int slot = rows.SlotOf(y - ay + _pairD[e]);
                         taps[e] = (nint)(ring + slot * slotStride + _pairKx[e] * unit);
                     }
-                    TapAccumulator.RunPair512((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n);
+                    TapAccumulator.RunPair((float**)taps, pw0, pw1, pkind, _pairD.Length, _k.Bias[0], outRow, outRow + outStride, n, level);
                     FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow, dst.RowLength), dst, y, _settings.Level);
                     FrameConvert.FloatToRow(new ReadOnlySpan<float>(outRow + outStride, dst.RowLength), dst, y + 1, _settings.Level);
                     y++;
@@ -130,8 +127,7 @@ public sealed unsafe class Filter2D
 
                 for (int t = 0; t < _tapW.Length; t++)
                 {
-                    int v = y - ay + _tapKy[t];
-                    int slot = ((v % ringRows) + ringRows) % ringRows;
+                    int slot = rows.SlotOf(y - ay + _tapKy[t]);
                     taps[t] = (nint)(ring + slot * slotStride + _tapKx[t] * unit);
                 }
                 TapAccumulator.Run((float**)taps, tapW, _tapW.Length, _k.Bias[0], outRow, n, level);

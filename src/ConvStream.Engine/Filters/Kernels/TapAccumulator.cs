@@ -13,9 +13,9 @@ namespace ConvStream.Engine.Filters.Kernels;
 /// resolved before (the tap rows are padded), so nothing here branches on position.
 /// <para>
 /// Reads may run up to one vector past n in every tap row and writes up to one vector past n in
-/// <c>dst</c>: callers give every row <see cref="Slack"/> spare floats.
+/// the outputs: callers give every row <see cref="Slack"/> spare floats.
 /// </para>
-/// Eight accumulators per block keep both FMA pipes busy despite the 4-cycle FMA latency.
+/// The loops are written once in <see cref="TapAccumulator{TVec, TOps}"/>; this class picks the width.
 /// </summary>
 internal static unsafe class TapAccumulator
 {
@@ -26,10 +26,29 @@ internal static unsafe class TapAccumulator
     {
         switch (level)
         {
-            case SimdLevel.V512: Run512(taps, w, nTaps, init, dst, n); break;
-            case SimdLevel.V256: Run256(taps, w, nTaps, init, dst, n); break;
-            case SimdLevel.V128: Run128(taps, w, nTaps, init, dst, n); break;
+            case SimdLevel.V512: TapAccumulator<Vector512<float>, V512Ops>.Run(taps, w, nTaps, init, dst, n); break;
+            case SimdLevel.V256: TapAccumulator<Vector256<float>, V256Ops>.Run(taps, w, nTaps, init, dst, n); break;
+            case SimdLevel.V128: TapAccumulator<Vector128<float>, V128Ops>.Run(taps, w, nTaps, init, dst, n); break;
             default: RunScalar(taps, w, nTaps, init, dst, n); break;
+        }
+    }
+
+    /// <summary>
+    /// Two output rows at once (y and y+1 of a per-channel kernel): entry e is a padded input row
+    /// pointer that row y weighs by <paramref name="w0"/>[e] and row y+1 by <paramref name="w1"/>[e]
+    /// (<paramref name="kind"/>: 0 = y only, 1 = y+1 only, 2 = both). Each loaded vector feeds
+    /// two FMAs, halving the loads that bound the one-row loop (most are cache-line splits,
+    /// since taps sit C floats apart). Entries are in (input row, kx) order, so each output row
+    /// still sees its own non-zero taps in row-major order: the same bits as <see cref="Run"/>.
+    /// </summary>
+    public static void RunPair(float** taps, float* w0, float* w1, byte* kind, int nTaps, float init, float* dst0, float* dst1, int n, SimdLevel level)
+    {
+        switch (level)
+        {
+            case SimdLevel.V512: TapAccumulator<Vector512<float>, V512Ops>.RunPair(taps, w0, w1, kind, nTaps, init, dst0, dst1, n); break;
+            case SimdLevel.V256: TapAccumulator<Vector256<float>, V256Ops>.RunPair(taps, w0, w1, kind, nTaps, init, dst0, dst1, n); break;
+            case SimdLevel.V128: TapAccumulator<Vector128<float>, V128Ops>.RunPair(taps, w0, w1, kind, nTaps, init, dst0, dst1, n); break;
+            default: TapAccumulator<float, ScalarOps>.RunPair(taps, w0, w1, kind, nTaps, init, dst0, dst1, n); break;
         }
     }
 
@@ -43,177 +62,117 @@ internal static unsafe class TapAccumulator
             dst[x] = acc;
         }
     }
+}
 
+/// <summary>
+/// <see cref="TapAccumulator"/>'s loops at one width. Eight accumulators per block keep both FMA
+/// pipes busy despite the 4-cycle FMA latency; the tail runs whole vectors into the slack.
+/// </summary>
+internal static unsafe class TapAccumulator<TVec, TOps> where TVec : unmanaged where TOps : ISimdOps<TVec>
+{
     [MethodImpl(Hot)]
-    private static void Run512(float** taps, float* w, int nTaps, float init, float* dst, int n)
+    public static void Run(float** taps, float* w, int nTaps, float init, float* dst, int n)
     {
-        var i0 = Vector512.Create(init);
+        int vw = TOps.Count;
+        TVec i0 = TOps.Broadcast(init);
         int x = 0;
-        for (; x + 128 <= n; x += 128)
+        for (; x + 8 * vw <= n; x += 8 * vw)
         {
-            Vector512<float> a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
+            TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
             for (int t = 0; t < nTaps; t++)
             {
                 float* p = taps[t] + x;
-                var k = Vector512.Create(w[t]);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), k, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), k, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), k, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), k, a3);
-                a4 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 64), k, a4);
-                a5 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 80), k, a5);
-                a6 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 96), k, a6);
-                a7 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 112), k, a7);
+                TVec k = TOps.Broadcast(w[t]);
+                a0 = TOps.FusedMultiplyAdd(TOps.Load(p), k, a0);
+                a1 = TOps.FusedMultiplyAdd(TOps.Load(p + vw), k, a1);
+                a2 = TOps.FusedMultiplyAdd(TOps.Load(p + 2 * vw), k, a2);
+                a3 = TOps.FusedMultiplyAdd(TOps.Load(p + 3 * vw), k, a3);
+                a4 = TOps.FusedMultiplyAdd(TOps.Load(p + 4 * vw), k, a4);
+                a5 = TOps.FusedMultiplyAdd(TOps.Load(p + 5 * vw), k, a5);
+                a6 = TOps.FusedMultiplyAdd(TOps.Load(p + 6 * vw), k, a6);
+                a7 = TOps.FusedMultiplyAdd(TOps.Load(p + 7 * vw), k, a7);
             }
-            a0.Store(dst + x); a1.Store(dst + x + 16); a2.Store(dst + x + 32); a3.Store(dst + x + 48);
-            a4.Store(dst + x + 64); a5.Store(dst + x + 80); a6.Store(dst + x + 96); a7.Store(dst + x + 112);
+            float* d = dst + x;
+            TOps.Store(d, a0); TOps.Store(d + vw, a1); TOps.Store(d + 2 * vw, a2); TOps.Store(d + 3 * vw, a3);
+            TOps.Store(d + 4 * vw, a4); TOps.Store(d + 5 * vw, a5); TOps.Store(d + 6 * vw, a6); TOps.Store(d + 7 * vw, a7);
         }
-        for (; x < n; x += 16)
+        for (; x < n; x += vw)
         {
-            var a = i0;
-            for (int t = 0; t < nTaps; t++) a = Vector512.FusedMultiplyAdd(Vector512.Load(taps[t] + x), Vector512.Create(w[t]), a);
-            a.Store(dst + x);
+            TVec a = i0;
+            for (int t = 0; t < nTaps; t++) a = TOps.FusedMultiplyAdd(TOps.Load(taps[t] + x), TOps.Broadcast(w[t]), a);
+            TOps.Store(dst + x, a);
         }
     }
 
-    /// <summary>
-    /// Two output rows at once (y and y+1 of a per-channel kernel): entry e is a padded input row
-    /// pointer that row y weighs by <paramref name="w0"/>[e] and row y+1 by <paramref name="w1"/>[e]
-    /// (<paramref name="kind"/>: 0 = y only, 1 = y+1 only, 2 = both). Each loaded vector feeds
-    /// two FMAs, halving the loads that bound the one-row loop (most are cache-line splits,
-    /// since taps sit C floats apart). Entries are in (input row, kx) order, so each output row
-    /// still sees its own non-zero taps in row-major order: the same bits as <see cref="Run"/>.
-    /// </summary>
+    /// <summary>See <see cref="TapAccumulator.RunPair"/>.</summary>
     [MethodImpl(Hot)]
-    public static void RunPair512(float** taps, float* w0, float* w1, byte* kind, int nTaps, float init, float* dst0, float* dst1, int n)
+    public static void RunPair(float** taps, float* w0, float* w1, byte* kind, int nTaps, float init, float* dst0, float* dst1, int n)
     {
-        var i0 = Vector512.Create(init);
+        int vw = TOps.Count;
+        TVec i0 = TOps.Broadcast(init);
         int x = 0;
-        for (; x + 128 <= n; x += 128)
+        for (; x + 8 * vw <= n; x += 8 * vw)
         {
-            Vector512<float> a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
-            Vector512<float> b0 = i0, b1 = i0, b2 = i0, b3 = i0, b4 = i0, b5 = i0, b6 = i0, b7 = i0;
+            TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
+            TVec b0 = i0, b1 = i0, b2 = i0, b3 = i0, b4 = i0, b5 = i0, b6 = i0, b7 = i0;
             for (int t = 0; t < nTaps; t++)
             {
                 float* p = taps[t] + x;
                 int k = kind[t];
                 if (k == 2)
                 {
-                    var k0 = Vector512.Create(w0[t]); var k1 = Vector512.Create(w1[t]);
-                    var v = Vector512.Load(p); a0 = Vector512.FusedMultiplyAdd(v, k0, a0); b0 = Vector512.FusedMultiplyAdd(v, k1, b0);
-                    v = Vector512.Load(p + 16); a1 = Vector512.FusedMultiplyAdd(v, k0, a1); b1 = Vector512.FusedMultiplyAdd(v, k1, b1);
-                    v = Vector512.Load(p + 32); a2 = Vector512.FusedMultiplyAdd(v, k0, a2); b2 = Vector512.FusedMultiplyAdd(v, k1, b2);
-                    v = Vector512.Load(p + 48); a3 = Vector512.FusedMultiplyAdd(v, k0, a3); b3 = Vector512.FusedMultiplyAdd(v, k1, b3);
-                    v = Vector512.Load(p + 64); a4 = Vector512.FusedMultiplyAdd(v, k0, a4); b4 = Vector512.FusedMultiplyAdd(v, k1, b4);
-                    v = Vector512.Load(p + 80); a5 = Vector512.FusedMultiplyAdd(v, k0, a5); b5 = Vector512.FusedMultiplyAdd(v, k1, b5);
-                    v = Vector512.Load(p + 96); a6 = Vector512.FusedMultiplyAdd(v, k0, a6); b6 = Vector512.FusedMultiplyAdd(v, k1, b6);
-                    v = Vector512.Load(p + 112); a7 = Vector512.FusedMultiplyAdd(v, k0, a7); b7 = Vector512.FusedMultiplyAdd(v, k1, b7);
+                    TVec k0 = TOps.Broadcast(w0[t]), k1 = TOps.Broadcast(w1[t]);
+                    TVec v = TOps.Load(p); a0 = TOps.FusedMultiplyAdd(v, k0, a0); b0 = TOps.FusedMultiplyAdd(v, k1, b0);
+                    v = TOps.Load(p + vw); a1 = TOps.FusedMultiplyAdd(v, k0, a1); b1 = TOps.FusedMultiplyAdd(v, k1, b1);
+                    v = TOps.Load(p + 2 * vw); a2 = TOps.FusedMultiplyAdd(v, k0, a2); b2 = TOps.FusedMultiplyAdd(v, k1, b2);
+                    v = TOps.Load(p + 3 * vw); a3 = TOps.FusedMultiplyAdd(v, k0, a3); b3 = TOps.FusedMultiplyAdd(v, k1, b3);
+                    v = TOps.Load(p + 4 * vw); a4 = TOps.FusedMultiplyAdd(v, k0, a4); b4 = TOps.FusedMultiplyAdd(v, k1, b4);
+                    v = TOps.Load(p + 5 * vw); a5 = TOps.FusedMultiplyAdd(v, k0, a5); b5 = TOps.FusedMultiplyAdd(v, k1, b5);
+                    v = TOps.Load(p + 6 * vw); a6 = TOps.FusedMultiplyAdd(v, k0, a6); b6 = TOps.FusedMultiplyAdd(v, k1, b6);
+                    v = TOps.Load(p + 7 * vw); a7 = TOps.FusedMultiplyAdd(v, k0, a7); b7 = TOps.FusedMultiplyAdd(v, k1, b7);
                 }
                 else if (k == 0)
                 {
-                    var k0 = Vector512.Create(w0[t]);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), k0, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), k0, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), k0, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), k0, a3);
-                    a4 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 64), k0, a4);
-                    a5 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 80), k0, a5);
-                    a6 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 96), k0, a6);
-                    a7 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 112), k0, a7);
+                    TVec k0 = TOps.Broadcast(w0[t]);
+                    a0 = TOps.FusedMultiplyAdd(TOps.Load(p), k0, a0);
+                    a1 = TOps.FusedMultiplyAdd(TOps.Load(p + vw), k0, a1);
+                    a2 = TOps.FusedMultiplyAdd(TOps.Load(p + 2 * vw), k0, a2);
+                    a3 = TOps.FusedMultiplyAdd(TOps.Load(p + 3 * vw), k0, a3);
+                    a4 = TOps.FusedMultiplyAdd(TOps.Load(p + 4 * vw), k0, a4);
+                    a5 = TOps.FusedMultiplyAdd(TOps.Load(p + 5 * vw), k0, a5);
+                    a6 = TOps.FusedMultiplyAdd(TOps.Load(p + 6 * vw), k0, a6);
+                    a7 = TOps.FusedMultiplyAdd(TOps.Load(p + 7 * vw), k0, a7);
                 }
                 else
                 {
-                    var k1 = Vector512.Create(w1[t]);
-                    b0 = Vector512.FusedMultiplyAdd(Vector512.Load(p), k1, b0);
-                    b1 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 16), k1, b1);
-                    b2 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 32), k1, b2);
-                    b3 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 48), k1, b3);
-                    b4 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 64), k1, b4);
-                    b5 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 80), k1, b5);
-                    b6 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 96), k1, b6);
-                    b7 = Vector512.FusedMultiplyAdd(Vector512.Load(p + 112), k1, b7);
+                    TVec k1 = TOps.Broadcast(w1[t]);
+                    b0 = TOps.FusedMultiplyAdd(TOps.Load(p), k1, b0);
+                    b1 = TOps.FusedMultiplyAdd(TOps.Load(p + vw), k1, b1);
+                    b2 = TOps.FusedMultiplyAdd(TOps.Load(p + 2 * vw), k1, b2);
+                    b3 = TOps.FusedMultiplyAdd(TOps.Load(p + 3 * vw), k1, b3);
+                    b4 = TOps.FusedMultiplyAdd(TOps.Load(p + 4 * vw), k1, b4);
+                    b5 = TOps.FusedMultiplyAdd(TOps.Load(p + 5 * vw), k1, b5);
+                    b6 = TOps.FusedMultiplyAdd(TOps.Load(p + 6 * vw), k1, b6);
+                    b7 = TOps.FusedMultiplyAdd(TOps.Load(p + 7 * vw), k1, b7);
                 }
             }
-            a0.Store(dst0 + x); a1.Store(dst0 + x + 16); a2.Store(dst0 + x + 32); a3.Store(dst0 + x + 48);
-            a4.Store(dst0 + x + 64); a5.Store(dst0 + x + 80); a6.Store(dst0 + x + 96); a7.Store(dst0 + x + 112);
-            b0.Store(dst1 + x); b1.Store(dst1 + x + 16); b2.Store(dst1 + x + 32); b3.Store(dst1 + x + 48);
-            b4.Store(dst1 + x + 64); b5.Store(dst1 + x + 80); b6.Store(dst1 + x + 96); b7.Store(dst1 + x + 112);
+            float* d = dst0 + x, e = dst1 + x;
+            TOps.Store(d, a0); TOps.Store(d + vw, a1); TOps.Store(d + 2 * vw, a2); TOps.Store(d + 3 * vw, a3);
+            TOps.Store(d + 4 * vw, a4); TOps.Store(d + 5 * vw, a5); TOps.Store(d + 6 * vw, a6); TOps.Store(d + 7 * vw, a7);
+            TOps.Store(e, b0); TOps.Store(e + vw, b1); TOps.Store(e + 2 * vw, b2); TOps.Store(e + 3 * vw, b3);
+            TOps.Store(e + 4 * vw, b4); TOps.Store(e + 5 * vw, b5); TOps.Store(e + 6 * vw, b6); TOps.Store(e + 7 * vw, b7);
         }
-        for (; x < n; x += 16)
+        for (; x < n; x += vw)
         {
-            var a = i0; var b = i0;
+            TVec a = i0, b = i0;
             for (int t = 0; t < nTaps; t++)
             {
-                var v = Vector512.Load(taps[t] + x);
+                TVec v = TOps.Load(taps[t] + x);
                 int k = kind[t];
-                if (k != 1) a = Vector512.FusedMultiplyAdd(v, Vector512.Create(w0[t]), a);
-                if (k != 0) b = Vector512.FusedMultiplyAdd(v, Vector512.Create(w1[t]), b);
+                if (k != 1) a = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w0[t]), a);
+                if (k != 0) b = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w1[t]), b);
             }
-            a.Store(dst0 + x); b.Store(dst1 + x);
-        }
-    }
-
-    [MethodImpl(Hot)]
-    private static void Run256(float** taps, float* w, int nTaps, float init, float* dst, int n)
-    {
-        var i0 = Vector256.Create(init);
-        int x = 0;
-        for (; x + 64 <= n; x += 64)
-        {
-            Vector256<float> a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
-            for (int t = 0; t < nTaps; t++)
-            {
-                float* p = taps[t] + x;
-                var k = Vector256.Create(w[t]);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.Load(p), k, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 8), k, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 16), k, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 24), k, a3);
-                a4 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 32), k, a4);
-                a5 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 40), k, a5);
-                a6 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 48), k, a6);
-                a7 = Vector256.FusedMultiplyAdd(Vector256.Load(p + 56), k, a7);
-            }
-            a0.Store(dst + x); a1.Store(dst + x + 8); a2.Store(dst + x + 16); a3.Store(dst + x + 24);
-            a4.Store(dst + x + 32); a5.Store(dst + x + 40); a6.Store(dst + x + 48); a7.Store(dst + x + 56);
-        }
-        for (; x < n; x += 8)
-        {
-            var a = i0;
-            for (int t = 0; t < nTaps; t++) a = Vector256.FusedMultiplyAdd(Vector256.Load(taps[t] + x), Vector256.Create(w[t]), a);
-            a.Store(dst + x);
-        }
-    }
-
-    [MethodImpl(Hot)]
-    private static void Run128(float** taps, float* w, int nTaps, float init, float* dst, int n)
-    {
-        var i0 = Vector128.Create(init);
-        int x = 0;
-        for (; x + 32 <= n; x += 32)
-        {
-            Vector128<float> a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
-            for (int t = 0; t < nTaps; t++)
-            {
-                float* p = taps[t] + x;
-                var k = Vector128.Create(w[t]);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.Load(p), k, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 4), k, a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 8), k, a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 12), k, a3);
-                a4 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 16), k, a4);
-                a5 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 20), k, a5);
-                a6 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 24), k, a6);
-                a7 = Vector128.FusedMultiplyAdd(Vector128.Load(p + 28), k, a7);
-            }
-            a0.Store(dst + x); a1.Store(dst + x + 4); a2.Store(dst + x + 8); a3.Store(dst + x + 12);
-            a4.Store(dst + x + 16); a5.Store(dst + x + 20); a6.Store(dst + x + 24); a7.Store(dst + x + 28);
-        }
-        for (; x < n; x += 4)
-        {
-            var a = i0;
-            for (int t = 0; t < nTaps; t++) a = Vector128.FusedMultiplyAdd(Vector128.Load(taps[t] + x), Vector128.Create(w[t]), a);
-            a.Store(dst + x);
+            TOps.Store(dst0 + x, a); TOps.Store(dst1 + x, b);
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class AvgPoolFilter : IFrameFilter
     public int Stride { get; }
     public (int KH, int KW, int Stride) Footprint => (Size, Size, Stride);
 
-    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(Op, inputs[0], Size, Stride);
+    public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(inputs[0], Size, Stride);
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
         => _settings.For(output.Height, (long)output.RowLength * Size * Size, (this, inputs[0], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, y0, y1));

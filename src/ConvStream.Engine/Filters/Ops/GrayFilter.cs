@@ -20,9 +20,9 @@ public sealed class GrayFilter : IFrameFilter
     {
         var f = inputs[0];
         if (f.Depth != PixelDepth.U8)
-            throw new ConvStreamException($"stage 'gray': expects a u8 frame but got {f}");
+            throw new ConvStreamException($"expects a u8 frame but got {f}");
         if (f.Channels is not (1 or 3))
-            throw new ConvStreamException($"stage 'gray': expects 3 channels (BGR) or 1 (gray, passed through) but the frame has {f.Channels}");
+            throw new ConvStreamException($"expects 3 channels (BGR) or 1 (gray, passed through) but the frame has {f.Channels}");
         return f with { Channels = 1 };
     }
 

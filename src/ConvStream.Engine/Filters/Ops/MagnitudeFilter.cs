@@ -20,7 +20,7 @@ public sealed class MagnitudeFilter : IFrameFilter
     public MagnitudeFilter(bool l1, PixelDepth depth, ExecutionSettings? settings = null)
     {
         _settings = settings ?? ExecutionSettings.Default;
-        if (depth == PixelDepth.S16) throw new ConvStreamException("stage 'magnitude': depth must be u8 or f32");
+        if (depth == PixelDepth.S16) throw new ConvStreamException($"depth must be u8 or f32 but is {depth}");
         _l1 = l1; _depth = depth;
     }
 
@@ -29,11 +29,11 @@ public sealed class MagnitudeFilter : IFrameFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs.Length != 2) throw new ConvStreamException($"stage 'magnitude': takes 2 inputs (dx, dy) but was given {inputs.Length}");
+        if (inputs.Length != 2) throw new ConvStreamException($"takes 2 inputs (dx, dy) but was given {inputs.Length}");
         var a = inputs[0]; var b = inputs[1];
         if (a.Depth == PixelDepth.U8)
-            throw new ConvStreamException($"stage 'magnitude': gradients must be s16 or f32 (e.g. sobel with depth=s16) but dx is {a}");
-        if (a != b) throw new ConvStreamException($"stage 'magnitude': dx is {a} but dy is {b}; they must match");
+            throw new ConvStreamException($"gradients must be s16 or f32 (e.g. sobel with depth=s16) but dx is {a}");
+        if (a != b) throw new ConvStreamException($"dx is {a} but dy is {b}; they must match");
         return a with { Depth = _depth };
     }
 

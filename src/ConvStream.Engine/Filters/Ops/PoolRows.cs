@@ -16,12 +16,12 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 internal static class PoolRows
 {
-    public static FrameFormat OutputFormat(string op, FrameFormat f, int size, int stride)
+    public static FrameFormat OutputFormat(FrameFormat f, int size, int stride)
     {
         if (f.Depth != Imaging.PixelDepth.U8)
-            throw new ConvStreamException($"stage '{op}': expects a u8 frame but got {f}");
+            throw new ConvStreamException($"expects a u8 frame but got {f}");
         if (f.Width < size || f.Height < size)
-            throw new ConvStreamException($"stage '{op}': frame {f.Width}x{f.Height} is smaller than the {size}x{size} window");
+            throw new ConvStreamException($"frame {f.Width}x{f.Height} is smaller than the {size}x{size} window");
         return f with { Width = (f.Width - size) / stride + 1, Height = (f.Height - size) / stride + 1 };
     }
 

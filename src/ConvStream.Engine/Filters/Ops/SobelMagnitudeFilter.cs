@@ -42,7 +42,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     {
         var f = inputs[0];
         if (f.Depth != PixelDepth.U8 || f.Channels is not (1 or 3))
-            throw new ConvStreamException($"stage 'sobel-magnitude': expects a u8 BGR or gray frame but got {f}");
+            throw new ConvStreamException($"expects a u8 BGR or gray frame but got {f}");
         return f with { Channels = 1 };
     }
 
@@ -61,8 +61,8 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
         var carve = lease.Carve();
         Span<float> ringSpan = carve.Take<float>(3 * stride), workSpan = carve.Take<float>(3 * stride);
         Span<byte> gray = carve.Take<byte>(w);
-        Span<int> slotRow = stackalloc int[3];
-        slotRow.Fill(int.MinValue);
+        int* tags = stackalloc int[3];
+        var rows = new RowRing(3, tags);
         fixed (float* ring = ringSpan, work = workSpan)
         {
             float* dx = work, dy = work + stride, mag = work + 2 * stride;
@@ -70,14 +70,12 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
             {
                 for (int k = -1; k <= 1; k++)
                 {
-                    int v = y + k, slot = ((v % 3) + 3) % 3;
-                    if (slotRow[slot] == v) continue;
-                    slotRow[slot] = v;
-                    FillSlot(src, v, ring + slot * stride, gray, level);
+                    int v = y + k;
+                    if (rows.Claim(v, out int slot)) FillSlot(src, v, ring + slot * stride, gray, level);
                 }
-                float* r0 = ring + (((y - 1) % 3 + 3) % 3) * stride;
-                float* r1 = ring + (y % 3) * stride;
-                float* r2 = ring + ((y + 1) % 3) * stride;
+                float* r0 = ring + rows.SlotOf(y - 1) * stride;
+                float* r1 = ring + rows.SlotOf(y) * stride;
+                float* r2 = ring + rows.SlotOf(y + 1) * stride;
                 var outRow = dst.Row<byte>(y);
                 int x = 0;
                 if (level >= SimdLevel.V512 && Avx512F.IsSupported)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Filters.Separable;
@@ -99,15 +100,17 @@ internal sealed class SeparableEngine
         }
     }
 
-    private void RunBand<V>(Frame src, Frame dst, int y0, int y1, BandScratch s) where V : struct, ILanes16<V>
+    private unsafe void RunBand<V>(Frame src, Frame dst, int y0, int y1, BandScratch s) where V : struct, ILanes16<V>
     {
         var k = _kernel;
         int kh = k.Height, length = src.RowLength, height = src.Height;
-        int next = y0 - k.AnchorY;
+        // The band fills its own ring (its first KH−1 rows are its neighbour's last, computed again).
+        var rows = new RowRing(kh, s.Tags);
         for (int y = y0; y < y1; y++)
         {
             int top = y - k.AnchorY;
-            for (; next <= top + kh - 1; next++) FilterRow<V>(src, next, height, s);
+            for (int v = top; v < top + kh; v++)
+                if (rows.Claim(v, out int slot)) FilterRow<V>(src, v, height, s, slot);
 
             // Point the column taps at the ring rows holding top .. top+kh−1 of every term.
             int n = 0;
@@ -115,8 +118,8 @@ internal sealed class SeparableEngine
                 foreach (var tap in s.ColumnTemplates[t])
                 {
                     var live = tap;
-                    live.A = s.RingOffset(t, top + tap.A);
-                    live.B = s.RingOffset(t, top + tap.B);
+                    live.A = s.RingOffset(t, rows.SlotOf(top + tap.A));
+                    live.B = s.RingOffset(t, rows.SlotOf(top + tap.B));
                     s.ColumnTaps[n++] = live;
                 }
             ref ushort ring = ref MemoryMarshal.GetArrayDataReference(s.Ring);
@@ -148,15 +151,15 @@ internal sealed class SeparableEngine
         }
     }
 
-    /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into the ring.</summary>
-    private void FilterRow<V>(Frame src, int v, int height, BandScratch s) where V : struct, ILanes16<V>
+    /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into ring slot <paramref name="slot"/>.</summary>
+    private void FilterRow<V>(Frame src, int v, int height, BandScratch s, int slot) where V : struct, ILanes16<V>
     {
         var k = _kernel;
         int length = src.RowLength;
         int m = BorderModes.Map(v, height, _border);
         if (m < 0)
         {
-            for (int t = 0; t < k.TermCount; t++) s.Ring.AsSpan(s.RingOffset(t, v), length).Clear();
+            for (int t = 0; t < k.TermCount; t++) s.Ring.AsSpan(s.RingOffset(t, slot), length).Clear();
             return;
         }
         var row = src.RowSpan(m);
@@ -171,11 +174,11 @@ internal sealed class SeparableEngine
         }
         ref byte p = ref MemoryMarshal.GetArrayDataReference(padded);
         for (int t = 0; t < k.TermCount; t++)
-            SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, v)], length, s.RowTaps[t]);
+            SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, slot)], length, s.RowTaps[t]);
     }
 
     /// <summary>One band's buffers, sized for one frame format.</summary>
-    private sealed class BandScratch
+    private sealed unsafe class BandScratch
     {
         private readonly int _width, _channels, _rowStride, _kh;
 
@@ -195,6 +198,7 @@ internal sealed class SeparableEngine
             }
             BorderColumns = border.ToArray();
             Ring = new ushort[k.TermCount * _kh * _rowStride];
+            _tags = GC.AllocateArray<int>(_kh, pinned: true);
             RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
             ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
             ColumnTaps = new Tap[ColumnTemplates.Sum(a => a.Length)];
@@ -215,6 +219,9 @@ internal sealed class SeparableEngine
         /// <summary>Each padded column outside the row: its offset in the padded buffer and the source column it copies (−1 for zero).</summary>
         public (int At, int Source)[] BorderColumns { get; }
         public ushort[] Ring { get; }
+        private readonly int[] _tags;
+        /// <summary>The <see cref="RowRing"/>'s tags: which source row each ring slot holds (pinned, so a pointer may be kept).</summary>
+        public int* Tags => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_tags));
         public Tap[][] RowTaps { get; }
         /// <summary>Column taps with A/B as kernel row indices; made absolute per output row into <see cref="ColumnTaps"/>.</summary>
         public Tap[][] ColumnTemplates { get; }
@@ -232,8 +239,8 @@ internal sealed class SeparableEngine
 
         public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
 
-        /// <summary>Where virtual row <paramref name="v"/> of term <paramref name="term"/> lives in the ring.</summary>
+        /// <summary>Where ring slot <paramref name="slot"/> of term <paramref name="term"/> starts.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int RingOffset(int term, int v) => (term * _kh + (int)((uint)(v + (_kh << 20)) % (uint)_kh)) * _rowStride;
+        public int RingOffset(int term, int slot) => (term * _kh + slot) * _rowStride;
     }
 }

@@ -29,17 +29,17 @@ public abstract class SeparableFrameFilter : IFrameFilter
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
         if (inputs.Length != 1)
-            throw new ConvStreamException($"stage '{Op}' takes 1 input frame, got {inputs.Length}");
+            throw new ConvStreamException($"takes 1 input frame, got {inputs.Length}");
         var f = inputs[0];
         if (f.Depth != PixelDepth.U8)
-            throw new ConvStreamException($"stage '{Op}' needs a u8 frame (gray or BGR), got {f}");
+            throw new ConvStreamException($"needs a u8 frame (gray or BGR), got {f}");
         return f with { Depth = OutputDepth };
     }
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
     {
         if (inputs.Length != 1)
-            throw new ConvStreamException($"stage '{Op}' takes 1 input frame, got {inputs.Length}");
+            throw new ConvStreamException($"takes 1 input frame, got {inputs.Length}");
         _engine.Apply(inputs[0], output);
     }
 

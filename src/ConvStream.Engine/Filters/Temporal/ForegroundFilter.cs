@@ -29,11 +29,11 @@ public sealed class ForegroundFilter : IFrameFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs.Length != 2) throw new ConvStreamException($"stage 'foreground': takes 2 inputs (the frame, its running-average background) but was given {inputs.Length}");
+        if (inputs.Length != 2) throw new ConvStreamException($"takes 2 inputs (the frame, its running-average background) but was given {inputs.Length}");
         var (f, bg) = (inputs[0], inputs[1]);
-        if (f.Depth != PixelDepth.U8) throw new ConvStreamException($"stage 'foreground': the first input must be the 8-bit frame but is {f}");
+        if (f.Depth != PixelDepth.U8) throw new ConvStreamException($"the first input must be the 8-bit frame but is {f}");
         if (bg != f with { Depth = PixelDepth.F32 })
-            throw new ConvStreamException($"stage 'foreground': the second input must be the frame's f32 background (a running-average stage, {f with { Depth = PixelDepth.F32 }}) but is {bg}");
+            throw new ConvStreamException($"the second input must be the frame's f32 background (a running-average stage, {f with { Depth = PixelDepth.F32 }}) but is {bg}");
         return f with { Channels = 1 };
     }
 

@@ -37,7 +37,7 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"stage 'tdiff': needs 8-bit frames but receives {inputs[0]}");
+        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"needs 8-bit frames but receives {inputs[0]}");
         return _abs ? inputs[0] : inputs[0] with { Depth = PixelDepth.S16 };
     }
 
@@ -45,7 +45,7 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
 
     public void Apply(ReadOnlySpan<Frame> window, Frame output)
     {
-        if (window.Length != 2) throw new ConvStreamException($"stage 'tdiff': needs the previous frame and this one but {window.Length} frames were given");
+        if (window.Length != 2) throw new ConvStreamException($"needs the previous frame and this one but {window.Length} frames were given");
         Frame previous = window[0], current = window[1];
         var level = _settings.Level;
         bool abs = _abs;

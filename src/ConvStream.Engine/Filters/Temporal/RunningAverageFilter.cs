@@ -37,7 +37,7 @@ public sealed class RunningAverageFilter : ITemporalFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"stage 'running-average': needs 8-bit frames but receives {inputs[0]}");
+        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"needs 8-bit frames but receives {inputs[0]}");
         return inputs[0] with { Depth = PixelDepth.F32 };
     }
 

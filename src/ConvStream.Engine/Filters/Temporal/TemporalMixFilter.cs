@@ -48,7 +48,7 @@ public sealed class TemporalMixFilter : ITemporalFilter
 
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs)
     {
-        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"stage 'tmix': needs 8-bit frames but receives {inputs[0]}");
+        if (inputs[0].Depth != PixelDepth.U8) throw new ConvStreamException($"needs 8-bit frames but receives {inputs[0]}");
         return inputs[0];
     }
 
@@ -57,7 +57,7 @@ public sealed class TemporalMixFilter : ITemporalFilter
     public void Apply(ReadOnlySpan<Frame> window, Frame output)
     {
         if (window.Length != _weights.Length)
-            throw new ConvStreamException($"stage 'tmix': {window.Length} frames given for {_weights.Length} weights");
+            throw new ConvStreamException($"{window.Length} frames given for {_weights.Length} weights");
         var frames = _window;
         window.CopyTo(frames);
         var weights = _weights;

@@ -1,13 +1,14 @@
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Memory;
 
 namespace ConvStream.Engine.Ops.Conv;
 
 /// <summary>
-/// The resolved (padded) input rows a band of output rows needs, for every input channel, kept in
-/// a ring of <see cref="Slots"/> rows per channel: as output rows advance, each input row is
-/// resolved once (borders in both directions settled by the border mode) and reused by every
-/// output row whose window covers it. Padded row pr lives in slot pr mod Slots; with Slots equal
-/// to the dilated kernel height the rows of one output window never collide.
+/// The resolved (padded) input rows a band of output rows needs, for every input channel: the
+/// engine's one <see cref="RowRing"/> of <see cref="Slots"/> slots (equal to the dilated kernel
+/// height), each slot holding one <see cref="PaddedRowLayout"/> row per channel. As output rows
+/// advance, each input row is resolved once (borders in both directions settled by the border
+/// mode) and reused by every output row whose window covers it.
 /// </summary>
 internal unsafe struct PaddedRowRing
 {
@@ -17,7 +18,7 @@ internal unsafe struct PaddedRowRing
     private readonly BorderMode _border;
     private readonly float* _storage;   // channels × slots × layout.Length
     private readonly nint* _rows;       // channels × slots: where each slot's row is read from
-    private readonly int* _tags;        // slots: which padded row each slot holds
+    private readonly RowRing _ring;     // which padded row each slot holds
     private float* _image;              // the current image's channel 0 plane
     private nint* _planes;              // or, when not null, one plane per channel (0: a plane of zeros)
 
@@ -30,8 +31,9 @@ internal unsafe struct PaddedRowRing
         _layout = layout; _channels = channels; _height = height; _padTop = padTop; _border = border; _slots = slots;
         _planeStride = (nint)height * layout.Width;
         _rows = (nint*)(((nint)scratch + 7) & ~(nint)7);
-        _tags = (int*)(_rows + channels * slots);
-        _storage = Memory.PinnedScratch.Align64((float*)(_tags + slots));
+        int* tags = (int*)(_rows + channels * slots);
+        _ring = new RowRing(slots, tags);
+        _storage = PinnedScratch.Align64((float*)(tags + slots));
         _image = null;
         _planes = null;
     }
@@ -43,7 +45,7 @@ internal unsafe struct PaddedRowRing
     {
         _image = image;
         _planes = null;
-        for (int i = 0; i < _slots; i++) _tags[i] = -1;
+        _ring.Reset();
     }
 
     /// <summary>
@@ -56,7 +58,7 @@ internal unsafe struct PaddedRowRing
     {
         _image = null;
         _planes = planes;
-        for (int i = 0; i < _slots; i++) _tags[i] = -1;
+        _ring.Reset();
     }
 
     /// <summary>Channel <paramref name="c"/>'s plane, or null for a zero plane.</summary>
@@ -65,8 +67,7 @@ internal unsafe struct PaddedRowRing
     /// <summary>Makes padded row <paramref name="paddedRow"/> of every channel available.</summary>
     public void Ensure(int paddedRow)
     {
-        int slot = paddedRow % _slots;
-        if (_tags[slot] == paddedRow) return;
+        if (!_ring.Claim(paddedRow, out int slot)) return;
         int iy = BorderModes.Map(paddedRow - _padTop, _height, _border);
         int length = _layout.Length;
         for (int c = 0; c < _channels; c++)
@@ -84,7 +85,6 @@ internal unsafe struct PaddedRowRing
                 _rows[c * _slots + slot] = (nint)dst;
             }
         }
-        _tags[slot] = paddedRow;
     }
 
     /// <summary>
@@ -95,7 +95,7 @@ internal unsafe struct PaddedRowRing
     /// </summary>
     public void Prefetch(int paddedRow)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _tags[paddedRow % _slots] == paddedRow) return;
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || _ring.Holds(paddedRow)) return;
         int iy = BorderModes.Map(paddedRow - _padTop, _height, _border);
         if (iy < 0) return;
         int bytes = _layout.Width * sizeof(float);
@@ -109,5 +109,5 @@ internal unsafe struct PaddedRowRing
     }
 
     /// <summary>The resolved padded row <paramref name="paddedRow"/> of <paramref name="channel"/>; call <see cref="Ensure"/> first.</summary>
-    public float* Row(int channel, int paddedRow) => (float*)_rows[channel * _slots + paddedRow % _slots];
+    public float* Row(int channel, int paddedRow) => (float*)_rows[channel * _slots + _ring.SlotOf(paddedRow)];
 }

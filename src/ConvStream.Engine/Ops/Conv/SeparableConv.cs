@@ -52,6 +52,7 @@ internal readonly unsafe struct SeparableConv
         nint* rowTap = (nint*)PinnedScratch.Align64(lease.Pointer);
         nint* columnTap = rowTap + s.KW;
         int* tags = (int*)(columnTap + s.KH);
+        var ring = new RowRing(slots, tags);    // row-filtered rows of every output channel, by padded row
         float* padded = PinnedScratch.Align64((float*)(tags + slots));
         float* filtered = PinnedScratch.Align64(padded + layout.Length); // Cout × slots × rowFloats
 
@@ -62,14 +63,14 @@ internal readonly unsafe struct SeparableConv
             int n = item / s.OutH, oy = item % s.OutH;
             if (n != image)
             {
-                for (int i = 0; i < slots; i++) tags[i] = -1;
+                ring.Reset();
                 image = n;
             }
             int top = oy * s.StrideH;
             for (int ky = 0; ky < s.KH; ky++)
             {
-                int pr = top + ky * s.DilationH, slot = pr % slots;
-                if (tags[slot] == pr) continue;
+                int pr = top + ky * s.DilationH;
+                if (!ring.Claim(pr, out int slot)) continue;
                 int iy = BorderModes.Map(pr - s.PadTop, s.H, _border);
                 for (int c = 0; c < s.Cin; c++)
                 {
@@ -88,12 +89,11 @@ internal readonly unsafe struct SeparableConv
                         ConvRowKernel.Run(pass, 0, s.OutW, _level);
                     }
                 }
-                tags[slot] = pr;
             }
             for (int co = 0; co < s.Cout; co++)
             {
                 for (int ky = 0; ky < s.KH; ky++)
-                    columnTap[ky] = (nint)(filtered + ((nint)co * slots + (top + ky * s.DilationH) % slots) * rowFloats);
+                    columnTap[ky] = (nint)(filtered + ((nint)co * slots + ring.SlotOf(top + ky * s.DilationH)) * rowFloats);
                 var pass = new ConvRowJob(columnTap, s.KH, _columnWeights + (nint)co * s.KH, 1,
                     _output + ((nint)n * s.Cout + co) * plane + (nint)oy * s.OutW, 0,
                     _bias == null ? null : _bias + co, _relu, _streaming);

@@ -74,11 +74,11 @@ public sealed class MiscKernelFileTests
     public void Planning_errors_name_what_was_expected()
     {
         var colour = StageRegistry.Create($"conv:kernel={Path.Combine(MiscTestSupport.KernelDir, "colour-edge.json")}");
-        Assert.Equal("stage 'conv': kernel colour-edge.json expects 3 input channels (Cin) but the frame has 1",
+        Assert.Equal("kernel colour-edge.json expects 3 input channels (Cin) but the frame has 1",
             Assert.Throws<ConvStreamException>(() => colour.OutputFormat([new FrameFormat(8, 8, 1, PixelDepth.U8)])).Message);
-        Assert.Equal("stage 'maxpool': frame 1x1 is smaller than the 2x2 window",
+        Assert.Equal("frame 1x1 is smaller than the 2x2 window",
             Assert.Throws<ConvStreamException>(() => StageRegistry.Create("maxpool").OutputFormat([new FrameFormat(1, 1, 3, PixelDepth.U8)])).Message);
-        Assert.Equal("stage 'gray': expects 3 channels (BGR) or 1 (gray, passed through) but the frame has 4",
+        Assert.Equal("expects 3 channels (BGR) or 1 (gray, passed through) but the frame has 4",
             Assert.Throws<ConvStreamException>(() => StageRegistry.Create("gray").OutputFormat([new FrameFormat(8, 8, 4, PixelDepth.U8)])).Message);
         var mag = StageRegistry.Create("magnitude");
         Assert.Equal(2, mag.InputCount);

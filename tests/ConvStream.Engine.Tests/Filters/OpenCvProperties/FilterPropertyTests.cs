@@ -46,6 +46,24 @@ public class FilterPropertyTests
         from seed in Gen.Choose(0, int.MaxValue)
         select (w, h, c, b, seed);
 
+    /// <summary>
+    /// The oracle every property below leans on can fail: one sample off by one is reported, and so is a
+    /// result of the wrong size, while the same frame compared with itself passes.
+    /// </summary>
+    [Fact]
+    public void TheOracleCatchesOneSampleOffByOne()
+    {
+        var input = RandomFrame(17, 9, 3, seed: 7);
+        using var same = View(input);
+        AssertClose(same, input, "identity");
+        using var changed = same.Clone();
+        changed.Set(4, 5 * 3 + 1, (byte)(changed.At<byte>(4, 5 * 3 + 1) ^ 1));
+        var error = Assert.Throws<Xunit.Sdk.XunitException>(() => AssertClose(changed, input, "one sample"));
+        Assert.Contains("by 1 at row 4", error.Message);
+        using var smaller = new Mat(same, new Rect(0, 0, 16, 9));
+        Assert.Throws<Xunit.Sdk.XunitException>(() => AssertClose(smaller, input, "size"));
+    }
+
     [Fact]
     public void GrayIsCvtColor()
     {

@@ -1,10 +1,7 @@
-using ConvStream.Engine;
-using ConvStream.Engine.Io;
-
-namespace ConvStream.Cli.Commands;
+namespace ConvStream.Cli.Plots;
 
 /// <summary>
-/// The loss curve of a fit as a PNG, drawn by ScottPlot (SkiaSharp underneath): loss per step on a
+/// The loss curve of a fit (<c>convstream fit --plot</c>), drawn by ScottPlot: loss per step on a
 /// log scale, the least-squares optimum as a horizontal line when it is known.
 /// </summary>
 internal static class LossPlot
@@ -26,21 +23,11 @@ internal static class LossPlot
             line.LegendText = "least squares";
             line.LinePattern = ScottPlot.LinePattern.Dashed;
         }
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-        };
+        PlotFile.LogAxis(plot.Axes.Left);
         plot.Title(title);
         plot.XLabel("step");
         plot.YLabel("loss (mean squared error)");
         plot.ShowLegend();
-        byte[] png = plot.GetImageBytes(900, 540, ScottPlot.ImageFormat.Png);
-        if (png.Length == 0) throw new ConvStreamException($"{path}: the plotting library produced no image");
-        AtomicFile.Write(path, s => s.Write(png));
-        // SkiaSharp's self-contained Linux build reads fonts from /usr/share/fonts only; without any
-        // it still draws, but every label is missing.
-        return SkiaSharp.SKFontManager.Default.FontFamilyCount == 0
-            ? "no fonts found (SkiaSharp looks in /usr/share/fonts): the plot has no labels; install one, e.g. apt-get install fonts-dejavu-core"
-            : null;
+        return PlotFile.Write(path, 900, 540, plot.Render);
     }
 }
