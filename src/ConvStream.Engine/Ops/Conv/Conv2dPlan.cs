@@ -69,12 +69,17 @@ public sealed class Conv2dPlan
         _released = true;
     }
 
+    /// <summary>The options the plan was built with.</summary>
     public Conv2dOptions Options { get; }
     /// <summary>The settings every call of this plan runs with.</summary>
     public ExecutionSettings Settings { get; }
+    /// <summary>Output channels (the weight's first dimension).</summary>
     public int Cout { get; }
+    /// <summary>Input channels each group sees (the weight's second dimension).</summary>
     public int CinPerGroup { get; }
+    /// <summary>Kernel height.</summary>
     public int KH { get; }
+    /// <summary>Kernel width.</summary>
     public int KW { get; }
     /// <summary>The implementation this plan runs (for tests and diagnostics).</summary>
     public Conv2dPath Path { get; }
