@@ -82,6 +82,7 @@ public sealed class EnginePackageTests(PackedPackages packages)
 
             // One BGR impulse (255, 128, 7) at (4, 4) of a 9x9 frame through a 5x5 Gaussian, sigma 0.
             var frame = new Frame(9, 9, 3);
+            frame.Bytes.Clear();                                   // a new frame's pixels are not cleared
             byte[] impulse = [255, 128, 7];
             impulse.CopyTo(frame.Row<byte>(4)[12..15]);
             var blurred = new Frame(9, 9, 3);
