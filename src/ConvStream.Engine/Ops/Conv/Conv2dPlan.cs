@@ -60,7 +60,7 @@ public sealed class Conv2dPlan
     /// but <see cref="Conv2dPath.Separable"/>, which factors the kernel. The <c>conv</c> stage runs its
     /// multi-channel kernels with it and stays bit-exact with that reference.
     /// </summary>
-    internal static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
+    public static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
         => new(weight, bias, options, settings, rented: false, tapOrder: true);
 
     internal void Release()
