@@ -32,7 +32,7 @@ internal static class MagnitudeRow
         fixed (float* a = dx, b = dy, d = dst)
         {
             var kernel = new Kernel(a, b, d, l1, scale);
-            RowLadder.Run(ref kernel, n, level);
+            RowLadder.Run(kernel, n, level);
         }
     }
 

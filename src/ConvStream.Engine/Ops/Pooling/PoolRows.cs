@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Pooling;
@@ -8,8 +6,8 @@ namespace ConvStream.Engine.Ops.Pooling;
 /// <summary>
 /// The row loops of pooling, written once for every operator and width. A window is folded in
 /// two passes that both stream contiguous memory: down the window's rows into a padded row
-/// (<see cref="CombineInto{T}"/>), then across it (<see cref="Across{T}"/>). Each width's loop
-/// falls through to the narrower ones for its tail, ending in scalar.
+/// (<see cref="CombineInto{T}"/>), then across it (<see cref="Across{T}"/>). Each loop is an
+/// <see cref="IRowKernel"/> that <see cref="RowLadder"/> runs at every width, ending in scalar.
 /// </summary>
 internal static class PoolRows
 {
@@ -19,7 +17,7 @@ internal static class PoolRows
         fixed (float* a = acc, r = row)
         {
             var kernel = new CombineKernel<T>(a, r);
-            RowLadder.Run(ref kernel, acc.Length, level);
+            RowLadder.Run(kernel, acc.Length, level);
         }
     }
 
@@ -50,63 +48,46 @@ internal static class PoolRows
     public static unsafe void Across<T>(ReadOnlySpan<float> padded, Span<float> output, int kernel, int stride, int dilation, SimdLevel level)
         where T : struct, IPoolReduce
     {
-        int n = output.Length, ox = 0;
-        ref float t = ref MemoryMarshal.GetReference(padded);
-        ref float o = ref MemoryMarshal.GetReference(output);
-        if (stride == 1)
+        int n = output.Length;
+        fixed (float* pt = padded, po = output)
         {
-            fixed (float* pt = padded, po = output)
+            if (stride == 1)
             {
                 var k = new AcrossKernel<T>(pt, po, kernel, dilation);
-                RowLadder.Run(ref k, n, level);
+                RowLadder.Run(k, n, level);
+                return;
             }
-            return;
-        }
-        if (stride == 2 && Deinterleave.IsSupported(level))
-        {
-            if (level >= SimdLevel.V512)
-                for (; ox <= n - 16; ox += 16)
-                {
-                    int b = 2 * ox;
-                    var v = Deinterleave.Evens(Vector512.LoadUnsafe(ref t, (nuint)b), Vector512.LoadUnsafe(ref t, (nuint)(b + 16)));
-                    for (int k = 1; k < kernel; k++)
-                    {
-                        int at = b + k * dilation;
-                        v = T.Combine(v, Deinterleave.Evens(Vector512.LoadUnsafe(ref t, (nuint)at), Vector512.LoadUnsafe(ref t, (nuint)(at + 16))));
-                    }
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            if (level >= SimdLevel.V256)
-                for (; ox <= n - 8; ox += 8)
-                {
-                    int b = 2 * ox;
-                    var v = Deinterleave.EvensInLane(Vector256.LoadUnsafe(ref t, (nuint)b), Vector256.LoadUnsafe(ref t, (nuint)(b + 8)));
-                    for (int k = 1; k < kernel; k++)
-                    {
-                        int at = b + k * dilation;
-                        v = T.Combine(v, Deinterleave.EvensInLane(Vector256.LoadUnsafe(ref t, (nuint)at), Vector256.LoadUnsafe(ref t, (nuint)(at + 8))));
-                    }
-                    // The fold is per element, so one lane fix after it serves every tap.
-                    Deinterleave.FixLanes(v).StoreUnsafe(ref o, (nuint)ox);
-                }
-            for (; ox <= n - 4; ox += 4)
+            if (stride == 2)
             {
-                int b = 2 * ox;
-                var v = Deinterleave.Evens(Vector128.LoadUnsafe(ref t, (nuint)b), Vector128.LoadUnsafe(ref t, (nuint)(b + 4)));
-                for (int k = 1; k < kernel; k++)
-                {
-                    int at = b + k * dilation;
-                    v = T.Combine(v, Deinterleave.Evens(Vector128.LoadUnsafe(ref t, (nuint)at), Vector128.LoadUnsafe(ref t, (nuint)(at + 4))));
-                }
-                v.StoreUnsafe(ref o, (nuint)ox);
+                var k = new AcrossStride2Kernel<T>(pt, po, kernel, dilation);
+                RowLadder.Run(k, n, PairShuffles.Level(level));
+                return;
             }
         }
-        for (; ox < n; ox++)
+        for (int ox = 0; ox < n; ox++)
         {
             int b = ox * stride;
             float v = padded[b];
             for (int k = 1; k < kernel; k++) v = T.Combine(v, padded[b + k * dilation]);
             output[ox] = v;
+        }
+    }
+
+    /// <summary>Stride 2 of <see cref="Across{T}"/>: each tap's samples are the evens of two vectors.</summary>
+    private readonly unsafe struct AcrossStride2Kernel<T>(float* padded, float* output, int kernel, int dilation) : IRowKernel where T : struct, IPoolReduce
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            float* b = padded + 2 * x;
+            TVec v = TOps.EvensPermuted(TOps.Load(b), TOps.Load(b + TOps.Count));
+            for (int k = 1; k < kernel; k++)
+            {
+                float* at = b + k * dilation;
+                v = T.Combine<TVec, TOps>(v, TOps.EvensPermuted(TOps.Load(at), TOps.Load(at + TOps.Count)));
+            }
+            // The fold is per element, so one permutation fix after it serves every tap.
+            TOps.Store(output + x, TOps.Unpermute(v));
         }
     }
 
@@ -116,87 +97,53 @@ internal static class PoolRows
     /// complete windows (the rows must hold 2·output.Length samples); the average divides by 4
     /// (a multiply by 0.25 is exactly that).
     /// </summary>
-    public static void Pair2x2<T>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> output, bool average, SimdLevel level)
+    public static unsafe void Pair2x2<T>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> output, bool average, SimdLevel level)
         where T : struct, IPoolReduce
     {
-        int n = output.Length, ox = 0;
-        ref float r0 = ref MemoryMarshal.GetReference(row0);
-        ref float r1 = ref MemoryMarshal.GetReference(row1);
-        ref float o = ref MemoryMarshal.GetReference(output);
-        if (Deinterleave.IsSupported(level))
+        fixed (float* r0 = row0, r1 = row1, o = output)
         {
-            if (level >= SimdLevel.V512)
-            {
-                var scale = Vector512.Create(average ? 0.25f : 1f);
-                for (; ox <= n - 16; ox += 16)
-                {
-                    nuint b = (nuint)(2 * ox);
-                    var a = T.Combine(Vector512.LoadUnsafe(ref r0, b), Vector512.LoadUnsafe(ref r1, b));
-                    var c = T.Combine(Vector512.LoadUnsafe(ref r0, b + 16), Vector512.LoadUnsafe(ref r1, b + 16));
-                    var v = T.Combine(Deinterleave.Evens(a, c), Deinterleave.Odds(a, c));
-                    if (average) v *= scale;
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            }
-            if (level >= SimdLevel.V256)
-            {
-                var scale = Vector256.Create(average ? 0.25f : 1f);
-                for (; ox <= n - 8; ox += 8)
-                {
-                    nuint b = (nuint)(2 * ox);
-                    var a = T.Combine(Vector256.LoadUnsafe(ref r0, b), Vector256.LoadUnsafe(ref r1, b));
-                    var c = T.Combine(Vector256.LoadUnsafe(ref r0, b + 8), Vector256.LoadUnsafe(ref r1, b + 8));
-                    var v = Deinterleave.FixLanes(T.Combine(Deinterleave.EvensInLane(a, c), Deinterleave.OddsInLane(a, c)));
-                    if (average) v *= scale;
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            }
-            {
-                var scale = Vector128.Create(average ? 0.25f : 1f);
-                for (; ox <= n - 4; ox += 4)
-                {
-                    nuint b = (nuint)(2 * ox);
-                    var a = T.Combine(Vector128.LoadUnsafe(ref r0, b), Vector128.LoadUnsafe(ref r1, b));
-                    var c = T.Combine(Vector128.LoadUnsafe(ref r0, b + 4), Vector128.LoadUnsafe(ref r1, b + 4));
-                    var v = T.Combine(Deinterleave.Evens(a, c), Deinterleave.Odds(a, c));
-                    if (average) v *= scale;
-                    v.StoreUnsafe(ref o, (nuint)ox);
-                }
-            }
+            var k = new Pair2x2Kernel<T>(r0, r1, o, average);
+            RowLadder.Run(k, output.Length, PairShuffles.Level(level));
         }
-        for (; ox < n; ox++)
+    }
+
+    private readonly unsafe struct Pair2x2Kernel<T>(float* row0, float* row1, float* output, bool average) : IRowKernel where T : struct, IPoolReduce
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
         {
-            int b = 2 * ox;
-            float v = T.Combine(T.Combine(row0[b], row0[b + 1]), T.Combine(row1[b], row1[b + 1]));
-            output[ox] = average ? v * 0.25f : v;
+            int b = 2 * x;
+            if (TOps.Count == 1)
+            {
+                // The scalar lane keeps the scalar loop's order (each row's pair first, then the rows):
+                // a sum of four can round differently in the vectors' order, and each path keeps its bits.
+                float s = T.Combine(T.Combine(row0[b], row0[b + 1]), T.Combine(row1[b], row1[b + 1]));
+                output[x] = average ? s * 0.25f : s;
+                return;
+            }
+            TVec a = T.Combine<TVec, TOps>(TOps.Load(row0 + b), TOps.Load(row1 + b));
+            TVec c = T.Combine<TVec, TOps>(TOps.Load(row0 + b + TOps.Count), TOps.Load(row1 + b + TOps.Count));
+            TVec v = TOps.Unpermute(T.Combine<TVec, TOps>(TOps.EvensPermuted(a, c), TOps.OddsPermuted(a, c)));
+            if (average) v = TOps.Multiply(v, TOps.Broadcast(0.25f));
+            TOps.Store(output + x, v);
         }
     }
 
     /// <summary><c>values[i] /= divisors[i] · scale</c> (average pooling's window sizes).</summary>
-    public static void Divide(Span<float> values, ReadOnlySpan<float> divisors, float scale, SimdLevel level)
+    public static unsafe void Divide(Span<float> values, ReadOnlySpan<float> divisors, float scale, SimdLevel level)
     {
-        int n = values.Length, i = 0;
-        ref float v = ref MemoryMarshal.GetReference(values);
-        ref float d = ref MemoryMarshal.GetReference(divisors);
-        if (level >= SimdLevel.V512)
+        fixed (float* v = values, d = divisors)
         {
-            var s = Vector512.Create(scale);
-            for (; i <= n - 16; i += 16)
-                (Vector512.LoadUnsafe(ref v, (nuint)i) / (Vector512.LoadUnsafe(ref d, (nuint)i) * s)).StoreUnsafe(ref v, (nuint)i);
+            var k = new DivideKernel(v, d, scale);
+            RowLadder.Run(k, values.Length, level);
         }
-        if (level >= SimdLevel.V256)
-        {
-            var s = Vector256.Create(scale);
-            for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref v, (nuint)i) / (Vector256.LoadUnsafe(ref d, (nuint)i) * s)).StoreUnsafe(ref v, (nuint)i);
-        }
-        if (level >= SimdLevel.V128)
-        {
-            var s = Vector128.Create(scale);
-            for (; i <= n - 4; i += 4)
-                (Vector128.LoadUnsafe(ref v, (nuint)i) / (Vector128.LoadUnsafe(ref d, (nuint)i) * s)).StoreUnsafe(ref v, (nuint)i);
-        }
-        for (; i < n; i++) values[i] /= divisors[i] * scale;
+    }
+
+    private readonly unsafe struct DivideKernel(float* values, float* divisors, float scale) : IRowKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+            => TOps.Store(values + x, TOps.Divide(TOps.Load(values + x), TOps.Multiply(TOps.Load(divisors + x), TOps.Broadcast(scale))));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

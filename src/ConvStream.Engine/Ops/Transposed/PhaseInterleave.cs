@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using ConvStream.Engine.Ops.Pooling;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Transposed;
@@ -12,41 +9,36 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// </summary>
 internal static class PhaseInterleave
 {
-    public static void Write(ReadOnlySpan<float> rows, int start, int rowLength, int stride, Span<float> output, SimdLevel level)
+    public static unsafe void Write(ReadOnlySpan<float> rows, int start, int rowLength, int stride, Span<float> output, SimdLevel level)
     {
         int n = output.Length;
         if (stride == 1) { rows.Slice(start, n).CopyTo(output); return; }
-        int ox = 0;
-        if (stride == 2 && Deinterleave.IsSupported(level))
+        if (stride == 2)
         {
-            ref float even = ref Unsafe.AsRef(in rows[start]);
-            ref float odd = ref Unsafe.AsRef(in rows[start + rowLength]);
-            ref float o = ref MemoryMarshal.GetReference(output);
-            if (level >= SimdLevel.V512)
-                for (; ox <= n - 32; ox += 32)
-                {
-                    var (lo, hi) = Deinterleave.Zip(Vector512.LoadUnsafe(ref even, (nuint)(ox / 2)), Vector512.LoadUnsafe(ref odd, (nuint)(ox / 2)));
-                    lo.StoreUnsafe(ref o, (nuint)ox);
-                    hi.StoreUnsafe(ref o, (nuint)(ox + 16));
-                }
-            if (level >= SimdLevel.V256)
-                for (; ox <= n - 16; ox += 16)
-                {
-                    var (lo, hi) = Deinterleave.Zip(Vector256.LoadUnsafe(ref even, (nuint)(ox / 2)), Vector256.LoadUnsafe(ref odd, (nuint)(ox / 2)));
-                    lo.StoreUnsafe(ref o, (nuint)ox);
-                    hi.StoreUnsafe(ref o, (nuint)(ox + 8));
-                }
-            for (; ox <= n - 8; ox += 8)
+            fixed (float* even = &rows[start], odd = &rows[start + rowLength], o = output)
             {
-                var (lo, hi) = Deinterleave.Zip(Vector128.LoadUnsafe(ref even, (nuint)(ox / 2)), Vector128.LoadUnsafe(ref odd, (nuint)(ox / 2)));
-                lo.StoreUnsafe(ref o, (nuint)ox);
-                hi.StoreUnsafe(ref o, (nuint)(ox + 4));
+                var k = new ZipKernel(even, odd, o);
+                RowLadder.Run(k, n / 2, PairShuffles.Level(level));
             }
+            if ((n & 1) != 0) output[n - 1] = rows[start + n / 2];
+            return;
         }
-        for (; ox < n; ox++)
+        for (int ox = 0; ox < n; ox++)
         {
             int j = ox / stride, p = ox - j * stride;
             output[ox] = rows[start + p * rowLength + j];
+        }
+    }
+
+    /// <summary>Output samples 2j and 2j+1 from the even and odd phase rows at j.</summary>
+    private readonly unsafe struct ZipKernel(float* even, float* odd, float* output) : IRowKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int j) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            var (lo, hi) = TOps.Zip(TOps.Load(even + j), TOps.Load(odd + j));
+            TOps.Store(output + 2 * j, lo);
+            TOps.Store(output + 2 * j + TOps.Count, hi);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Transposed;
 
@@ -41,13 +41,17 @@ internal static class TransposedTaps
         Span<float> rows, ReadOnlySpan<int> offsets, Simd.SimdLevel level) where TC : struct, ITapCount
     {
         int ix = 0;
-        if (level >= Simd.SimdLevel.V512) ix = Run512<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
-        if (level >= Simd.SimdLevel.V256) ix = Run256<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
-        if (level >= Simd.SimdLevel.V128) ix = Run128<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (level >= Simd.SimdLevel.V512) ix = TransposedTaps<Vector512<float>, V512Ops>.Columns<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (level >= Simd.SimdLevel.V256) ix = TransposedTaps<Vector256<float>, V256Ops>.Columns<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
+        if (level >= Simd.SimdLevel.V128) ix = TransposedTaps<Vector128<float>, V128Ops>.Columns<TC>(x, xRow, plane, cinG, width, weights, rows, offsets, ix);
         if (ix < width) RunScalar(x, xRow, plane, cinG, ix, width, weights, rows, offsets, TC.Value);
     }
 
-    /// <summary>The columns [<paramref name="from"/>, width) one sample at a time, as row AXPYs (sequential memory).</summary>
+    /// <summary>
+    /// The columns [<paramref name="from"/>, width) one sample at a time, as row AXPYs (sequential
+    /// memory). Its own order (multiply, then add into the row, per channel), not the vectors' FMA
+    /// chains: the reference tolerates the difference, and each path keeps its bits.
+    /// </summary>
     private static void RunScalar(float[] x, int xRow, int plane, int cinG, int from, int width, ReadOnlySpan<float> weights,
         Span<float> rows, ReadOnlySpan<int> offsets, int count)
     {
@@ -63,150 +67,97 @@ internal static class TransposedTaps
             }
         }
     }
+}
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add512(ref float rows, int at, Vector512<float> v)
-        => (Vector512.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add256(ref float rows, int at, Vector256<float> v)
-        => (Vector256.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add128(ref float rows, int at, Vector128<float> v)
-        => (Vector128.LoadUnsafe(ref rows, (nuint)at) + v).StoreUnsafe(ref rows, (nuint)at);
-
-    private static int Run512<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
+/// <summary><see cref="TransposedTaps"/>' vector loops at one width.</summary>
+internal static unsafe class TransposedTaps<TVec, TOps> where TVec : unmanaged where TOps : ISimdOps<TVec>
+{
+    /// <summary>
+    /// Whole vectors of columns from <paramref name="ix"/> on; returns where they end. With 32
+    /// vector registers (AVX-512) two vectors of columns go at a time: 2·taps independent FMA
+    /// chains hide the FMA latency (one chain per tap leaves the FMA units idle when there are
+    /// fewer than eight taps); with 16 the second block's accumulators would spill.
+    /// </summary>
+    public static int Columns<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
         Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
     {
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetReference(rows);
-        // Two vectors of columns at a time: 2·taps independent FMA chains hide the FMA latency
-        // (one chain per tap leaves the FMA units idle when there are fewer than eight taps).
-        for (; ix <= width - 32; ix += 32)
+        int vw = TOps.Count;
+        fixed (float* xr = x, wr = weights, rr = rows)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
-            nuint xo = (nuint)(xRow + ix);
-            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
+            if (vw >= Vector512<float>.Count)
+                for (; ix <= width - 2 * vw; ix += 2 * vw)
+                {
+                    TVec a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                    TVec b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+                    float* xo = xr + xRow + ix;
+                    for (int ci = 0; ci < cinG; ci++, xo += plane)
+                    {
+                        TVec u = TOps.Load(xo), v = TOps.Load(xo + vw);
+                        float* w = wr + ci * TransposedTaps.Width;
+                        Fma2(ref a0, ref b0, u, v, w[0]);
+                        if (TC.Value > 1) Fma2(ref a1, ref b1, u, v, w[1]);
+                        if (TC.Value > 2) Fma2(ref a2, ref b2, u, v, w[2]);
+                        if (TC.Value > 3) Fma2(ref a3, ref b3, u, v, w[3]);
+                        if (TC.Value > 4) Fma2(ref a4, ref b4, u, v, w[4]);
+                        if (TC.Value > 5) Fma2(ref a5, ref b5, u, v, w[5]);
+                        if (TC.Value > 6) Fma2(ref a6, ref b6, u, v, w[6]);
+                        if (TC.Value > 7) Fma2(ref a7, ref b7, u, v, w[7]);
+                    }
+                    AddInto(rr + offsets[0] + ix, a0, b0);
+                    if (TC.Value > 1) AddInto(rr + offsets[1] + ix, a1, b1);
+                    if (TC.Value > 2) AddInto(rr + offsets[2] + ix, a2, b2);
+                    if (TC.Value > 3) AddInto(rr + offsets[3] + ix, a3, b3);
+                    if (TC.Value > 4) AddInto(rr + offsets[4] + ix, a4, b4);
+                    if (TC.Value > 5) AddInto(rr + offsets[5] + ix, a5, b5);
+                    if (TC.Value > 6) AddInto(rr + offsets[6] + ix, a6, b6);
+                    if (TC.Value > 7) AddInto(rr + offsets[7] + ix, a7, b7);
+                }
+            for (; ix <= width - vw; ix += vw)
             {
-                var u = Vector512.LoadUnsafe(ref xr, xo);
-                var v = Vector512.LoadUnsafe(ref xr, xo + 16);
-                ref float w = ref Unsafe.Add(ref wr, ci * Width);
-                { var c = Vector512.Create(w); a0 = Vector512.FusedMultiplyAdd(u, c, a0); b0 = Vector512.FusedMultiplyAdd(v, c, b0); }
-                if (TC.Value > 1) { var c = Vector512.Create(Unsafe.Add(ref w, 1)); a1 = Vector512.FusedMultiplyAdd(u, c, a1); b1 = Vector512.FusedMultiplyAdd(v, c, b1); }
-                if (TC.Value > 2) { var c = Vector512.Create(Unsafe.Add(ref w, 2)); a2 = Vector512.FusedMultiplyAdd(u, c, a2); b2 = Vector512.FusedMultiplyAdd(v, c, b2); }
-                if (TC.Value > 3) { var c = Vector512.Create(Unsafe.Add(ref w, 3)); a3 = Vector512.FusedMultiplyAdd(u, c, a3); b3 = Vector512.FusedMultiplyAdd(v, c, b3); }
-                if (TC.Value > 4) { var c = Vector512.Create(Unsafe.Add(ref w, 4)); a4 = Vector512.FusedMultiplyAdd(u, c, a4); b4 = Vector512.FusedMultiplyAdd(v, c, b4); }
-                if (TC.Value > 5) { var c = Vector512.Create(Unsafe.Add(ref w, 5)); a5 = Vector512.FusedMultiplyAdd(u, c, a5); b5 = Vector512.FusedMultiplyAdd(v, c, b5); }
-                if (TC.Value > 6) { var c = Vector512.Create(Unsafe.Add(ref w, 6)); a6 = Vector512.FusedMultiplyAdd(u, c, a6); b6 = Vector512.FusedMultiplyAdd(v, c, b6); }
-                if (TC.Value > 7) { var c = Vector512.Create(Unsafe.Add(ref w, 7)); a7 = Vector512.FusedMultiplyAdd(u, c, a7); b7 = Vector512.FusedMultiplyAdd(v, c, b7); }
+                TVec a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                float* xo = xr + xRow + ix;
+                for (int ci = 0; ci < cinG; ci++, xo += plane)
+                {
+                    TVec v = TOps.Load(xo);
+                    float* w = wr + ci * TransposedTaps.Width;
+                    a0 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[0]), a0);
+                    if (TC.Value > 1) a1 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[1]), a1);
+                    if (TC.Value > 2) a2 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[2]), a2);
+                    if (TC.Value > 3) a3 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[3]), a3);
+                    if (TC.Value > 4) a4 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[4]), a4);
+                    if (TC.Value > 5) a5 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[5]), a5);
+                    if (TC.Value > 6) a6 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[6]), a6);
+                    if (TC.Value > 7) a7 = TOps.FusedMultiplyAdd(v, TOps.Broadcast(w[7]), a7);
+                }
+                AddInto(rr + offsets[0] + ix, a0);
+                if (TC.Value > 1) AddInto(rr + offsets[1] + ix, a1);
+                if (TC.Value > 2) AddInto(rr + offsets[2] + ix, a2);
+                if (TC.Value > 3) AddInto(rr + offsets[3] + ix, a3);
+                if (TC.Value > 4) AddInto(rr + offsets[4] + ix, a4);
+                if (TC.Value > 5) AddInto(rr + offsets[5] + ix, a5);
+                if (TC.Value > 6) AddInto(rr + offsets[6] + ix, a6);
+                if (TC.Value > 7) AddInto(rr + offsets[7] + ix, a7);
             }
-            { Add512(ref rr, offsets[0] + ix, a0); Add512(ref rr, offsets[0] + ix + 16, b0); }
-            if (TC.Value > 1) { Add512(ref rr, offsets[1] + ix, a1); Add512(ref rr, offsets[1] + ix + 16, b1); }
-            if (TC.Value > 2) { Add512(ref rr, offsets[2] + ix, a2); Add512(ref rr, offsets[2] + ix + 16, b2); }
-            if (TC.Value > 3) { Add512(ref rr, offsets[3] + ix, a3); Add512(ref rr, offsets[3] + ix + 16, b3); }
-            if (TC.Value > 4) { Add512(ref rr, offsets[4] + ix, a4); Add512(ref rr, offsets[4] + ix + 16, b4); }
-            if (TC.Value > 5) { Add512(ref rr, offsets[5] + ix, a5); Add512(ref rr, offsets[5] + ix + 16, b5); }
-            if (TC.Value > 6) { Add512(ref rr, offsets[6] + ix, a6); Add512(ref rr, offsets[6] + ix + 16, b6); }
-            if (TC.Value > 7) { Add512(ref rr, offsets[7] + ix, a7); Add512(ref rr, offsets[7] + ix + 16, b7); }
-        }
-        for (; ix <= width - 16; ix += 16)
-        {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            nuint xo = (nuint)(xRow + ix);
-            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
-            {
-                var v = Vector512.LoadUnsafe(ref xr, xo);
-                ref float w = ref Unsafe.Add(ref wr, ci * Width);
-                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(w), a0);
-                if (TC.Value > 1) a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 1)), a1);
-                if (TC.Value > 2) a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 2)), a2);
-                if (TC.Value > 3) a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 3)), a3);
-                if (TC.Value > 4) a4 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 4)), a4);
-                if (TC.Value > 5) a5 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 5)), a5);
-                if (TC.Value > 6) a6 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 6)), a6);
-                if (TC.Value > 7) a7 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref w, 7)), a7);
-            }
-            Add512(ref rr, offsets[0] + ix, a0);
-            if (TC.Value > 1) Add512(ref rr, offsets[1] + ix, a1);
-            if (TC.Value > 2) Add512(ref rr, offsets[2] + ix, a2);
-            if (TC.Value > 3) Add512(ref rr, offsets[3] + ix, a3);
-            if (TC.Value > 4) Add512(ref rr, offsets[4] + ix, a4);
-            if (TC.Value > 5) Add512(ref rr, offsets[5] + ix, a5);
-            if (TC.Value > 6) Add512(ref rr, offsets[6] + ix, a6);
-            if (TC.Value > 7) Add512(ref rr, offsets[7] + ix, a7);
         }
         return ix;
     }
 
-    private static int Run256<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fma2(ref TVec a, ref TVec b, TVec u, TVec v, float w)
     {
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetReference(rows);
-        for (; ix <= width - 8; ix += 8)
-        {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            nuint xo = (nuint)(xRow + ix);
-            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
-            {
-                var v = Vector256.LoadUnsafe(ref xr, xo);
-                ref float w = ref Unsafe.Add(ref wr, ci * Width);
-                a0 = Vector256.FusedMultiplyAdd(v, Vector256.Create(w), a0);
-                if (TC.Value > 1) a1 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 1)), a1);
-                if (TC.Value > 2) a2 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 2)), a2);
-                if (TC.Value > 3) a3 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 3)), a3);
-                if (TC.Value > 4) a4 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 4)), a4);
-                if (TC.Value > 5) a5 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 5)), a5);
-                if (TC.Value > 6) a6 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 6)), a6);
-                if (TC.Value > 7) a7 = Vector256.FusedMultiplyAdd(v, Vector256.Create(Unsafe.Add(ref w, 7)), a7);
-            }
-            Add256(ref rr, offsets[0] + ix, a0);
-            if (TC.Value > 1) Add256(ref rr, offsets[1] + ix, a1);
-            if (TC.Value > 2) Add256(ref rr, offsets[2] + ix, a2);
-            if (TC.Value > 3) Add256(ref rr, offsets[3] + ix, a3);
-            if (TC.Value > 4) Add256(ref rr, offsets[4] + ix, a4);
-            if (TC.Value > 5) Add256(ref rr, offsets[5] + ix, a5);
-            if (TC.Value > 6) Add256(ref rr, offsets[6] + ix, a6);
-            if (TC.Value > 7) Add256(ref rr, offsets[7] + ix, a7);
-        }
-        return ix;
+        TVec c = TOps.Broadcast(w);
+        a = TOps.FusedMultiplyAdd(u, c, a);
+        b = TOps.FusedMultiplyAdd(v, c, b);
     }
 
-    private static int Run128<TC>(float[] x, int xRow, int plane, int cinG, int width, ReadOnlySpan<float> weights,
-        Span<float> rows, ReadOnlySpan<int> offsets, int ix) where TC : struct, ITapCount
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddInto(float* row, TVec a) => TOps.Store(row, TOps.Add(TOps.Load(row), a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddInto(float* row, TVec a, TVec b)
     {
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref float wr = ref MemoryMarshal.GetReference(weights);
-        ref float rr = ref MemoryMarshal.GetReference(rows);
-        for (; ix <= width - 4; ix += 4)
-        {
-            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            nuint xo = (nuint)(xRow + ix);
-            for (int ci = 0; ci < cinG; ci++, xo += (nuint)plane)
-            {
-                var v = Vector128.LoadUnsafe(ref xr, xo);
-                ref float w = ref Unsafe.Add(ref wr, ci * Width);
-                a0 = Vector128.FusedMultiplyAdd(v, Vector128.Create(w), a0);
-                if (TC.Value > 1) a1 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 1)), a1);
-                if (TC.Value > 2) a2 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 2)), a2);
-                if (TC.Value > 3) a3 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 3)), a3);
-                if (TC.Value > 4) a4 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 4)), a4);
-                if (TC.Value > 5) a5 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 5)), a5);
-                if (TC.Value > 6) a6 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 6)), a6);
-                if (TC.Value > 7) a7 = Vector128.FusedMultiplyAdd(v, Vector128.Create(Unsafe.Add(ref w, 7)), a7);
-            }
-            Add128(ref rr, offsets[0] + ix, a0);
-            if (TC.Value > 1) Add128(ref rr, offsets[1] + ix, a1);
-            if (TC.Value > 2) Add128(ref rr, offsets[2] + ix, a2);
-            if (TC.Value > 3) Add128(ref rr, offsets[3] + ix, a3);
-            if (TC.Value > 4) Add128(ref rr, offsets[4] + ix, a4);
-            if (TC.Value > 5) Add128(ref rr, offsets[5] + ix, a5);
-            if (TC.Value > 6) Add128(ref rr, offsets[6] + ix, a6);
-            if (TC.Value > 7) Add128(ref rr, offsets[7] + ix, a7);
-        }
-        return ix;
+        AddInto(row, a);
+        AddInto(row + TOps.Count, b);
     }
 }
 
