@@ -3,6 +3,7 @@
 #   ./run.ps1 test    build and run every test (installs ffmpeg and OpenCvSharp's system libraries when missing)
 #   ./run.ps1 bench   BenchmarkDotNet benchmarks of the engine (args pass through)
 #   ./run.ps1 build   build everything in Release and the convstream command into artifacts/convstream
+#   ./run.ps1 pack    the dotnet tool convstream and the libraries (Engine, Stages, Pipeline) into artifacts/packages
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $verb = if ($args.Count -gt 0) { $args[0] } else { 'help' }
@@ -68,6 +69,11 @@ switch ($verb) {
         Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative; Need-Chromium
         dotnet test ConvStream.sln -c Release -nologo @rest; exit $LASTEXITCODE
     }
+    'pack' {
+        Need-Dotnet
+        dotnet pack ConvStream.sln -c Release -nologo -o artifacts/packages @rest; if ($LASTEXITCODE) { exit $LASTEXITCODE }
+        Write-Host 'packed: artifacts/packages (install: dotnet tool install --global convstream --add-source artifacts/packages)'
+    }
     'bench' {
         Need-Dotnet
         dotnet run -c Release --project tests/ConvStream.Benchmarks -- @rest; exit $LASTEXITCODE
@@ -76,5 +82,5 @@ switch ($verb) {
         Need-Dotnet; Need-Ffmpeg; Need-OpenCvNative; Build-Cli
         ./artifacts/convstream/convstream.exe demo @rest; exit $LASTEXITCODE
     }
-    default { Write-Host 'usage: ./run.ps1 demo|test|bench|build [args]'; exit 2 }
+    default { Write-Host 'usage: ./run.ps1 demo|test|bench|build|pack [args]'; exit 2 }
 }

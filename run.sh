@@ -5,6 +5,7 @@
 #   ./run.sh test    build and run every test (installs ffmpeg and OpenCvSharp's system libraries when missing)
 #   ./run.sh bench   BenchmarkDotNet benchmarks of the engine (args pass through)
 #   ./run.sh build   build everything in Release and the convstream command into artifacts/convstream
+#   ./run.sh pack    the dotnet tool convstream and the libraries (Engine, Stages, Pipeline) into artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")"
 verb="${1:-help}"; shift || true
@@ -87,6 +88,11 @@ case "$verb" in
     need_chromium
     dotnet test ConvStream.sln -c Release -nologo "$@"
     ;;
+  pack)
+    need_dotnet
+    dotnet pack ConvStream.sln -c Release -nologo -o artifacts/packages "$@"
+    echo "packed: artifacts/packages (install: dotnet tool install --global convstream --add-source artifacts/packages)"
+    ;;
   bench)
     need_dotnet
     dotnet run -c Release --project tests/ConvStream.Benchmarks -- "$@"
@@ -99,7 +105,7 @@ case "$verb" in
     ./artifacts/convstream/convstream demo "$@"
     ;;
   *)
-    echo "usage: ./run.sh demo|test|bench|build [args]" >&2
+    echo "usage: ./run.sh demo|test|bench|build|pack [args]" >&2
     exit 2
     ;;
 esac

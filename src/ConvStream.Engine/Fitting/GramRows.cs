@@ -8,7 +8,7 @@ namespace ConvStream.Engine.Fitting;
 /// <summary>
 /// The hot loop of <see cref="NormalEquations"/>: the upper triangle of the Gram matrix of a few
 /// rows, <c>gram[i·count + j] += Σ_k r_i[k]·r_j[k]</c> for j ≥ i, in double. Four j rows go
-/// together, so each load of row i feeds four fused multiply-adds. <paramref name="length"/> must
+/// together, so each load of row i feeds four fused multiply-adds. <c>length</c> must
 /// be a multiple of 8 (callers zero the tail), so every width runs whole vectors.
 /// </summary>
 internal static class GramRows

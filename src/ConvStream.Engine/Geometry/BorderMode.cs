@@ -18,6 +18,7 @@ public enum BorderMode
     Circular,
 }
 
+/// <summary>Names and parsing of <see cref="BorderMode"/>.</summary>
 public static class BorderModes
 {
     /// <summary>Every accepted name, with the other libraries' unambiguous aliases.</summary>
@@ -30,12 +31,15 @@ public static class BorderModes
         ["circular"] = BorderMode.Circular, ["wrap"] = BorderMode.Circular,
     };
 
+    /// <summary>The names <see cref="Parse"/> accepts, for error messages.</summary>
     public static string Accepted => "zeros, replicate, reflect, symmetric, circular";
 
+    /// <summary>Parses a border name or an unambiguous alias (constant, edge, reflect101, wrap); an error names <paramref name="what"/>.</summary>
     public static BorderMode Parse(string text, string what = "border")
         => Names.TryGetValue(text.Trim(), out var m) ? m
            : throw new ConvStreamException($"{what} '{text}' is not a border mode; expected one of {Accepted}");
 
+    /// <summary>The numpy.pad name: zeros, replicate, reflect, symmetric, circular.</summary>
     public static string Name(this BorderMode mode) => mode.ToString().ToLowerInvariant();
 
     /// <summary>

@@ -1,5 +1,6 @@
 namespace ConvStream.Engine.Geometry;
 
+/// <summary>How a convolution's padding is given: explicit numbers, or a rule resolved from the input (valid, same, full).</summary>
 public enum PaddingKind { Explicit, Valid, Same, Full }
 
 /// <summary>
@@ -9,11 +10,17 @@ public enum PaddingKind { Explicit, Valid, Same, Full }
 /// </summary>
 public readonly record struct Padding(PaddingKind Kind, int Top, int Bottom, int Left, int Right)
 {
+    /// <summary>No padding.</summary>
     public static Padding Valid => new(PaddingKind.Valid, 0, 0, 0, 0);
+    /// <summary>Output size ceil(in / stride): total padding max((out − 1)·stride + dilation·(k − 1) + 1 − in, 0), the smaller half before.</summary>
     public static Padding Same => new(PaddingKind.Same, 0, 0, 0, 0);
+    /// <summary>dilation·(k − 1) on each side: every position where kernel and input overlap.</summary>
     public static Padding Full => new(PaddingKind.Full, 0, 0, 0, 0);
+    /// <summary><paramref name="ph"/> rows above and below, <paramref name="pw"/> columns left and right.</summary>
     public static Padding Symmetric(int ph, int pw) => new(PaddingKind.Explicit, ph, ph, pw, pw);
+    /// <summary>Explicit, possibly asymmetric padding.</summary>
     public static Padding Explicit(int top, int bottom, int left, int right) => new(PaddingKind.Explicit, top, bottom, left, right);
+    /// <summary>The same padding <paramref name="p"/> on all four sides.</summary>
     public static implicit operator Padding(int p) => Symmetric(p, p);
 
     /// <summary>Parses valid | same | full | P | PH,PW | T,B,L,R (top, bottom, left, right).</summary>

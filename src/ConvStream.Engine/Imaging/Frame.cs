@@ -19,6 +19,7 @@ public sealed unsafe class Frame
     private readonly object? _owner;
     private readonly byte* _origin;
 
+    /// <summary>A new frame with interleaved channels (BGR for colour, as OpenCV), rows aligned for SIMD; its pixels are not cleared (write them, or clear <see cref="Bytes"/>, before reading).</summary>
     public Frame(int width, int height, int channels, PixelDepth depth = PixelDepth.U8)
     {
         if (width <= 0 || height <= 0)
@@ -77,9 +78,13 @@ public sealed unsafe class Frame
     /// <summary>The address of row 0 (frames never move: their memory is pinned or native).</summary>
     public nint Address => (nint)_origin;
 
+    /// <summary>Pixels per row.</summary>
     public int Width { get; }
+    /// <summary>Rows.</summary>
     public int Height { get; }
+    /// <summary>Interleaved samples per pixel: 1 gray, 3 BGR.</summary>
     public int Channels { get; }
+    /// <summary>The sample type: u8, s16 or f32.</summary>
     public PixelDepth Depth { get; }
 
     /// <summary>Bytes from the start of one row to the next (a multiple of 64).</summary>
@@ -94,6 +99,7 @@ public sealed unsafe class Frame
     /// <summary>All rows including the stride padding.</summary>
     public Span<byte> Bytes => new(_origin, IsView ? Stride * (Height - 1) + RowBytes : Stride * Height);
 
+    /// <summary>Row <paramref name="y"/>'s bytes (<see cref="RowBytes"/> of them, without the stride's padding).</summary>
     public Span<byte> RowSpan(int y)
     {
         if ((uint)y >= (uint)Height) throw new ArgumentOutOfRangeException(nameof(y));
@@ -111,9 +117,11 @@ public sealed unsafe class Frame
     /// <summary>A reference to the first byte of row 0, for hot loops that index by stride.</summary>
     public ref byte Origin => ref *_origin;
 
+    /// <summary>Whether <paramref name="other"/> has the same width, height, channels and depth.</summary>
     public bool SameShape(Frame other)
         => other.Width == Width && other.Height == Height && other.Channels == Channels && other.Depth == Depth;
 
+    /// <summary>The shape as errors name it: <c>640x360x3 u8</c>.</summary>
     public string ShapeText => $"{Width}x{Height}x{Channels} {Depth.Name()}";
 
     /// <summary>Copies tightly packed rows (no stride padding) into this frame.</summary>
@@ -134,6 +142,7 @@ public sealed unsafe class Frame
         for (int y = 0; y < Height; y++) RowSpan(y).CopyTo(packed.Slice(y * rb, rb));
     }
 
+    /// <summary>The rows, tightly packed (no stride padding), in a new array.</summary>
     public byte[] ToPacked()
     {
         var a = new byte[RowBytes * Height];
@@ -141,6 +150,7 @@ public sealed unsafe class Frame
         return a;
     }
 
+    /// <summary>Copies every row into <paramref name="destination"/>, which must have the same shape.</summary>
     public void CopyTo(Frame destination)
     {
         if (!destination.SameShape(this))
@@ -148,6 +158,7 @@ public sealed unsafe class Frame
         for (int y = 0; y < Height; y++) RowSpan(y).CopyTo(destination.RowSpan(y));
     }
 
+    /// <summary>A new frame with a copy of the pixels.</summary>
     public Frame Clone()
     {
         var f = new Frame(Width, Height, Channels, Depth);

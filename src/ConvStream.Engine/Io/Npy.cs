@@ -15,8 +15,10 @@ public static partial class Npy
     // Spelled as bytes: in a u8 literal "\x93" is U+0093, which UTF-8 encodes as two bytes (C2 93).
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>Reads a .npy file as a float32 tensor (float32, float64, uint8, int16 and int32 arrays are converted).</summary>
     public static Tensor ReadTensor(string path) => Read(path).ToTensor();
 
+    /// <summary>Reads a .npy file (format 1.0, 2.0 or 3.0) with its dtype and shape.</summary>
     public static NpyArray Read(string path)
     {
         byte[] bytes;
@@ -105,6 +107,7 @@ public static partial class Npy
         return m.Groups[1].Value;
     }
 
+    /// <summary>Writes a tensor as a float32 .npy file (atomically: a temporary file moved into place).</summary>
     public static void Write(string path, Tensor t) => Write(path, NpyArray.FromTensor(t));
 
     /// <summary>

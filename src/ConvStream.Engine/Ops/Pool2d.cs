@@ -14,6 +14,7 @@ namespace ConvStream.Engine.Ops;
 /// </summary>
 public static class Pool2d
 {
+    /// <summary>Max pooling of a (C,H,W) or (N,C,H,W) tensor, as PyTorch's max_pool2d; a new output.</summary>
     public static Tensor Max(Tensor input, Pool2dOptions options, ExecutionSettings? settings = null)
     {
         var s = Pool2dShape.Resolve(input, options);
@@ -22,6 +23,7 @@ public static class Pool2d
         return output;
     }
 
+    /// <summary>Max pooling into a preallocated <paramref name="output"/> of <see cref="OutputShape"/>'s shape (no allocation).</summary>
     public static void Max(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = Pool2dShape.Resolve(input, options);
@@ -29,6 +31,7 @@ public static class Pool2d
         PoolKernel.Run<MaxReduce>(input.Data, output.Data, s, average: false, countIncludePad: false, settings ?? ExecutionSettings.Default);
     }
 
+    /// <summary>Average pooling, as PyTorch's avg_pool2d; a new output.</summary>
     public static Tensor Average(Tensor input, Pool2dOptions options, ExecutionSettings? settings = null)
     {
         var s = ResolveAverage(input, options);
@@ -37,6 +40,7 @@ public static class Pool2d
         return output;
     }
 
+    /// <summary>Average pooling into a preallocated <paramref name="output"/> (no allocation).</summary>
     public static void Average(Tensor input, Pool2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = ResolveAverage(input, options);

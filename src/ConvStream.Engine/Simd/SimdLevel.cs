@@ -12,6 +12,7 @@ public enum SimdLevel { Scalar = 0, V128 = 128, V256 = 256, V512 = 512 }
 /// </summary>
 public static class Simd
 {
+    /// <summary>The widest level this CPU runs.</summary>
     public static SimdLevel Hardware { get; } =
         Vector512.IsHardwareAccelerated ? SimdLevel.V512 :
         Vector256.IsHardwareAccelerated ? SimdLevel.V256 :
@@ -20,6 +21,7 @@ public static class Simd
     /// <summary>The default level (<c>CONVSTREAM_SIMD</c>, else <see cref="Hardware"/>): <see cref="ExecutionSettings.Default"/>'s.</summary>
     public static SimdLevel Level { get; } = FromEnvironment();
 
+    /// <summary>Parses scalar, 128, 256 or 512 (the values of <c>CONVSTREAM_SIMD</c>).</summary>
     public static SimdLevel Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "scalar" or "0" or "none" => SimdLevel.Scalar,

@@ -14,7 +14,7 @@ namespace ConvStream.Stages.Filters;
 /// <c>conv</c> with a multi-channel kernel (<c>weights[Cout][Cin][KH][KW]</c>: Cin channels in,
 /// Cout feature maps out, filter2D's placement by the anchor) run by conv2d's engine: a
 /// <see cref="Conv2dPlan"/> built once with the anchor as explicit padding, every sum formed from
-/// the bias in (ci, ky, kx) order, so the result is <see cref="Filter2DReference"/>'s to the bit.
+/// the bias in (ci, ky, kx) order, so the result is the engine's <c>Filter2DReference</c>'s to the bit.
 /// The frame is converted to a planar tensor and back (saturated to the output depth) with the
 /// vectorised <see cref="FrameConvert"/>, into buffers allocated once.
 /// </summary>

@@ -9,7 +9,7 @@ namespace ConvStream.Stages.Filters;
 /// <summary>
 /// Adapters of the separable family (<c>gaussian</c>, <c>box</c>, <c>sobel</c>, <c>scharr</c>,
 /// <c>laplacian</c>): each reads its keys, checks them against OpenCV's limits, and builds the
-/// engine's filter (its kernel and <see cref="Engine.Filters.Separable.SeparableEngine"/>) once.
+/// engine's filter (its kernel and <c>SeparableEngine</c>) once.
 /// </summary>
 internal static class SeparableStages
 {

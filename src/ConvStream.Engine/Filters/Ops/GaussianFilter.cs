@@ -12,6 +12,7 @@ namespace ConvStream.Engine.Filters.Ops;
 /// </summary>
 public sealed class GaussianFilter : SeparableFrameFilter
 {
+    /// <summary>A size×size Gaussian (odd size; sigma ≤ 0 derives it from the size, and <paramref name="sigmaY"/> 0 means sigma), as OpenCV's GaussianBlur.</summary>
     public GaussianFilter(int size, double sigma, double sigmaY = 0, BorderMode border = BorderMode.Reflect, ExecutionSettings? settings = null)
         : base("gaussian", MakeKernel(size, sigma, sigmaY, out int kw, out int kh), border, settings)
     {
@@ -20,8 +21,11 @@ public sealed class GaussianFilter : SeparableFrameFilter
         SigmaY = sigmaY <= 0 ? sigma : sigmaY;
     }
 
+    /// <summary>The kernel's width and height.</summary>
     public (int Width, int Height) Size { get; }
+    /// <summary>The horizontal sigma as given (≤ 0: derived from the size).</summary>
     public double Sigma { get; }
+    /// <summary>The vertical sigma: the one given, or <see cref="Sigma"/> when 0 was given.</summary>
     public double SigmaY { get; }
 
     private static SeparableKernel MakeKernel(int size, double sigma, double sigmaY, out int kw, out int kh)

@@ -61,7 +61,7 @@ public sealed class Conv2dPlan
     /// but <see cref="Conv2dPath.Separable"/>, which factors the kernel. The <c>conv</c> stage runs its
     /// multi-channel kernels with it and stays bit-exact with that reference.
     /// </summary>
-    internal static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
+    public static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
         => new(weight, bias, options, settings, rented: false, tapOrder: true);
 
     internal void Release()
@@ -70,12 +70,17 @@ public sealed class Conv2dPlan
         _released = true;
     }
 
+    /// <summary>The options the plan was built with.</summary>
     public Conv2dOptions Options { get; }
     /// <summary>The settings every call of this plan runs with.</summary>
     public ExecutionSettings Settings { get; }
+    /// <summary>Output channels (the weight's first dimension).</summary>
     public int Cout { get; }
+    /// <summary>Input channels each group sees (the weight's second dimension).</summary>
     public int CinPerGroup { get; }
+    /// <summary>Kernel height.</summary>
     public int KH { get; }
+    /// <summary>Kernel width.</summary>
     public int KW { get; }
     /// <summary>The implementation this plan runs (for tests and diagnostics).</summary>
     public Conv2dPath Path { get; }
