@@ -108,7 +108,7 @@ public class DisplayTests
     }
 
     [Fact]
-    public async Task PlainProgressIsWholeLinesEndingWithTheLastCount()
+    public async Task PlainProgressIsTheLineScriptsParseAsWholeLinesEndingWithTheLastCount()
     {
         var (runner, run) = Start(30);
         var log = new StringWriter();
@@ -116,10 +116,10 @@ public class DisplayTests
         string text = log.ToString();
         Assert.DoesNotContain("\r", text);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^30/30 frames \(100%\)  \d+\.\d fps  ETA 0:00$", lines[^1]);
-        foreach (var line in lines) Assert.Matches(@"^\d+/30 frames \(\d+%\)  \d+\.\d fps  ETA \d+:\d\d$", line);
+        Assert.Matches(@"^\[#{30}\] 30/30 frames  \d+\.\d fps  ETA 0:00$", lines[^1]);
+        foreach (var line in lines) Assert.Matches(@"^\[[#-]{30}\] \d+/30 frames  \d+\.\d fps  ETA \d+:\d\d$", line);
         Assert.Equal("7 frames  3.5 fps  2 s", RunProgressView.Text(7, null, TimeSpan.FromSeconds(2)));
-        Assert.Equal("10/40 frames (25%)  5.0 fps  ETA 0:06", RunProgressView.Text(10, 40, TimeSpan.FromSeconds(2)));
+        Assert.Equal("[#######-----------------------] 10/40 frames  5.0 fps  ETA 0:06", RunProgressView.Text(10, 40, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -139,6 +139,66 @@ public class DisplayTests
         var again = Terminal();
         again.Write(t.ToSpectre());
         Assert.Contains("[red]x[/]", WithoutAnsi(again.Output));
+    }
+
+    /// <summary>Four workers advancing 4 frames a tick until each has its 8; worker 2 fails at 4.</summary>
+    private static (Func<IReadOnlyList<SegmentProgressView.Worker>> States, Func<bool> Finished, Action Tick) Workers()
+    {
+        var done = new long[4];
+        var exit = new int?[4];
+        int ticks = 0;
+        IReadOnlyList<SegmentProgressView.Worker> States() => Enumerable.Range(0, 4).Select(i => new SegmentProgressView.Worker(i, done[i], 8, exit[i])).ToList();
+        void Tick()
+        {
+            ticks++;
+            for (int i = 0; i < 4; i++)
+            {
+                if (exit[i] is not null) continue;
+                if (i == 2 && ticks == 2) { exit[i] = 1; continue; }
+                done[i] = Math.Min(8, done[i] + 4);
+                if (done[i] == 8) exit[i] = 0;
+            }
+        }
+        return (States, () => exit.All(e => e is not null), Tick);
+    }
+
+    [Fact]
+    public void SegmentWorkersShowAsOneRowEachOnATerminalAndOneLineElsewhere()
+    {
+        var (states, finished, tick) = Workers();
+        var console = Terminal();
+        SegmentProgressView.Live(console, states, 32, finished, tick, sleepMs: 1);
+        string drawn = WithoutAnsi(console.Output);
+        Assert.Matches(@"segment 0 done 8/8 frames", drawn);
+        Assert.Matches(@"segment 2 exit 1 4/8 frames", drawn);
+        Assert.Matches(@"all 28/32 frames", drawn);
+
+        (states, finished, tick) = Workers();
+        var log = new StringWriter();
+        SegmentProgressView.Plain(log, states, 32, finished, tick, intervalMs: 0);
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("segments 0:done 1:done 2:exit 1 3:done  28/32 frames", Regex.Replace(lines[^1].TrimEnd('\r'), @"  [\d.]+ fps$", ""));
+        Assert.StartsWith("segments 0:0/8 1:0/8 2:0/8 3:0/8  0/32 frames", lines[0]);
+        Assert.DoesNotContain("\r", log.ToString());
+    }
+
+    [Fact]
+    public void FitProgressIsABarPerPhaseOnATerminalAndTheLastStepInALog()
+    {
+        static int Adam(Engine.Fitting.IFitProgress p)
+        {
+            for (int step = 1; step <= 50; step++) p.Step(step, 50, 1.0 / step);
+            return 42;
+        }
+        var console = Terminal();
+        Assert.Equal(42, FitProgressView.Live(console, Adam));
+        string drawn = WithoutAnsi(console.Output);
+        Assert.Matches(@"Adam: step 50/50  loss 0\.02\s.*━.*100%", drawn);
+        var log = new StringWriter();
+        Assert.Equal(42, FitProgressView.Plain(log, Adam));
+        // The first step, then nothing for 5 s, then the last: two whole lines.
+        Assert.Equal(["[------------------------------] Adam: step 1/50  loss 1  ETA 0:00", "[##############################] Adam: step 50/50  loss 0.02  ETA 0:00"],
+            log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
     }
 
     /// <summary>The real command under a pseudo-terminal: stdout is a terminal, so describe draws its table; NO_COLOR drops the colours only.</summary>

@@ -11,9 +11,9 @@ public class FitCommandErrorTests
         using var work = new TempFolder();
         var r = FitFixtures.Fit(work, [.. args, "--output", "k.json"]);
         Assert.True(r.ExitCode == exit, r.ToString());
-        // fit's plain progress lines ("[###---] normal equations: 1/3 bands …") appear once a phase has
-        // run a second, which a loaded machine reaches before the refusal: they are not the error.
-        var lines = r.StderrLines.Where(l => !l.StartsWith('[')).ToArray();
+        // fit's plain progress lines ("[####----] normal equations: 1/3 bands  ETA 0:02") appear once a
+        // phase has run a second, which a loaded machine reaches before the refusal: they are not the error.
+        var lines = r.StderrLines.Where(l => !l.Contains("  ETA ", StringComparison.Ordinal)).ToArray();
         Assert.True(lines.Length == 1, $"expected one error line: {r}");
         Assert.StartsWith("convstream fit: ", lines[0]);
         Assert.Contains(expected, lines[0]);

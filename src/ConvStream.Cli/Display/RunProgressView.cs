@@ -62,13 +62,17 @@ internal static class RunProgressView
         Line(writer, runner.FramesWritten, total, DateTime.UtcNow - start);
     }
 
-    /// <summary>"120/300 frames (40%)  59.8 fps  ETA 0:03", or "120 frames  59.8 fps  2 s" when the total is unknown.</summary>
+    /// <summary>
+    /// "[############------------------] 120/300 frames  59.8 fps  ETA 0:03", or "120 frames  59.8 fps  2 s"
+    /// when the total is unknown: the line convstream has always printed, which scripts (and the
+    /// --segments parent reading its workers) parse.
+    /// </summary>
     internal static string Text(long done, long? total, TimeSpan elapsed)
     {
         double seconds = Math.Max(1e-3, elapsed.TotalSeconds), fps = done / seconds;
-        return total is long n && n > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{done}/{n} frames ({Math.Clamp(100.0 * done / n, 0, 100):F0}%)  {fps:F1} fps  ETA {Eta(done, n, fps)}")
-            : string.Create(CultureInfo.InvariantCulture, $"{done} frames  {fps:F1} fps  {seconds:F0} s");
+        if (total is not long n || n <= 0) return string.Create(CultureInfo.InvariantCulture, $"{done} frames  {fps:F1} fps  {seconds:F0} s");
+        int filled = (int)(Math.Clamp((double)done / n, 0, 1) * 30);
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('-', 30 - filled)}] {done}/{n} frames  {fps:F1} fps  ETA {Eta(done, n, fps)}");
     }
 
     private static string Eta(double done, double total, double fps)

@@ -1,9 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Simd;
-using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Imaging;
 
@@ -11,8 +8,8 @@ namespace ConvStream.Engine.Imaging;
 /// Row kernels that change a sample's type: u8/s16 → float (exact) and float → u8/s16 saturated
 /// with OpenCV's <c>saturate_cast</c> rounding (<c>cvRound</c>: round half to even). The filters
 /// accumulate in float and finish every row through these, so the rounding rule lives in one place.
-/// Each has Vector512/256/128 paths picked from the caller's <see cref="SimdLevel"/> and a scalar tail that
-/// is the specification.
+/// Each is an <see cref="IRowKernel"/> run at the caller's <see cref="SimdLevel"/>; its scalar lane
+/// (<see cref="SaturateU8"/>, <see cref="SaturateS16"/>) is the specification.
 /// </summary>
 internal static class FrameConvertRows
 {
@@ -28,144 +25,89 @@ internal static class FrameConvertRows
         return r <= short.MinValue ? short.MinValue : r >= short.MaxValue ? short.MaxValue : (short)r;
     }
 
-    [MethodImpl(Hot)]
-    public static void U8ToFloat(ReadOnlySpan<byte> src, Span<float> dst, SimdLevel level)
+    public static unsafe void U8ToFloat(ReadOnlySpan<byte> src, Span<float> dst, SimdLevel level)
     {
-        int n = src.Length;
-        if (dst.Length < n) throw new ArgumentException("destination row is shorter than the source row");
-        ref byte s = ref MemoryMarshal.GetReference(src);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int x = 0;
-        if (level >= SimdLevel.V512 && Avx512F.IsSupported)
-            for (; x + 16 <= n; x += 16)
-            {
-                // vpmovzxbd: 16 bytes straight to 16 int lanes.
-                var v = Vector128.LoadUnsafe(ref s, (nuint)x);
-                Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(v)).StoreUnsafe(ref d, (nuint)x);
-            }
-        if (level >= SimdLevel.V256)
-            for (; x + 8 <= n; x += 8)
-            {
-                var v = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s, x))).AsByte();
-                var w = Vector128.WidenLower(Vector128.WidenLower(v));
-                var w2 = Vector128.WidenUpper(Vector128.WidenLower(v));
-                Vector256.Create(Vector128.ConvertToSingle(w.AsInt32()), Vector128.ConvertToSingle(w2.AsInt32())).StoreUnsafe(ref d, (nuint)x);
-            }
-        if (level >= SimdLevel.V128)
-            for (; x + 4 <= n; x += 4)
-            {
-                var v = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, x))).AsByte();
-                Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(v)).AsInt32()).StoreUnsafe(ref d, (nuint)x);
-            }
-        for (; x < n; x++) Unsafe.Add(ref d, x) = Unsafe.Add(ref s, x);
+        if (dst.Length < src.Length) throw new ArgumentException("destination row is shorter than the source row");
+        fixed (byte* s = src)
+        fixed (float* d = dst)
+            RowLadder.Run(new Widen<byte>(s, d), src.Length, level);
     }
 
-    [MethodImpl(Hot)]
-    public static void S16ToFloat(ReadOnlySpan<short> src, Span<float> dst, SimdLevel level)
+    public static unsafe void S16ToFloat(ReadOnlySpan<short> src, Span<float> dst, SimdLevel level)
     {
-        int n = src.Length;
-        if (dst.Length < n) throw new ArgumentException("destination row is shorter than the source row");
-        ref short s = ref MemoryMarshal.GetReference(src);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int x = 0;
-        if (level >= SimdLevel.V256)
-            for (; x + 8 <= n; x += 8)
-            {
-                var v = Vector128.LoadUnsafe(ref s, (nuint)x);
-                Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(v)), Vector128.ConvertToSingle(Vector128.WidenUpper(v))).StoreUnsafe(ref d, (nuint)x);
-            }
-        else if (level >= SimdLevel.V128)
-            for (; x + 8 <= n; x += 8)
-            {
-                var v = Vector128.LoadUnsafe(ref s, (nuint)x);
-                Vector128.ConvertToSingle(Vector128.WidenLower(v)).StoreUnsafe(ref d, (nuint)x);
-                Vector128.ConvertToSingle(Vector128.WidenUpper(v)).StoreUnsafe(ref d, (nuint)(x + 4));
-            }
-        for (; x < n; x++) Unsafe.Add(ref d, x) = Unsafe.Add(ref s, x);
+        if (dst.Length < src.Length) throw new ArgumentException("destination row is shorter than the source row");
+        fixed (short* s = src)
+        fixed (float* d = dst)
+            RowLadder.Run(new Widen<short>(s, d), src.Length, level);
     }
 
     /// <summary>float → u8 with <see cref="SaturateU8"/> on every sample.</summary>
-    [MethodImpl(Hot)]
-    public static void FloatToU8(ReadOnlySpan<float> src, Span<byte> dst, SimdLevel level)
+    public static unsafe void FloatToU8(ReadOnlySpan<float> src, Span<byte> dst, SimdLevel level)
     {
-        int n = dst.Length;
-        if (src.Length < n) throw new ArgumentException("source row is shorter than the destination row");
-        ref float s = ref MemoryMarshal.GetReference(src);
-        ref byte d = ref MemoryMarshal.GetReference(dst);
-        int x = 0;
-        if (level >= SimdLevel.V512)
-        {
-            var lo = Vector512<float>.Zero; var hi = Vector512.Create(255f);
-            for (; x + 64 <= n; x += 64)
-            {
-                var a = Round512(Vector512.LoadUnsafe(ref s, (nuint)x), lo, hi);
-                var b = Round512(Vector512.LoadUnsafe(ref s, (nuint)(x + 16)), lo, hi);
-                var c = Round512(Vector512.LoadUnsafe(ref s, (nuint)(x + 32)), lo, hi);
-                var e = Round512(Vector512.LoadUnsafe(ref s, (nuint)(x + 48)), lo, hi);
-                Vector512.Narrow(Vector512.Narrow(a, b), Vector512.Narrow(c, e)).AsByte().StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        if (level >= SimdLevel.V256)
-        {
-            var lo = Vector256<float>.Zero; var hi = Vector256.Create(255f);
-            for (; x + 32 <= n; x += 32)
-            {
-                var a = Round256(Vector256.LoadUnsafe(ref s, (nuint)x), lo, hi);
-                var b = Round256(Vector256.LoadUnsafe(ref s, (nuint)(x + 8)), lo, hi);
-                var c = Round256(Vector256.LoadUnsafe(ref s, (nuint)(x + 16)), lo, hi);
-                var e = Round256(Vector256.LoadUnsafe(ref s, (nuint)(x + 24)), lo, hi);
-                Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, e)).AsByte().StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        if (level >= SimdLevel.V128)
-        {
-            var lo = Vector128<float>.Zero; var hi = Vector128.Create(255f);
-            for (; x + 16 <= n; x += 16)
-            {
-                var a = Round128(Vector128.LoadUnsafe(ref s, (nuint)x), lo, hi);
-                var b = Round128(Vector128.LoadUnsafe(ref s, (nuint)(x + 4)), lo, hi);
-                var c = Round128(Vector128.LoadUnsafe(ref s, (nuint)(x + 8)), lo, hi);
-                var e = Round128(Vector128.LoadUnsafe(ref s, (nuint)(x + 12)), lo, hi);
-                Vector128.Narrow(Vector128.Narrow(a, b), Vector128.Narrow(c, e)).AsByte().StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        for (; x < n; x++) Unsafe.Add(ref d, x) = SaturateU8(Unsafe.Add(ref s, x));
+        if (src.Length < dst.Length) throw new ArgumentException("source row is shorter than the destination row");
+        fixed (float* s = src)
+        fixed (byte* d = dst)
+            RowLadder.Run(new ToU8(s, d), dst.Length, level);
     }
 
     /// <summary>float → s16 with <see cref="SaturateS16"/> on every sample.</summary>
-    [MethodImpl(Hot)]
-    public static void FloatToS16(ReadOnlySpan<float> src, Span<short> dst, SimdLevel level)
+    public static unsafe void FloatToS16(ReadOnlySpan<float> src, Span<short> dst, SimdLevel level)
     {
-        int n = dst.Length;
-        if (src.Length < n) throw new ArgumentException("source row is shorter than the destination row");
-        ref float s = ref MemoryMarshal.GetReference(src);
-        ref short d = ref MemoryMarshal.GetReference(dst);
-        int x = 0;
-        if (level >= SimdLevel.V256)
-        {
-            var lo = Vector256.Create((float)short.MinValue); var hi = Vector256.Create((float)short.MaxValue);
-            for (; x + 16 <= n; x += 16)
-            {
-                var a = Round256(Vector256.LoadUnsafe(ref s, (nuint)x), lo, hi);
-                var b = Round256(Vector256.LoadUnsafe(ref s, (nuint)(x + 8)), lo, hi);
-                Vector256.Narrow(a, b).StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        if (level >= SimdLevel.V128)
-        {
-            var lo = Vector128.Create((float)short.MinValue); var hi = Vector128.Create((float)short.MaxValue);
-            for (; x + 8 <= n; x += 8)
-            {
-                var a = Round128(Vector128.LoadUnsafe(ref s, (nuint)x), lo, hi);
-                var b = Round128(Vector128.LoadUnsafe(ref s, (nuint)(x + 4)), lo, hi);
-                Vector128.Narrow(a, b).StoreUnsafe(ref d, (nuint)x);
-            }
-        }
-        for (; x < n; x++) Unsafe.Add(ref d, x) = SaturateS16(Unsafe.Add(ref s, x));
+        if (src.Length < dst.Length) throw new ArgumentException("source row is shorter than the destination row");
+        fixed (float* s = src)
+        fixed (short* d = dst)
+            RowLadder.Run(new ToS16(s, d), dst.Length, level);
     }
 
-    // Round half to even (the CPU's default rounding, as cvRound), clamp, then convert: after
-    // rounding the value is an exact integer, so the truncating conversion is exact.
+    /// <summary>u8 or s16 → float, exact at every width.</summary>
+    private readonly unsafe struct Widen<T>(T* src, float* dst) : IRowKernel where T : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+            => TOps.Store(dst + x, typeof(T) == typeof(byte) ? TOps.LoadWidening((byte*)src + x) : TOps.LoadWidening((short*)src + x));
+    }
+
+    /// <summary>Four vectors rounded and clamped, then packed into one store of bytes.</summary>
+    private readonly unsafe struct ToU8(float* src, byte* dst) : IRowKernel
+    {
+        public static int Unroll => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            if (TOps.Count == 1) { dst[x] = SaturateU8(src[x]); return; }
+            TVec lo = TOps.Broadcast(0f), hi = TOps.Broadcast(255f);
+            float* s = src + x;
+            int n = TOps.Count;
+            TOps.StoreNarrowing(dst + x, Saturate<TVec, TOps>(TOps.Load(s), lo, hi), Saturate<TVec, TOps>(TOps.Load(s + n), lo, hi),
+                Saturate<TVec, TOps>(TOps.Load(s + 2 * n), lo, hi), Saturate<TVec, TOps>(TOps.Load(s + 3 * n), lo, hi));
+        }
+    }
+
+    /// <summary>Two vectors rounded and clamped, then packed into one store of shorts.</summary>
+    private readonly unsafe struct ToS16(float* src, short* dst) : IRowKernel
+    {
+        public static int Unroll => 2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        {
+            if (TOps.Count == 1) { dst[x] = SaturateS16(src[x]); return; }
+            TVec lo = TOps.Broadcast(short.MinValue), hi = TOps.Broadcast(short.MaxValue);
+            float* s = src + x;
+            TOps.StoreNarrowing(dst + x, Saturate<TVec, TOps>(TOps.Load(s), lo, hi), Saturate<TVec, TOps>(TOps.Load(s + TOps.Count), lo, hi));
+        }
+    }
+
+    /// <summary>
+    /// Round half to even (the CPU's default rounding, as cvRound), then clamp: the value is then an
+    /// exact integer in range, so the truncating conversion of the narrowing store is exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVec Saturate<TVec, TOps>(TVec v, TVec lo, TVec hi) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        => TOps.Min(TOps.Max(TOps.Round(v), lo), hi);
+
+    // The same at fixed widths, for the temporal and Sobel-magnitude rows not yet written over ISimdOps.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<int> Round512(Vector512<float> v, Vector512<float> lo, Vector512<float> hi)
         => Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(Vector512.Round(v), lo), hi));

@@ -5,10 +5,13 @@ namespace ConvStream.Engine.Simd;
 
 /// <summary>
 /// A float row kernel written once over the width abstraction: <see cref="Step{TVec, TOps}"/>
-/// computes the <c>TOps.Count</c> outputs at x (one lane for the scalar specification).
+/// computes the <c>TOps.Count</c> × <see cref="Unroll"/> outputs at x, or the one output at x in
+/// the scalar instantiation (the specification).
 /// </summary>
 internal interface IRowKernel
 {
+    /// <summary>Vectors per vector step (one lane per scalar step): a kernel that packs several vectors into one store says how many.</summary>
+    static virtual int Unroll => 1;
     void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>;
 }
 
@@ -31,15 +34,15 @@ internal static class RowLadder
         // short (a 240-wide row is 15 vectors), and three calls that do nothing cost 10 % there.
         int x = 0;
         if (level >= SimdLevel.V512) x = Steps<TKernel, Vector512<float>, V512Ops>(kernel, x, n);
-        if (level >= SimdLevel.V256 && n - x >= Vector256<float>.Count) x = Steps<TKernel, Vector256<float>, V256Ops>(kernel, x, n);
-        if (level >= SimdLevel.V128 && n - x >= Vector128<float>.Count) x = Steps<TKernel, Vector128<float>, V128Ops>(kernel, x, n);
+        if (level >= SimdLevel.V256 && n - x >= Vector256<float>.Count * TKernel.Unroll) x = Steps<TKernel, Vector256<float>, V256Ops>(kernel, x, n);
+        if (level >= SimdLevel.V128 && n - x >= Vector128<float>.Count * TKernel.Unroll) x = Steps<TKernel, Vector128<float>, V128Ops>(kernel, x, n);
         if (x < n) Steps<TKernel, float, ScalarOps>(kernel, x, n);
     }
 
     private static int Steps<TKernel, TVec, TOps>(TKernel kernel, int x, int n)
         where TKernel : struct, IRowKernel where TVec : unmanaged where TOps : ISimdOps<TVec>
     {
-        for (int w = TOps.Count; x + w <= n; x += w) kernel.Step<TVec, TOps>(x);
+        for (int w = TOps.Count == 1 ? 1 : TOps.Count * TKernel.Unroll; x + w <= n; x += w) kernel.Step<TVec, TOps>(x);
         return x;
     }
 }

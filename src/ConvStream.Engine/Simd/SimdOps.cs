@@ -29,12 +29,28 @@ internal unsafe interface ISimdOps<TVec> where TVec : unmanaged
     /// <summary><c>a·b + c</c> with one rounding on every machine (emulated where there is no FMA), for kernels whose scalar specification is <see cref="MathF.FusedMultiplyAdd"/>.</summary>
     static abstract TVec FusedMultiplyAdd(TVec a, TVec b, TVec c);
     static abstract TVec Add(TVec a, TVec b);
+    static abstract TVec Subtract(TVec a, TVec b);
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Abs(TVec v);
     static abstract TVec Sqrt(TVec v);
     /// <summary>IEEE 754:2019 maximum (NaN propagates), as <c>Vector*.Max</c> since .NET 9.</summary>
     static abstract TVec Max(TVec a, TVec b);
     static abstract TVec Divide(TVec a, TVec b);
+    static abstract TVec Min(TVec a, TVec b);
+    /// <summary>Round half to even (the CPU's default rounding, as OpenCV's <c>cvRound</c>).</summary>
+    static abstract TVec Round(TVec v);
+
+    // Sample types at the edges of a float kernel: loads widen exactly, stores narrow values the
+    // kernel has already rounded and clamped to the target's range (so truncation is exact).
+
+    /// <summary><see cref="Count"/> bytes from <paramref name="p"/>, zero-extended, as floats.</summary>
+    static abstract TVec LoadWidening(byte* p);
+    /// <summary><see cref="Count"/> shorts from <paramref name="p"/>, sign-extended, as floats.</summary>
+    static abstract TVec LoadWidening(short* p);
+    /// <summary>4·<see cref="Count"/> integral floats in [0, 255] as bytes, a's first.</summary>
+    static abstract void StoreNarrowing(byte* p, TVec a, TVec b, TVec c, TVec d);
+    /// <summary>2·<see cref="Count"/> integral floats in [−32768, 32767] as shorts, a's first.</summary>
+    static abstract void StoreNarrowing(short* p, TVec a, TVec b);
 
     // Stride-2 shuffles (x86 only: run a kernel that uses them at PairShuffles.Level(level)).
     // The samples a‖b (2·Count consecutive floats) split into evens and odds in a lane order of
@@ -82,11 +98,20 @@ internal unsafe struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Relu(float v) => v < 0 ? 0 : v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FusedMultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Add(float a, float b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Subtract(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Multiply(float a, float b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Abs(float v) => MathF.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sqrt(float v) => MathF.Sqrt(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float a, float b) => MathF.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Divide(float a, float b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Min(float a, float b) => MathF.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Round(float v) => MathF.Round(v, MidpointRounding.ToEven);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWidening(byte* p) => *p;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadWidening(short* p) => *p;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(byte* p, float a, float b, float c, float d) { p[0] = (byte)a; p[1] = (byte)b; p[2] = (byte)c; p[3] = (byte)d; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(short* p, float a, float b) { p[0] = (short)a; p[1] = (short)b; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float EvensPermuted(float a, float b) => a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float OddsPermuted(float a, float b) => b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Unpermute(float v) => v;
@@ -108,11 +133,27 @@ internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
         => Vector128.ConditionalSelect(Vector128.LessThan(v, Vector128<float>.Zero), Vector128<float>.Zero, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> FusedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> v) => Vector128.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Sqrt(Vector128<float> v) => Vector128.Sqrt(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Round(Vector128<float> v) => Vector128.Round(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadWidening(byte* p)
+        => Vector128.ConvertToSingle(Sse41.IsSupported ? Sse41.ConvertToVector128Int32(p)
+            : Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(uint*)p).AsByte())).AsInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadWidening(short* p)
+        => Vector128.ConvertToSingle(Sse41.IsSupported ? Sse41.ConvertToVector128Int32(p) : Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(byte* p, Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+        => Vector128.Narrow(Vector128.Narrow(Vector128.ConvertToInt32(a), Vector128.ConvertToInt32(b)),
+                            Vector128.Narrow(Vector128.ConvertToInt32(c), Vector128.ConvertToInt32(d))).AsByte().Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(short* p, Vector128<float> a, Vector128<float> b) => Vector128.Narrow(Vector128.ConvertToInt32(a), Vector128.ConvertToInt32(b)).Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> EvensPermuted(Vector128<float> a, Vector128<float> b) => Sse.Shuffle(a, b, 0b10_00_10_00);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> OddsPermuted(Vector128<float> a, Vector128<float> b) => Sse.Shuffle(a, b, 0b11_01_11_01);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Unpermute(Vector128<float> v) => v;
@@ -135,11 +176,36 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
         => Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> v) => Vector256.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sqrt(Vector256<float> v) => Vector256.Sqrt(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Round(Vector256<float> v) => Vector256.Round(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadWidening(byte* p)
+    {
+        // One vpmovzxbd from memory where AVX2 exists; the portable widening takes five instructions.
+        if (Avx2.IsSupported) return Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(p));
+        var v = Vector128.CreateScalarUnsafe(*(ulong*)p).AsByte();
+        var w = Vector128.WidenLower(v);
+        return Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(w).AsInt32()), Vector128.ConvertToSingle(Vector128.WidenUpper(w).AsInt32()));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadWidening(short* p)
+    {
+        if (Avx2.IsSupported) return Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(p));
+        var v = Vector128.Load(p);
+        return Vector256.Create(Vector128.ConvertToSingle(Vector128.WidenLower(v)), Vector128.ConvertToSingle(Vector128.WidenUpper(v)));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(byte* p, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+        => Vector256.Narrow(Vector256.Narrow(Vector256.ConvertToInt32(a), Vector256.ConvertToInt32(b)),
+                            Vector256.Narrow(Vector256.ConvertToInt32(c), Vector256.ConvertToInt32(d))).AsByte().Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(short* p, Vector256<float> a, Vector256<float> b) => Vector256.Narrow(Vector256.ConvertToInt32(a), Vector256.ConvertToInt32(b)).Store(p);
     /// <summary>In-lane even samples: [a0 a2 b0 b2 | a4 a6 b4 b6].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> EvensPermuted(Vector256<float> a, Vector256<float> b) => Avx.Shuffle(a, b, 0b10_00_10_00);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> OddsPermuted(Vector256<float> a, Vector256<float> b) => Avx.Shuffle(a, b, 0b11_01_11_01);
@@ -169,11 +235,29 @@ internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
         => Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), Vector512<float>.Zero, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> v) => Vector512.Abs(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sqrt(Vector512<float> v) => Vector512.Sqrt(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Round(Vector512<float> v) => Vector512.Round(v);
+    /// <summary>One vpmovzxbd (16 bytes straight to 16 int lanes) where AVX-512F exists.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadWidening(byte* p)
+        => Avx512F.IsSupported ? Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(Vector128.Load(p)))
+         : Vector512.Create(V256Ops.LoadWidening(p), V256Ops.LoadWidening(p + 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadWidening(short* p)
+        => Avx512F.IsSupported ? Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(Vector256.Load(p)))
+         : Vector512.Create(V256Ops.LoadWidening(p), V256Ops.LoadWidening(p + 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(byte* p, Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+        => Vector512.Narrow(Vector512.Narrow(Vector512.ConvertToInt32(a), Vector512.ConvertToInt32(b)),
+                            Vector512.Narrow(Vector512.ConvertToInt32(c), Vector512.ConvertToInt32(d))).AsByte().Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowing(short* p, Vector512<float> a, Vector512<float> b) => Vector512.Narrow(Vector512.ConvertToInt32(a), Vector512.ConvertToInt32(b)).Store(p);
     // Index vectors are built where they are used, not kept in static readonly fields: the JIT
     // folds a constant Vector512.Create into the data section and hoists it, whereas a static field
     // put a class-initialization check (a possible call, so register spills) inside every loop.

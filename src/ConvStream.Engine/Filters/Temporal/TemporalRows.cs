@@ -2,100 +2,54 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Temporal;
 
 /// <summary>
-/// The row kernels of the temporal stages, on 8-bit samples of consecutive frames. Each has
-/// Vector512/256/128 paths and a scalar loop that is the specification; every path computes the
-/// same operations in the same order on each sample, so they agree to the bit.
+/// The row kernels of the temporal stages, on 8-bit samples of consecutive frames. The float ones
+/// (<see cref="Mix"/>, <see cref="Accumulate"/>) are <see cref="IRowKernel"/>s over ISimdOps; the
+/// byte ones still have Vector512/256/128 paths. Each has a scalar loop that is the specification;
+/// every path computes the same operations in the same order on each sample, so they agree to the bit.
 /// </summary>
 public static unsafe class TemporalRows
 {
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     /// <summary>
     /// <c>dst[x] = saturate(round_half_even(Σ_i w[i]·rows[i][x]))</c>, accumulated in float in the
     /// order i = 0, 1, …: the weights are already divided by the scale.
     /// </summary>
-    [MethodImpl(Hot)]
     public static void Mix(byte** rows, float* weights, int count, byte* dst, int length, SimdLevel level)
+        => RowLadder.Run(new MixKernel(rows, weights, count, dst), length, level);
+
+    /// <summary>Four vectors of samples (one load of bytes each) per step, packed into one store.</summary>
+    private readonly struct MixKernel(byte** rows, float* weights, int count, byte* dst) : IRowKernel
     {
-        int x = 0;
-        if (level >= SimdLevel.V512 && Vector512.IsHardwareAccelerated)
+        public static int Unroll => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
         {
-            var lo = Vector512<float>.Zero; var hi = Vector512.Create(255f);
-            for (; x + 64 <= length; x += 64)
+            if (TOps.Count == 1)
             {
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int i = 0; i < count; i++)
-                {
-                    var w = Vector512.Create(weights[i]);
-                    var v = Vector512.Load(rows[i] + x);
-                    var (l, h) = Vector512.Widen(v);
-                    var (q0, q1) = Vector512.Widen(l);
-                    var (q2, q3) = Vector512.Widen(h);
-                    a0 += w * Vector512.ConvertToSingle(q0.AsInt32());
-                    a1 += w * Vector512.ConvertToSingle(q1.AsInt32());
-                    a2 += w * Vector512.ConvertToSingle(q2.AsInt32());
-                    a3 += w * Vector512.ConvertToSingle(q3.AsInt32());
-                }
-                Vector512.Narrow(
-                    Vector512.Narrow(FrameConvertRows.Round512(a0, lo, hi), FrameConvertRows.Round512(a1, lo, hi)),
-                    Vector512.Narrow(FrameConvertRows.Round512(a2, lo, hi), FrameConvertRows.Round512(a3, lo, hi))).AsByte().Store(dst + x);
+                float acc = 0;
+                for (int i = 0; i < count; i++) acc += weights[i] * rows[i][x];
+                dst[x] = FrameConvertRows.SaturateU8(acc);
+                return;
             }
-        }
-        if (level >= SimdLevel.V256 && Vector256.IsHardwareAccelerated)
-        {
-            var lo = Vector256<float>.Zero; var hi = Vector256.Create(255f);
-            for (; x + 32 <= length; x += 32)
+            int n = TOps.Count;
+            TVec a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int i = 0; i < count; i++)
             {
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int i = 0; i < count; i++)
-                {
-                    var w = Vector256.Create(weights[i]);
-                    var v = Vector256.Load(rows[i] + x);
-                    var (l, h) = Vector256.Widen(v);
-                    var (q0, q1) = Vector256.Widen(l);
-                    var (q2, q3) = Vector256.Widen(h);
-                    a0 += w * Vector256.ConvertToSingle(q0.AsInt32());
-                    a1 += w * Vector256.ConvertToSingle(q1.AsInt32());
-                    a2 += w * Vector256.ConvertToSingle(q2.AsInt32());
-                    a3 += w * Vector256.ConvertToSingle(q3.AsInt32());
-                }
-                Vector256.Narrow(
-                    Vector256.Narrow(FrameConvertRows.Round256(a0, lo, hi), FrameConvertRows.Round256(a1, lo, hi)),
-                    Vector256.Narrow(FrameConvertRows.Round256(a2, lo, hi), FrameConvertRows.Round256(a3, lo, hi))).AsByte().Store(dst + x);
+                TVec w = TOps.Broadcast(weights[i]);
+                byte* p = rows[i] + x;
+                a0 = TOps.Add(a0, TOps.Multiply(w, TOps.LoadWidening(p)));
+                a1 = TOps.Add(a1, TOps.Multiply(w, TOps.LoadWidening(p + n)));
+                a2 = TOps.Add(a2, TOps.Multiply(w, TOps.LoadWidening(p + 2 * n)));
+                a3 = TOps.Add(a3, TOps.Multiply(w, TOps.LoadWidening(p + 3 * n)));
             }
-        }
-        if (level >= SimdLevel.V128 && Vector128.IsHardwareAccelerated)
-        {
-            var lo = Vector128<float>.Zero; var hi = Vector128.Create(255f);
-            for (; x + 16 <= length; x += 16)
-            {
-                Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int i = 0; i < count; i++)
-                {
-                    var w = Vector128.Create(weights[i]);
-                    var v = Vector128.Load(rows[i] + x);
-                    var (l, h) = Vector128.Widen(v);
-                    var (q0, q1) = Vector128.Widen(l);
-                    var (q2, q3) = Vector128.Widen(h);
-                    a0 += w * Vector128.ConvertToSingle(q0.AsInt32());
-                    a1 += w * Vector128.ConvertToSingle(q1.AsInt32());
-                    a2 += w * Vector128.ConvertToSingle(q2.AsInt32());
-                    a3 += w * Vector128.ConvertToSingle(q3.AsInt32());
-                }
-                Vector128.Narrow(
-                    Vector128.Narrow(FrameConvertRows.Round128(a0, lo, hi), FrameConvertRows.Round128(a1, lo, hi)),
-                    Vector128.Narrow(FrameConvertRows.Round128(a2, lo, hi), FrameConvertRows.Round128(a3, lo, hi))).AsByte().Store(dst + x);
-            }
-        }
-        for (; x < length; x++)
-        {
-            float acc = 0;
-            for (int i = 0; i < count; i++) acc += weights[i] * rows[i][x];
-            dst[x] = FrameConvertRows.SaturateU8(acc);
+            TVec lo = TOps.Broadcast(0f), hi = TOps.Broadcast(255f);
+            TOps.StoreNarrowing(dst + x, FrameConvertRows.Saturate<TVec, TOps>(a0, lo, hi), FrameConvertRows.Saturate<TVec, TOps>(a1, lo, hi),
+                FrameConvertRows.Saturate<TVec, TOps>(a2, lo, hi), FrameConvertRows.Saturate<TVec, TOps>(a3, lo, hi));
         }
     }
 
@@ -180,44 +134,16 @@ public static unsafe class TemporalRows
     /// (a subtraction, a multiplication and an addition, each rounded to float: no fused multiply-add,
     /// so NumPy's float32 arithmetic gives the same bits).
     /// </summary>
-    [MethodImpl(Hot)]
     public static void Accumulate(byte* frame, float* bg, float alpha, int length, SimdLevel level)
+        => RowLadder.Run(new AccumulateKernel(frame, bg, alpha), length, level);
+
+    private readonly struct AccumulateKernel(byte* frame, float* bg, float alpha) : IRowKernel
     {
-        int x = 0;
-        if (level >= SimdLevel.V512 && Vector512.IsHardwareAccelerated)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : ISimdOps<TVec>
         {
-            var a = Vector512.Create(alpha);
-            for (; x + 16 <= length; x += 16)
-            {
-                var f = Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(Vector128.Load(frame + x).ToVector256().ToVector512())).AsInt32());
-                var b = Vector512.Load(bg + x);
-                (b + a * (f - b)).Store(bg + x);
-            }
-        }
-        if (level >= SimdLevel.V256 && Vector256.IsHardwareAccelerated)
-        {
-            var a = Vector256.Create(alpha);
-            for (; x + 8 <= length; x += 8)
-            {
-                var f = Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(Vector128.CreateScalar(*(ulong*)(frame + x)).AsByte().ToVector256())).AsInt32());
-                var b = Vector256.Load(bg + x);
-                (b + a * (f - b)).Store(bg + x);
-            }
-        }
-        if (level >= SimdLevel.V128 && Vector128.IsHardwareAccelerated)
-        {
-            var a = Vector128.Create(alpha);
-            for (; x + 4 <= length; x += 4)
-            {
-                var f = Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(*(uint*)(frame + x)).AsByte())).AsInt32());
-                var b = Vector128.Load(bg + x);
-                (b + a * (f - b)).Store(bg + x);
-            }
-        }
-        for (; x < length; x++)
-        {
-            float b = bg[x];
-            bg[x] = b + alpha * (frame[x] - b);
+            TVec b = TOps.Load(bg + x);
+            TOps.Store(bg + x, TOps.Add(b, TOps.Multiply(TOps.Broadcast(alpha), TOps.Subtract(TOps.LoadWidening(frame + x), b))));
         }
     }
 
