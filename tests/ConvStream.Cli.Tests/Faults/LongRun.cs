@@ -61,7 +61,7 @@ internal sealed class LongRun : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
-            var counts = Regex.Matches(Stderr, @"\] (\d+)/\d+ frames").Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            var counts = Regex.Matches(Stderr, @"(?:^|[\]\r\n] ?)(\d+)/\d+ frames").Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             if (counts.Any(c => c >= frames)) return;
             Assert.False(_p.HasExited, $"run ended early: exit {(_p.HasExited ? _p.ExitCode : 0)}: {Stderr}");
             Assert.True(DateTime.UtcNow < deadline, $"not {frames} frames after {timeoutSeconds} s: {Stderr}");
@@ -85,6 +85,13 @@ internal sealed class LongRun : IAsyncDisposable
     }
 
     public int[] Children() => ChildrenOf(_p.Id);
+
+    /// <summary>
+    /// A line of the plain progress display ("[####----] 120/300 frames  59.8 fps  ETA 0:03", or
+    /// without the bar), not a message: the fault tests look for the one line that is not.
+    /// </summary>
+    public static bool IsProgress(string line)
+        => line.StartsWith('[') || line.Contains("  ETA ", StringComparison.Ordinal) || Regex.IsMatch(line, @"^\d+(/\d+)? frames");
 
     public async ValueTask DisposeAsync()
     {

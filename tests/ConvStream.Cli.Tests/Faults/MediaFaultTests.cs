@@ -30,7 +30,7 @@ public class MediaFaultTests
         Assert.Empty(await tag.Leftovers()); // the decoder and both encoders are gone
 
         Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        string line = Assert.Single(r.StderrLines, l => !LongRun.IsProgress(l));
         Assert.Contains("No space left on device", line);
         // Each output is named: lost (not written, absent), or kept, whole and playable (an encoder
         // that finishes after a failed one's file was deleted may find room again).
@@ -64,7 +64,7 @@ public class MediaFaultTests
         var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", disk!.Path, "--frames", "30");
         Assert.Empty(await tag.Leftovers());
         Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        string line = Assert.Single(r.StderrLines, l => !LongRun.IsProgress(l));
         Assert.Contains("No space left on device", line);
         Assert.Contains($"not written: {disk.Path}/source.y4m", line);
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
@@ -84,7 +84,7 @@ public class MediaFaultTests
         Assert.Empty(await tag.Leftovers());
 
         Assert.True(r.ExitCode == 1, r.ToString());
-        string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
+        string line = Assert.Single(r.StderrLines, l => !LongRun.IsProgress(l));
         Assert.Contains($"output '{onDisk}' failed", line);
         Assert.Contains($"not written: out/{onDisk}", line);
         Assert.Contains("No space left on device", line);
@@ -112,7 +112,7 @@ public class MediaFaultTests
         Assert.True(r.ExitCode == 1, r.ToString());
         // No child left: the killed one, the other two, and any the run started later (a trimming ffmpeg).
         Assert.Empty(await run.Leftovers());
-        return (child, Assert.Single(r.StderrLines, l => !l.StartsWith('[')));
+        return (child, Assert.Single(r.StderrLines, l => !LongRun.IsProgress(l)));
     }
 
     [Theory]
@@ -178,7 +178,7 @@ public class MediaFaultTests
 
         var stop = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", "stop", "--on-decode-error", "stop");
         Assert.True(stop.ExitCode == 1, stop.ToString());
-        string line = Assert.Single(stop.StderrLines, l => !l.StartsWith('['));
+        string line = Assert.Single(stop.StderrLines, l => !LongRun.IsProgress(l));
         var m = Regex.Match(line, @"decoding failed after (\d+) frames: .*kept: stop/a\.mkv \((\d+) frames\)");
         Assert.True(m.Success, line);
         int decoded = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
