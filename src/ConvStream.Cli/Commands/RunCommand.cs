@@ -254,7 +254,7 @@ public static class RunCommand
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
                     Print(stdout, sinks[output.Name] is Media.Sinks.IFileOutput { FramesRepeated: > 0 } v
-                        ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
+                        ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run) via {RunMedia.BackendOf(sinks[output.Name])}"
                         : $"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
             return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;
         }
