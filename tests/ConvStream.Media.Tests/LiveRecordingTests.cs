@@ -1,5 +1,6 @@
 using ConvStream.Engine.Imaging;
 using ConvStream.Media.Images;
+using ConvStream.Media.OpenCv;
 using ConvStream.Media.Sinks;
 using ConvStream.Media.Y4m;
 using ConvStream.Pipeline.Video;
@@ -116,6 +117,20 @@ public class LiveRecordingTests
         // The recording starts when the run did (slots 0–2 show the first frame that got through)
         // and holds frame 4 over the gap: 3 3 3 3 4 4 4 4 8 9.
         Assert.Equal(new byte[] { 30, 30, 30, 30, 40, 40, 40, 40, 80, 90 }, frames.Select(f => f[0]).ToArray());
+        Assert.All(frames, f => Assert.All(f, b => Assert.Equal(f[0], b)));
+    }
+
+    [Theory]
+    [InlineData(1)] // gray, written as BGR
+    [InlineData(3)]
+    public async Task GapsInALiveOpenCvRecordingAreFilledWithThePreviousFrame(int channels)
+    {
+        string path = Path.Combine(MediaTestKit.NewFolder("live-gaps-opencv"), "live.mkv");  // FFV1: lossless
+        var sink = new OpenCvVideoSink(path);
+        await WriteDelivered(sink, Live30 with { Width = 64, Height = 48, Channels = channels }, channels, Delivered);
+        Assert.Equal((10L, 6L, true), (sink.FramesWritten, sink.FramesRepeated, sink.Kept));
+        var frames = MediaTestKit.DecodeWithFfmpeg(path, 64, 48);
+        Assert.Equal(Filled, frames.Select(f => f[0]).ToArray());
         Assert.All(frames, f => Assert.All(f, b => Assert.Equal(f[0], b)));
     }
 

@@ -1,5 +1,6 @@
 using ConvStream.Engine;
 using ConvStream.Engine.Imaging;
+using ConvStream.Media.Sinks;
 using ConvStream.Pipeline.Video;
 using OpenCvSharp;
 
@@ -10,14 +11,19 @@ namespace ConvStream.Media.OpenCv;
 /// as MPEG-4 Part 2 (mp4v), <c>.avi</c> as MJPEG, <c>.mkv</c> as FFV1 (lossless). That build has no
 /// H.264 encoder and never writes audio (ffmpeg outputs do both). The file is written under a temporary
 /// name beside the target and renamed when complete, so a failure leaves nothing behind; a codec the
-/// writer cannot open is an error naming the output and the backend before any file exists.
+/// writer cannot open is an error naming the output and the backend before any file exists. From a live
+/// source, slots that dropped frames left empty hold the frame before (<see cref="FrameSlots"/>), as the
+/// ffmpeg outputs do, so the recording lasts as long as the run.
 /// </summary>
-public sealed class OpenCvVideoSink : IVideoSink
+public sealed class OpenCvVideoSink : IVideoSink, IFileOutput
 {
     private readonly string _path, _temp;
     private VideoWriter? _writer;
     private Mat? _bgr;
     private bool _completed;
+    private FrameSlots? _slots;
+    /// <summary>The last picture written, kept only when dropped slots may have to repeat it.</summary>
+    private Mat? _previous;
 
     public OpenCvVideoSink(string path)
     {
@@ -34,6 +40,10 @@ public sealed class OpenCvVideoSink : IVideoSink
     /// <summary>What the file will hold, e.g. "MPEG-4 Part 2 (mp4v)".</summary>
     public string Codec { get; }
     public long FramesWritten { get; private set; }
+    /// <summary>Of <see cref="FramesWritten"/>, the repeats of the frame before that fill slots a live run dropped.</summary>
+    public long FramesRepeated { get; private set; }
+    /// <summary>True once the file is complete under its final name.</summary>
+    public bool Kept { get; private set; }
 
     /// <summary>The FourCC and codec name VideoWriter uses for an extension; an error for one it cannot write.</summary>
     public static (string FourCC, string Codec) CodecOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -57,6 +67,7 @@ public sealed class OpenCvVideoSink : IVideoSink
             throw new ConvStreamException($"{Description}: OpenCV's VideoWriter (backend opencv) cannot write {Codec} at {width}x{height}");
         }
         _writer = writer;
+        if (source.IsLive) _slots = new FrameSlots(source.FrameRateNumerator, source.FrameRateDenominator);
         return ValueTask.CompletedTask;
     }
 
@@ -65,15 +76,33 @@ public sealed class OpenCvVideoSink : IVideoSink
         if (_writer is null) throw new InvalidOperationException($"{Description}: WriteAsync before OpenAsync");
         if (frame.Depth != PixelDepth.U8) throw new ConvStreamException($"{Description}: frame {frame.ShapeText} is not 8-bit");
         using var view = MatView.Of(frame);
+        Mat picture = view;
         if (frame.Channels == 1)
         {
             _bgr ??= new Mat();
             Cv2.CvtColor(view, _bgr, ColorConversionCodes.GRAY2BGR);
-            _writer.Write(_bgr);
+            picture = _bgr;
         }
-        else _writer.Write(view);
+        long repeats = _slots?.RepeatsBefore(stamp.Pts) ?? 0;
+        // Empty slots before this frame repeat the previous picture; before the first frame there is
+        // none, so copies of the first one follow it (the recording starts when the run did).
+        bool first = FramesWritten == 0;
+        if (!first) Repeat(_previous!, repeats);
+        _writer.Write(picture);
         FramesWritten++;
+        if (first) Repeat(picture, repeats);
+        if (_slots is not null) picture.CopyTo(_previous ??= new Mat());
         return ValueTask.CompletedTask;
+    }
+
+    private void Repeat(Mat picture, long count)
+    {
+        for (; count > 0; count--)
+        {
+            _writer!.Write(picture);
+            FramesWritten++;
+            FramesRepeated++;
+        }
     }
 
     /// <summary>Closes the container (its index is written on release) and renames it into place.</summary>
@@ -86,8 +115,10 @@ public sealed class OpenCvVideoSink : IVideoSink
         _writer.Dispose();
         _writer = null;
         _bgr?.Dispose();
+        _previous?.Dispose();
         if (FramesWritten == 0) { TryDelete(_temp); return ValueTask.CompletedTask; }
         File.Move(_temp, _path, overwrite: true);
+        Kept = true;
         return ValueTask.CompletedTask;
     }
 
