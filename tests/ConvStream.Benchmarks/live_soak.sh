@@ -2,9 +2,11 @@
 # Live soak: runs the demo pipeline live on the paced synthetic camera for a while (10 minutes by
 # default) and samples the process's resident memory (VmRSS, /proc) every few seconds. Not a test:
 # it takes minutes and measures a machine. It prints the samples, then one line:
-#   rss_mb first=… last=… max=… slope_kb_per_s=… (fit over the second half, after warm-up)
-# A flat pipeline shows a slope near 0 once warm; the 3-minute run that found the creep grew by
-# ~29 KB/s (83.7 → 88.6 MB): a Task.Delay per paced frame, fixed in SyntheticSource.
+#   rss_mb first=… last=… max=… slope_kb_per_s=… theil_sen_kb_per_s=… (second half, after warm-up)
+# slope is the least-squares fit; theil_sen the median of the slopes between every pair of samples,
+# which a one-off step (a thread started late) hardly moves. A flat pipeline shows ~0 once warm;
+# the 3-minute run that found the creep grew by ~29 KB/s (83.7 → 88.6 MB): a Task.Delay per paced
+# frame, fixed in SyntheticSource. The test suite's short version is LiveSoakTests (40 s, ≤ 4 KB/s).
 #
 #   tests/ConvStream.Benchmarks/live_soak.sh [SECONDS] [INPUT] [PIPELINE]
 #   tests/ConvStream.Benchmarks/live_soak.sh 600 test:1280x720@30 filters/pipelines/demo.json
@@ -31,7 +33,7 @@ while kill -0 "$pid" 2>/dev/null && [ "$t" -le "$seconds" ]; do
   sleep "$period"; t=$((t + period))
 done
 wait "$pid" || true
-tail -n 3 "$log"
+sed -n "/^node /,\$p" "$log"  # the summary: frames, drops and latency per stage, then each file
 printf '%s\n' "${samples[@]}" | awk '
   { t[NR] = $1; r[NR] = $2; if ($2 > max) max = $2 }
   END {
@@ -39,5 +41,12 @@ printf '%s\n' "${samples[@]}" | awk '
     h = int(NR / 2) + 1; n = 0; st = sr = stt = str = 0
     for (i = h; i <= NR; i++) { n++; st += t[i]; sr += r[i]; stt += t[i] * t[i]; str += t[i] * r[i] }
     slope = (n * str - st * sr) / (n * stt - st * st)
-    printf "rss_mb first=%.1f last=%.1f max=%.1f slope_kb_per_s=%.2f (second half, %d samples)\n", r[1] / 1024, r[NR] / 1024, max / 1024, slope, n
+    m = 0
+    for (i = h; i <= NR; i++) for (j = i + 1; j <= NR; j++) if (t[j] > t[i]) {
+      v = (r[j] - r[i]) / (t[j] - t[i]); k = ++m
+      while (k > 1 && p[k - 1] > v) { p[k] = p[k - 1]; k-- }   # insertion sort (mawk has no asort)
+      p[k] = v
+    }
+    ts = (m % 2) ? p[(m + 1) / 2] : (p[m / 2] + p[m / 2 + 1]) / 2
+    printf "rss_mb first=%.1f last=%.1f max=%.1f slope_kb_per_s=%.2f theil_sen_kb_per_s=%.2f (second half, %d samples)\n", r[1] / 1024, r[NR] / 1024, max / 1024, slope, ts, n
   }'

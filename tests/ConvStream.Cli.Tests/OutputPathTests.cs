@@ -75,26 +75,30 @@ public class OutputPathTests
     }
 
     [SkippableFact]
-    public void AReadOnlyFolderIsRefusedBeforeTheFirstFrame()
+    public async Task AReadOnlyFolderIsRefusedBeforeTheFirstFrame()
     {
         using var work = new TempFolder();
         File.WriteAllText(work.File("p.json"), Pipeline("test:64x48@30", "sub/a.mp4"));
         using var ro = Tmpfs.TryMount("ro,size=64k", out string why);
         Skip.If(ro is null, why);
-        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", ro!.Path + "/deeper", "--frames", "5");
+        var tag = new Faults.RunTag();
+        var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", ro!.Path + "/deeper", "--frames", "5");
         AssertOneLine(r, "output 'sub/a.mp4'", $"the folder {ro.Path} cannot be written", "Read-only file system");
         Assert.Empty(Directory.GetFileSystemEntries(ro.Path));
+        Assert.Empty(await tag.Leftovers());
     }
 
     [SkippableFact]
-    public void AFileSystemWithoutRoomIsRefusedBeforeTheFirstFrame()
+    public async Task AFileSystemWithoutRoomIsRefusedBeforeTheFirstFrame()
     {
         using var work = new TempFolder();
         File.WriteAllText(work.File("p.json"), Pipeline("test:64x48@30", "a.mp4"));
         using var tiny = Faults.Tmpfs.TryMount("size=32k", out string why);
         Skip.If(tiny is null, why);
-        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", tiny!.Path, "--frames", "5");
+        var tag = new Faults.RunTag();
+        var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", tiny!.Path, "--frames", "5");
         AssertOneLine(r, "output 'a.mp4'", "bytes free on the file system of " + tiny.Path, "at least 65536 are needed");
         Assert.Empty(Directory.GetFileSystemEntries(tiny.Path));
+        Assert.Empty(await tag.Leftovers());
     }
 }

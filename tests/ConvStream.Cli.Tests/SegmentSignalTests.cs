@@ -17,6 +17,8 @@ public class SegmentSignalTests
         string pipeline = SegmentMedia.MakePipeline(work, clip);
         var psi = new ProcessStartInfo(ConvstreamProcess.DotnetHost) { WorkingDirectory = work.Path, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string a in new[] { ConvstreamProcess.Dll, "run", pipeline, "--segments", "2", "--output", "out" }) psi.ArgumentList.Add(a);
+        var tag = new Faults.RunTag();
+        psi.Environment[Faults.RunTag.Variable] = tag.Value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new List<string>();
@@ -41,12 +43,7 @@ public class SegmentSignalTests
         Assert.DoesNotContain("joined ", output);
         Assert.False(File.Exists(work.File("out/blur.mkv")), all);
         Assert.False(Directory.Exists(work.File("out/edges")), all);
-        // No worker (nor its ffmpeg) outlives the run: none has this test's folder on its command line.
-        Assert.DoesNotContain(Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)), d =>
-        {
-            try { return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(work.Path, StringComparison.Ordinal); }
-            catch (IOException) { return false; }
-            catch (UnauthorizedAccessException) { return false; }
-        });
+        // No worker (nor its ffmpeg) outlives the run: none carries the run's tag.
+        Assert.Empty(await tag.Leftovers());
     }
 }

@@ -13,7 +13,7 @@ namespace ConvStream.Engine.Tests;
 /// </summary>
 public class Conv2dFastPathTests
 {
-    private static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null, long streamingMinBytes = StreamingOutput.DefaultMinBytes)
+    internal static void CheckEverywhere(Conv2dCase c, string name, Conv2dPath? path = null, long streamingMinBytes = StreamingOutput.DefaultMinBytes)
     {
         var expected = Conv2dReference.Forward(c.Input, c.Weight, c.Bias, c.Options);
         if (path is not null) Assert.Equal(path, new Conv2dPlan(c.Weight, c.Bias, c.Options).Path);

@@ -10,6 +10,40 @@ public sealed class ConvTranspose2dTests
     private static double Tolerance(Tensor expected) => 1e-5 * (1 + TensorAssert.MaxAbs(expected));
 
     [Fact]
+    public void APlanGivesTheOneShotsBitsPacksOnceAndAllocatesNothing()
+    {
+        var rng = new Random(22);
+        var x = TensorAssert.Random(rng, 1, 8, 23, 37);
+        var wt = TensorAssert.Random(rng, 8, 3, 3, 3);
+        var b = TensorAssert.Random(rng, 6);
+        var o = new ConvTranspose2dOptions { Stride = 2, Padding = 1, OutputPadding = 1, Groups = 2 };
+        EngineConfigurations.ForEach((level, threads, settings) =>
+        {
+            var expected = ConvTranspose2d.Forward(x, wt, b, o, settings);
+            var plan = new ConvStream.Engine.Ops.Transposed.ConvTranspose2dPlan(wt, b, o, settings);
+            var y = Tensor.Zeros(expected.Shape.ToArray());
+            plan.Forward(x, y);
+            Assert.True(expected.Span.SequenceEqual(y.Span), $"plan differs from the one-shot at {level}/{threads}");
+            // The plan holds its own packed copy: changing the tensors afterwards changes nothing.
+            var changed = new Tensor(wt.Span.ToArray(), wt.Shape.ToArray());
+            var planOfChanged = new ConvStream.Engine.Ops.Transposed.ConvTranspose2dPlan(changed, b, o, settings);
+            changed.Span.Fill(0);
+            planOfChanged.Forward(x, y);
+            Assert.True(expected.Span.SequenceEqual(y.Span), "the plan read the weight tensor after it was built");
+            if (threads == 1)
+            {
+                for (int i = 0; i < 3; i++) plan.Forward(x, y);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++) plan.Forward(x, y);
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        });
+        var bad = new ConvStream.Engine.Ops.Transposed.ConvTranspose2dPlan(wt, b, o);
+        Assert.Equal("weight expects 8 input channels (its first dimension) but the input has 4",
+            Assert.Throws<ConvStreamException>(() => bad.Forward(TensorAssert.Random(rng, 1, 4, 5, 5), Tensor.Zeros(1, 6, 10, 10))).Message);
+    }
+
+    [Fact]
     public void RandomGeometriesMatchTheReferenceAtEveryLevel()
     {
         var rng = new Random(21);

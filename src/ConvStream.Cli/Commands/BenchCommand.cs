@@ -83,12 +83,14 @@ public static class BenchCommand
         string sizeText = $"{size.W}x{size.H}";
         string title = file is not null ? $"convstream bench {Path.GetFileName(file)}" : "convstream bench " + string.Join(" ", stages.Select(s => $"--stage \"{s}\""));
         Console.Out.Write(BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
-        Console.Out.WriteLine(SummaryTable.Format(summary));
+        Display.SummaryView.Write(Console.Out, summary);
         if (json is not null) BenchReport.Write(json, BenchReport.Json(summary, sizeText, plan.Schedule.Threads));
         if (markdown is not null) BenchReport.Write(markdown, BenchReport.Markdown(summary, sizeText, plan.Schedule.Threads, title));
         if (plot is not null)
         {
-            string? warning = Plots.LatencyPlot.Write(plot, summary, title);
+            // The picture's title must fit one line: the file, or the chain of ops.
+            string name = file is not null ? Path.GetFileName(file) : string.Join(" → ", plan.Stages.Select(st => st.Name));
+            string? warning = Plots.LatencyPlot.Write(plot, summary, $"convstream bench {name} at {sizeText}");
             Console.Out.WriteLine($"wrote the latency plot to {plot}{(warning is null ? "" : $" ({warning})")}");
         }
         if (versus is not null) Console.Out.Write(VersusOpenCv(plan, summary, size, repeat));

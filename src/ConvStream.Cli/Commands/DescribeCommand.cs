@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Imaging;
@@ -50,7 +49,7 @@ public static class DescribeCommand
             frameRate = info.FrameRate > 0 ? info.FrameRate : null;
         }
         var plan = PipelinePlan.Build(d, format);
-        Console.Out.Write(Describe(plan, frameRate));
+        Describe(plan, frameRate).WriteTo(Console.Out);
         string? sourceText = input ?? d.Source?.Text;
         if (sourceText is not null)
         {
@@ -60,27 +59,28 @@ public static class DescribeCommand
         return 0;
     }
 
-    public static string Describe(PipelinePlan plan, double? frameRate = null)
+    /// <summary>The report: a heading, the stage table, totals, the time table (temporal stages), notes, outputs and schedule.</summary>
+    internal static Display.Document Describe(PipelinePlan plan, double? frameRate = null)
     {
         var d = plan.Definition;
-        var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{d.FileName}{(d.Description is null ? "" : ": " + d.Description)}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"source: {d.Source?.Text ?? "(from --input)"} → {plan.SourceFormat}");
-        var rows = new List<string[]> { new[] { "stage", "op", "input", "output", "receptive field", "multiply-adds/frame" } };
+        var doc = new Display.Document();
+        doc.Line($"{d.FileName}{(d.Description is null ? "" : ": " + d.Description)}", heading: true);
+        doc.Line($"source: {d.Source?.Text ?? "(from --input)"} → {plan.SourceFormat}");
+        var table = new Display.TextTable(("stage", false), ("op", false), ("input", false), ("output", false), ("receptive field", false), ("multiply-adds/frame", true));
         foreach (var s in plan.Stages)
         {
             string field = s.ReceptiveField.H == s.ReceptiveField.W ? $"{s.ReceptiveField.H}x{s.ReceptiveField.W}" : $"{s.ReceptiveField.H}x{s.ReceptiveField.W} (HxW)";
             if (s.Jump > 1) field += $", step {s.Jump}";
-            rows.Add([s.Name, s.Op, string.Join(" + ", s.Definition.Inputs), s.Output.ToString(), field, Work(s.MultiplyAdds)]);
+            table.Add(s.Name, s.Op, string.Join(" + ", s.Definition.Inputs), s.Output.ToString(), field, Work(s.MultiplyAdds));
         }
-        Table(sb, rows);
+        doc.Table(table);
         long total = plan.Stages.Sum(s => s.MultiplyAdds);
-        sb.AppendLine(CultureInfo.InvariantCulture, $"total: {Work(total)} multiply-adds per frame");
-        DescribeTime(sb, plan, frameRate);
+        doc.Line($"total: {Work(total)} multiply-adds per frame");
+        DescribeTime(doc, plan, frameRate);
         var consumed = plan.Stages.SelectMany(s => s.Definition.Inputs).Concat(plan.Outputs.SelectMany(o => o.Definition.Stages)).ToHashSet();
         foreach (var unused in plan.Stages.Where(s => !consumed.Contains(s.Name)))
-            sb.AppendLine(CultureInfo.InvariantCulture, $"note: stage '{unused.Name}' feeds no stage or output: it is computed and discarded");
-        sb.AppendLine("outputs:");
+            doc.Line($"note: stage '{unused.Name}' feeds no stage or output: it is computed and discarded");
+        doc.Line("outputs:");
         foreach (var o in plan.Outputs)
         {
             string what = o.Definition.Kind switch
@@ -91,10 +91,10 @@ public static class DescribeCommand
                 OutputKind.Window => $"OpenCV window showing {o.Definition.Stages[0]}{(o.Definition.Options.GetValueOrDefault("overlay") == "true" ? " with fps/latency overlay" : "")}",
                 _ => $"{o.Definition.Stages[0]} → {o.Definition.Path} ({o.Display})",
             };
-            sb.AppendLine(CultureInfo.InvariantCulture, $"  {o.Name}: {what}");
+            doc.Line($"  {o.Name}: {what}");
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"schedule: {plan.Schedule.Describe()}");
-        return sb.ToString();
+        doc.Line($"schedule: {plan.Schedule.Describe()}");
+        return doc;
     }
 
     /// <summary>
@@ -102,11 +102,11 @@ public static class DescribeCommand
     /// in time (source frames one output depends on), then the pipeline's total delay in frames
     /// and milliseconds. Nothing when no stage looks across time.
     /// </summary>
-    private static void DescribeTime(StringBuilder sb, PipelinePlan plan, double? frameRate)
+    private static void DescribeTime(Display.Document doc, PipelinePlan plan, double? frameRate)
     {
         var time = TemporalPlan.For(plan);
         if (!time.Any) return;
-        var rows = new List<string[]> { new[] { "stage", "window", "delay", "receptive field in time" } };
+        var table = new Display.TextTable(("stage", false), ("window", false), ("delay", false), ("receptive field in time", true));
         foreach (var s in plan.Stages)
         {
             var t = time.Stages[s.Name];
@@ -115,16 +115,14 @@ public static class DescribeCommand
                 ? "running state (every earlier frame)"
                 : t.Span == 1 ? "1 frame" : $"{t.Span} frames: {t.Past} before, {t.Future} after";
             string field = t.Unbounded ? "all earlier frames (running state)" : $"{t.Field} frame(s)";
-            rows.Add([s.Name, window, $"{t.Delay} frame(s)", field]);
+            table.Add(s.Name, window, $"{t.Delay} frame(s)", field);
         }
-        sb.AppendLine("time:");
-        var table = new StringBuilder();
-        Table(table, rows);
-        foreach (var line in table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) sb.AppendLine("  " + line.TrimEnd('\r'));
+        doc.Line("time:");
+        doc.Table(table, indent: 2);
         string ms = frameRate is double fps ? string.Create(CultureInfo.InvariantCulture, $" = {time.DelayFrames * 1000 / fps:0.#} ms at {fps:0.##} fps") : " (frame rate unknown)";
         string why = plan.Schedule.Mode == ScheduleMode.Live ? " (live: every window is causal)"
             : time.DelayFrames > 0 ? " (offline: centred windows wait for the frames after; the last ones are flushed at the end)" : "";
-        sb.AppendLine(CultureInfo.InvariantCulture, $"delay: {time.DelayFrames} frame(s){(time.DelayFrames > 0 ? ms : "")} behind the source{why}");
+        doc.Line($"delay: {time.DelayFrames} frame(s){(time.DelayFrames > 0 ? ms : "")} behind the source{why}");
     }
 
     internal static string Work(long n) => n switch
@@ -134,11 +132,4 @@ public static class DescribeCommand
         >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{n / 1e3:F1} k"),
         _ => n.ToString(CultureInfo.InvariantCulture),
     };
-
-    private static void Table(StringBuilder sb, List<string[]> rows)
-    {
-        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        foreach (var r in rows)
-            sb.AppendLine(string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd());
-    }
 }

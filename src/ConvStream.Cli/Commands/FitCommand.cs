@@ -164,11 +164,10 @@ public static class FitCommand
             holdout = h.Frames.ToList();
         }
 
-        var progress = new FitProgress();
         var settings = ExecutionSettings.Default with { Threads = r.Threads };
         var options = new KernelFitOptions { Method = method, L2 = r.L2, Adam = r.Adam, Settings = settings };
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var fit = KernelFitter.Fit(design, options, progress, cancel);
+        var fit = Display.FitProgressView.Run(progress => KernelFitter.Fit(design, options, progress, cancel));
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         // Measure the fit the way it will be used: the file's text, parsed and run by the conv stage.

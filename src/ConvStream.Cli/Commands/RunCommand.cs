@@ -211,10 +211,11 @@ public static class RunCommand
             long? total = r.Frames is long n ? Math.Min(n, info.FrameCount ?? n) : info.FrameCount;
             using var abort = signals.Aborting.Register(runner.Abort);
             var run = runner.RunAsync(windowStop.Token);
-            if (!live) await new RunProgress(runner, total).WatchAsync(run).ConfigureAwait(false);
+            if (!live) await Display.RunProgressView.WatchAsync(runner, total, run).ConfigureAwait(false);
             var summary = await run.ConfigureAwait(false);
             await DisposeAll(sinks).ConfigureAwait(false);
-            Print(stdout, SummaryTable.Format(summary));
+            try { Display.SummaryView.Write(stdout, summary); }
+            catch (IOException) { }
             foreach (string note in runner.Notes) Print(stdout, $"note: {note}");
             if (r.Plot is not null)
             {
@@ -224,7 +225,7 @@ public static class RunCommand
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
-                    Print(stdout, sinks[output.Name] is VideoFileSink { FramesRepeated: > 0 } v
+                    Print(stdout, sinks[output.Name] is Media.Sinks.IFileOutput { FramesRepeated: > 0 } v
                         ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
                         : $"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
             return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;

@@ -92,7 +92,7 @@ internal static class RunMedia
         => requested is MediaBackend b && b != MediaBackend.Auto ? b : MediaSpec.HasFfmpeg() ? MediaBackend.Ffmpeg : MediaBackend.OpenCv;
 
     /// <summary>A sink for the output; <paramref name="note"/> is a line to print before the first frame (what OpenCV cannot do that ffmpeg would).</summary>
-    /// <param name="live">A live run: video files repeat the last frame over dropped ones, so they last as long as the run.</param>
+    /// <param name="live">A live run: video files, Y4M files and image sequences repeat the last frame over dropped ones, so they last as long as the run.</param>
     /// <param name="copyAudio">Copy the source's audio into video files (false for segment parts: the join adds it once).</param>
     public static IVideoSink CreateSink(PlannedOutput output, OutputPaths paths, bool live, MediaBackend? backend, bool sourceHasAudio, out string? note, bool copyAudio = true)
     {
@@ -114,8 +114,8 @@ internal static class RunMedia
         string path = paths[o.Name];
         if (o.Kind == OutputKind.Images)
             // A folder without a pattern gets numbered PNGs inside it.
-            return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"));
-        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path);
+            return new ImageSequenceSink(path.Contains('%') ? path : Path.Combine(path, "%06d.png"), fillDroppedFrames: live ? true : null);
+        if (path.EndsWith(".y4m", StringComparison.OrdinalIgnoreCase)) return new Y4mSink(path, fillDroppedFrames: live ? true : null);
         if (VideoBackend(backend) == MediaBackend.Ffmpeg) return new VideoFileSink(path, new VideoFileSinkOptions { FillDroppedFrames = live ? true : null, CopyAudio = copyAudio });
         var sink = new OpenCvVideoSink(path);
         bool wantsH264 = Path.GetExtension(path).ToLowerInvariant() is ".mp4" or ".mov";

@@ -30,19 +30,17 @@ internal static partial class SegmentWorkers
         using var stop = signals.Stopping.Register(() => workers.ForEach(w => w.Interrupt()));
         using var abort = signals.Aborting.Register(() => workers.ForEach(w => w.Kill()));
         Worker? failed = null;
-        var progress = new WorkerProgress(workers, plan);
-        while (workers.Any(w => !w.Exited))
-        {
-            Thread.Sleep(200);
-            progress.Draw(false);
-            if (failed is null && signals.First is null && workers.FirstOrDefault(w => w.Exited && w.ExitCode != 0) is Worker f)
+        Display.SegmentProgressView.Watch(
+            () => workers.Select(w => new Display.SegmentProgressView.Worker(w.Index, w.Done, plan.Segments[w.Index].Frames, w.Exited ? w.ExitCode : null)).ToList(),
+            plan.Index.FrameCount, () => workers.All(w => w.Exited), () =>
             {
-                failed = f;
-                // The others' work is lost anyway: stop them as Ctrl+C would (each closes its outputs).
-                foreach (var w in workers) if (w != f) w.Interrupt();
-            }
-        }
-        progress.Draw(true);
+                if (failed is null && signals.First is null && workers.FirstOrDefault(w => w.Exited && w.ExitCode != 0) is Worker f)
+                {
+                    failed = f;
+                    // The others' work is lost anyway: stop them as Ctrl+C would (each closes its outputs).
+                    foreach (var w in workers) if (w != f) w.Interrupt();
+                }
+            });
         foreach (var w in workers) w.WaitForOutput();
         if (signals.First is not null)
         {
@@ -113,7 +111,7 @@ internal static partial class SegmentWorkers
             for (int n; (n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0;)
                 for (int i = 0; i < n; i++)
                 {
-                    // The progress line is redrawn with \r; every other line ends with \n.
+                    // The worker's stderr is a pipe, so its progress comes as whole lines (RunProgressView); \r is taken as an end of line too.
                     if (buffer[i] is '\r' or '\n') { Take(line.ToString()); line.Clear(); }
                     else line.Append(buffer[i]);
                 }
@@ -168,32 +166,5 @@ internal static partial class SegmentWorkers
 
         [GeneratedRegex(@"^(?:\[[#-]*\] )?(\d+)(?:/\d+)? frames")]
         private static partial Regex ProgressLine();
-    }
-
-    /// <summary>One line for all workers: each one's frames done of its segment, and the whole.</summary>
-    private sealed class WorkerProgress(List<Worker> workers, SegmentPlan plan)
-    {
-        private readonly bool _terminal = !Console.IsErrorRedirected;
-        private readonly DateTime _start = DateTime.UtcNow;
-        private DateTime _last;
-        private int _width;
-
-        public void Draw(bool final)
-        {
-            var now = DateTime.UtcNow;
-            if (!final && now - _last < TimeSpan.FromMilliseconds(_terminal ? 200 : 1000)) return;
-            _last = now;
-            long done = workers.Sum(w => Math.Min(w.Done, plan.Segments[w.Index].Frames));
-            double fps = done / Math.Max(1e-3, (now - _start).TotalSeconds);
-            var parts = workers.Select(w => $"{w.Index}:{(w.Exited ? (w.ExitCode == 0 ? "done" : $"exit {w.ExitCode}") : $"{w.Done}/{plan.Segments[w.Index].Frames}")}");
-            string line = string.Create(CultureInfo.InvariantCulture, $"segments {string.Join(" ", parts)}  {done}/{plan.Index.FrameCount} frames  {fps:F1} fps");
-            _width = Math.Max(_width, line.Length);
-            try
-            {
-                Console.Error.Write((_terminal ? "\r" : "") + line.PadRight(_terminal ? _width : 0) + (_terminal ? "" : "\n"));
-                if (final && _terminal) Console.Error.WriteLine();
-            }
-            catch (IOException) { }
-        }
     }
 }

@@ -53,20 +53,34 @@ public sealed class NormalEquations
             int h = design.Pairs[design.Groups[g].Pair].Height;
             for (int y = 0; y < h; y += BandRows) bands.Add((g, y, Math.Min(h, y + BandRows)));
         }
-        var partial = new double[bands.Count][];
-        int done = 0;
-        var gate = new object();
-        Parallel.For(0, bands.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancel }, b =>
-        {
-            var gram = new double[m * m];
-            AccumulateBand(design, bands[b].Group, bands[b].Y0, bands[b].Y1, gram, level);
-            partial[b] = gram;
-            if (progress is not null) lock (gate) progress.Equations(++done, bands.Count);
-        });
+        var job = new BandSums(design, bands.ToArray(), m, level, progress, cancel);
+        // Every band is worth a range of its own; the sums are added in band order below, so the
+        // result does not depend on the thread count.
+        Threads.For(Math.Max(1, threads), bands.Count, Threads.MinWorkPerTask, job, static (j, start, end) => j.Run(start, end));
+        var partial = job.Partial;
         var total = new double[m * m];
         foreach (var p in partial)
             for (int i = 0; i < total.Length; i++) total[i] += p[i];
         return FromAugmented(total, q, outs, CountOf(design));
+    }
+
+    /// <summary>One Build's bands: what every range reads, each band's Gram matrix, and the progress count (state for the ranges, no closure).</summary>
+    private sealed class BandSums(FitDesign design, (int Group, int Y0, int Y1)[] bands, int m, SimdLevel level, IFitProgress? progress, CancellationToken cancel)
+    {
+        private int _done;
+        public double[][] Partial { get; } = new double[bands.Length][];
+
+        public void Run(int start, int end)
+        {
+            for (int b = start; b < end; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var gram = new double[m * m];
+                AccumulateBand(design, bands[b].Group, bands[b].Y0, bands[b].Y1, gram, level);
+                Partial[b] = gram;
+                if (progress is not null) lock (Partial) progress.Equations(++_done, bands.Length);
+            }
+        }
     }
 
     /// <summary>Splits the upper triangle of the augmented Gram matrix [A | b]ᵀ[A | b] into the equations.</summary>

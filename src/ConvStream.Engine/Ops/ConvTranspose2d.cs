@@ -1,3 +1,4 @@
+using System.Buffers;
 using ConvStream.Engine.Ops.Transposed;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
@@ -15,7 +16,7 @@ public static class ConvTranspose2d
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
         var output = Tensor.Zeros(s.OutputShape(input.Rank));
-        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s, settings ?? ExecutionSettings.Default);
+        Run(input, weight, bias, output, s, settings ?? ExecutionSettings.Default);
         return output;
     }
 
@@ -23,14 +24,35 @@ public static class ConvTranspose2d
     public static void Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, Tensor output, ExecutionSettings? settings = null)
     {
         var s = ConvTranspose2dShape.Resolve(input, weight, bias, options);
-        if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
-            throw new ConvStreamException($"conv-transpose2d output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
-        if (ReferenceEquals(output.Data, input.Data))
-            throw new ConvStreamException("conv-transpose2d output must not share the input's memory");
-        TransposedKernel.Run(input.Data, weight.Data, bias?.Data, output.Data, s, settings ?? ExecutionSettings.Default);
+        CheckOutput(s, input, output);
+        Run(input, weight, bias, output, s, settings ?? ExecutionSettings.Default);
     }
 
     /// <summary>The output shape for these arguments (validates them).</summary>
     public static int[] OutputShape(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options)
         => ConvTranspose2dShape.Resolve(input, weight, bias, options).OutputShape(input.Rank);
+
+    internal static void CheckOutput(ConvTranspose2dShape s, Tensor input, Tensor output)
+    {
+        if (!Pool2d.OutputShapeIs(output, input.Rank, s.N, s.Cout, s.OutH, s.OutW))
+            throw new ConvStreamException($"conv-transpose2d output must have shape {Tensor.ShapeString(s.OutputShape(input.Rank))} but has {output.ShapeText}");
+        if (ReferenceEquals(output.Data, input.Data))
+            throw new ConvStreamException("conv-transpose2d output must not share the input's memory");
+    }
+
+    /// <summary>One call: the weights are packed into pooled memory (a plan packs them once: <see cref="ConvTranspose2dPlan"/>).</summary>
+    private static void Run(Tensor input, Tensor weight, Tensor? bias, Tensor output, ConvTranspose2dShape s, ExecutionSettings settings)
+    {
+        int length = TransposedKernel.PackedLength(s.Cin, s.CoutPerGroup, s.KH, s.KW, s.Groups);
+        float[] packed = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            TransposedKernel.Pack(weight.Data, s.Cin, s.CoutPerGroup, s.KH, s.KW, s.Groups, packed);
+            TransposedKernel.Run(input.Data, packed, bias?.Data, output.Data, s, settings);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
 }

@@ -12,15 +12,21 @@ public readonly record struct ConvTranspose2dShape(int N, int Cin, int H, int W,
 
     public static ConvTranspose2dShape Resolve(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions o)
     {
-        var (n, c, h, w) = input.Nchw("input");
         if (weight.Rank != 4)
             throw new ConvStreamException($"weight must be (Cin, Cout/groups, KH, KW) but has shape {weight.ShapeText}");
+        return Resolve(input, weight.Dim(0), weight.Dim(1), weight.Dim(2), weight.Dim(3), bias, o);
+    }
+
+    /// <summary>As <see cref="Resolve(Tensor, Tensor, Tensor?, ConvTranspose2dOptions)"/> for a weight of shape (<paramref name="weightIn"/>, <paramref name="weightOutPerGroup"/>, <paramref name="kh"/>, <paramref name="kw"/>) (a plan's, which no longer holds the tensor).</summary>
+    public static ConvTranspose2dShape Resolve(Tensor input, int weightIn, int weightOutPerGroup, int kh, int kw, Tensor? bias, ConvTranspose2dOptions o)
+    {
+        var (n, c, h, w) = input.Nchw("input");
         if (o.Groups <= 0) throw new ConvStreamException($"groups must be positive but is {o.Groups}");
         if (c % o.Groups != 0) throw new ConvStreamException($"groups {o.Groups} does not divide the input's {c} channels");
-        if (weight.Dim(0) != c)
-            throw new ConvStreamException($"weight expects {weight.Dim(0)} input channels (its first dimension) but the input has {c}");
-        int cout = weight.Dim(1) * o.Groups, kh = weight.Dim(2), kw = weight.Dim(3);
-        if (kh <= 0 || kw <= 0 || cout <= 0) throw new ConvStreamException($"weight has an empty dimension {weight.ShapeText}");
+        if (weightIn != c)
+            throw new ConvStreamException($"weight expects {weightIn} input channels (its first dimension) but the input has {c}");
+        int cout = weightOutPerGroup * o.Groups;
+        if (kh <= 0 || kw <= 0 || cout <= 0) throw new ConvStreamException($"weight has an empty dimension {Tensor.ShapeString([weightIn, weightOutPerGroup, kh, kw])}");
         if (h <= 0 || w <= 0 || n <= 0) throw new ConvStreamException($"input has an empty dimension (N={n}, C={c}, H={h}, W={w})");
         var s = o.Stride; var p = o.Padding; var op = o.OutputPadding; var d = o.Dilation;
         if (s.H <= 0 || s.W <= 0) throw new ConvStreamException($"stride must be positive but is {s}");

@@ -30,10 +30,11 @@ public static class Threads
         => For(threads, count, workPerItem, body, static (b, start, end) => b(start, end));
 
     /// <summary>
-    /// Runs <paramref name="body"/>(state, start, end) over [0, count) split into at most
-    /// <paramref name="threads"/> contiguous ranges (range p is [count·p/parts, count·(p+1)/parts)),
-    /// each worth at least <see cref="MinWorkPerTask"/>. The caller runs ranges too, and any range no
-    /// band worker has taken yet, so a call never waits for a worker to wake. Allocates nothing in steady state: pass a static lambda
+    /// Runs <paramref name="body"/>(state, start, end) over [0, count) on at most
+    /// <paramref name="threads"/> threads, split into up to <see cref="RangesPerThread"/> contiguous
+    /// ranges per thread (range p is [count·p/parts, count·(p+1)/parts)), each worth at least
+    /// <see cref="MinWorkPerTask"/>. The caller runs ranges too, and any range no band worker has
+    /// taken yet, so a call never waits for a worker to wake. Allocates nothing in steady state: pass a static lambda
     /// and the call's values as <paramref name="state"/> (a struct or a tuple), not a closure.
     /// The first exception of any range is rethrown as it was, after every range has finished.
     /// </summary>
@@ -41,13 +42,35 @@ public static class Threads
     {
         if (count <= 0) return;
         long total = Math.Max(1, workPerItem) * count;
-        int parts = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(threads, count));
-        if (parts <= 1) { body(state, 0, count); return; }
-        BandJob<TState>.Run(count, parts, state, body);
+        int takers = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(threads, count));
+        if (takers <= 1) { body(state, 0, count); return; }
+        int parts = (int)Math.Clamp(total / MinWorkPerTask, takers, Math.Min(takers * RangesPerThread, count));
+        BandJob<TState>.Run(count, parts, takers - 1, state, body);
     }
 
-    /// <summary>Work a band worker runs.</summary>
-    private interface IBandWork { void Execute(); }
+    /// <summary>
+    /// Ranges per thread a split call is cut into, claimed one at a time: a band worker that wakes
+    /// late (or is preempted: two cores shared with other jobs) leaves its ranges to the caller and
+    /// the other workers instead of making them wait for half a frame. Range boundaries cost each
+    /// band its border rows again (a 9×9 filter on 1080p: 8 of 135 rows per range).
+    /// </summary>
+    public const int RangesPerThread = 4;
+
+    /// <summary>
+    /// A split call as the band workers see it: on their list while it asks for workers
+    /// (<see cref="Tickets"/>), and held (<see cref="Holders"/>) by its caller and by every worker that
+    /// took a ticket. The list is intrusive (the links are the call's own fields), so offering and
+    /// taking work allocates nothing, however far behind the workers are.
+    /// </summary>
+    private abstract class BandWork
+    {
+        internal BandWork? Previous, Next;
+        internal int Tickets;
+        internal int Holders;
+
+        /// <summary>What a worker that took a ticket runs; it lets go of the call at the end.</summary>
+        public abstract void Execute();
+    }
 
     /// <summary>
     /// The threads that run the ranges a caller does not run itself: one per core, started on first
@@ -57,22 +80,48 @@ public static class Threads
     /// </summary>
     private static class BandWorkers
     {
-        private static readonly Queue<IBandWork> Work = new();
+        private static readonly object Gate = new();
+        private static BandWork? _head, _tail;
         private static int _started;
 
-        public static void Queue(IBandWork work)
+        /// <summary>Asks for <paramref name="tickets"/> workers to join <paramref name="work"/>.</summary>
+        public static void Offer(BandWork work, int tickets)
         {
             if (Volatile.Read(ref _started) == 0) Start();
-            lock (Work)
+            lock (Gate)
             {
-                Work.Enqueue(work);
-                Monitor.Pulse(Work);
+                work.Tickets = tickets;
+                work.Previous = _tail;
+                work.Next = null;
+                if (_tail is null) _head = work; else _tail.Next = work;
+                _tail = work;
+                for (int i = 0; i < tickets; i++) Monitor.Pulse(Gate);
             }
+        }
+
+        /// <summary>
+        /// Takes back the tickets no worker has taken yet (the caller ran those ranges itself), so a
+        /// busy machine's late workers never hold a finished call: it goes back to its pool at once.
+        /// </summary>
+        public static void Withdraw(BandWork work)
+        {
+            lock (Gate)
+            {
+                if (work.Tickets > 0) Unlink(work);
+            }
+        }
+
+        private static void Unlink(BandWork work)
+        {
+            if (work.Previous is null) _head = work.Next; else work.Previous.Next = work.Next;
+            if (work.Next is null) _tail = work.Previous; else work.Next.Previous = work.Previous;
+            work.Previous = work.Next = null;
+            work.Tickets = 0;
         }
 
         private static void Start()
         {
-            lock (Work)
+            lock (Gate)
             {
                 if (_started != 0) return;
                 for (int i = 0; i < Environment.ProcessorCount; i++)
@@ -85,11 +134,13 @@ public static class Threads
         {
             while (true)
             {
-                IBandWork work;
-                lock (Work)
+                BandWork work;
+                lock (Gate)
                 {
-                    while (Work.Count == 0) Monitor.Wait(Work);
-                    work = Work.Dequeue();
+                    while (_head is null) Monitor.Wait(Gate);
+                    work = _head;
+                    Interlocked.Increment(ref work.Holders);
+                    if (--work.Tickets == 0) Unlink(work);
                 }
                 work.Execute();
             }
@@ -97,12 +148,12 @@ public static class Threads
     }
 
     /// <summary>
-    /// One split call: queued to the band workers once per extra range (the same object each time);
-    /// every taker, the caller included, claims the next unclaimed range until none is left. Jobs
-    /// are pooled per state type; a job goes back to the pool when the last of the caller and its
-    /// queued items has let go of it, so a late pool item never sees the next call's state.
+    /// One split call: offered to the band workers with a ticket per extra thread; every taker, the
+    /// caller included, claims the next unclaimed range until none is left. Jobs are pooled per state
+    /// type; a job goes back to the pool when the last of the caller and the workers that joined it
+    /// has let go of it, so a late worker never sees the next call's state.
     /// </summary>
-    private sealed class BandJob<TState> : IBandWork
+    private sealed class BandJob<TState> : BandWork
     {
         // A locked array stack: ConcurrentStack would allocate a node on every push.
         private static readonly Stack<BandJob<TState>> Pool = new();
@@ -110,26 +161,27 @@ public static class Threads
         private readonly ManualResetEventSlim _done = new(false, spinCount: 200);
         private TState _state = default!;
         private Action<TState, int, int> _body = null!;
-        private int _count, _parts, _next, _finished, _holders;
+        private int _count, _parts, _next, _finished;
         private ExceptionDispatchInfo? _error;
 
-        public static void Run(int count, int parts, TState state, Action<TState, int, int> body)
+        public static void Run(int count, int parts, int workers, TState state, Action<TState, int, int> body)
         {
             BandJob<TState>? job;
             lock (Pool) Pool.TryPop(out job);
             job ??= new BandJob<TState>();
             job._state = state; job._body = body; job._count = count; job._parts = parts;
-            job._next = 0; job._finished = 0; job._error = null; job._holders = parts;
+            job._next = 0; job._finished = 0; job._error = null; job.Holders = 1;
             job._done.Reset();
-            for (int i = 1; i < parts; i++) BandWorkers.Queue(job);
+            BandWorkers.Offer(job, workers);
             job.RunRanges();
             job._done.Wait();
+            BandWorkers.Withdraw(job);
             var error = job._error;
             job.Release();
             error?.Throw();
         }
 
-        public void Execute()
+        public override void Execute()
         {
             RunRanges();
             Release();
@@ -151,7 +203,7 @@ public static class Threads
 
         private void Release()
         {
-            if (Interlocked.Decrement(ref _holders) != 0) return;
+            if (Interlocked.Decrement(ref Holders) != 0) return;
             _state = default!;
             _body = null!;
             lock (Pool) Pool.Push(this);

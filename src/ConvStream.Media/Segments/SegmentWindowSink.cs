@@ -17,6 +17,7 @@ public sealed class SegmentWindowSink(IVideoSink inner, long skip, long? keep) :
     public IVideoSink Inner => inner;
     public string Description => inner.Description;
     public long FramesWritten => inner is IFileOutput f ? f.FramesWritten : 0;
+    public long FramesRepeated => inner is IFileOutput f ? f.FramesRepeated : 0;
     public bool Kept => inner is IFileOutput { Kept: true };
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)

@@ -13,6 +13,12 @@ public interface IFileOutput
     /// <summary>Frames written so far.</summary>
     long FramesWritten { get; }
 
+    /// <summary>
+    /// Of <see cref="FramesWritten"/>, how many repeat the frame before to fill slots that frames a
+    /// live run dropped left empty (<see cref="FrameSlots"/>), so the recording lasts as long as the run.
+    /// </summary>
+    long FramesRepeated { get; }
+
     /// <summary>True once completed with the output whole under its final name.</summary>
     bool Kept { get; }
 }

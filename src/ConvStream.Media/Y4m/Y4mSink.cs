@@ -12,6 +12,9 @@ namespace ConvStream.Media.Y4m;
 /// reader takes) or 4:4:4, gray frames as Cmono (exact). The frame rate is the source's. The file
 /// is written under a temporary name and moved into place when completed or disposed, unless a
 /// write failed (a full disk): then it is deleted, never left under its name cut short.
+/// A live recording lasts as long as the run: where dropped frames leave slots of the constant
+/// frame rate empty (<see cref="FrameSlots"/>), the previous frame is written again, as video files do
+/// (Y4M has no timestamps, so constant rate with repeats is the only way to keep the timing).
 /// </summary>
 public sealed class Y4mSink : IVideoSink, IFileOutput
 {
@@ -23,19 +26,25 @@ public sealed class Y4mSink : IVideoSink, IFileOutput
     private static readonly byte[] FrameTag = "FRAME\n"u8.ToArray();
     private bool _completed;
     private string? _failure;
+    private readonly bool? _fillDroppedFrames;
+    private FrameSlots? _slots;
 
-    public Y4mSink(string path, Y4mChroma colorChroma = Y4mChroma.C420)
+    /// <param name="fillDroppedFrames">Repeat the previous frame over slots dropped frames left empty; null: when the source is live.</param>
+    public Y4mSink(string path, Y4mChroma colorChroma = Y4mChroma.C420, bool? fillDroppedFrames = null)
     {
         if (colorChroma is not (Y4mChroma.C420 or Y4mChroma.C444))
             throw new ConvStreamException($"{path}: Y4M output chroma must be 420 or 444");
         _output = new OutputFile(path);
         _colorChroma = colorChroma;
+        _fillDroppedFrames = fillDroppedFrames;
         Description = path;
     }
 
     public string Description { get; }
     public long FramesWritten { get; private set; }
     public bool Kept => _output.Committed;
+    /// <summary>Frames written again to cover frames a live run dropped (included in <see cref="FramesWritten"/>).</summary>
+    public long FramesRepeated { get; private set; }
 
     public ValueTask OpenAsync(int width, int height, int channels, VideoInfo source, CancellationToken cancellationToken)
     {
@@ -49,6 +58,7 @@ public sealed class Y4mSink : IVideoSink, IFileOutput
             FullRange = chroma == Y4mChroma.Mono,
         };
         _planes = GC.AllocateUninitializedArray<byte>(_header.FrameBytes);
+        if (_fillDroppedFrames ?? source.IsLive) _slots = new FrameSlots(_header.RateNumerator, _header.RateDenominator);
         try
         {
             _stream = new FileStream(_output.Temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
@@ -68,19 +78,39 @@ public sealed class Y4mSink : IVideoSink, IFileOutput
         if (frame.Width != h.Width || frame.Height != h.Height || frame.Channels != (h.Chroma == Y4mChroma.Mono ? 1 : 3) || frame.Depth != PixelDepth.U8)
             throw new ConvStreamException($"{Description}: frame {frame.ShapeText} does not match the opened {h.Width}x{h.Height} stream");
         if (_failure is not null) throw new ConvStreamException(_failure);
-        Pack(frame, h, _planes);
+        long repeats = _slots?.RepeatsBefore(stamp.Pts) ?? 0;
         try
         {
-            _stream!.Write(FrameTag);
-            _stream.Write(_planes);
+            // Empty slots before this frame: the previous frame again, still packed in _planes
+            // (before the first frame there is none: the first frame itself fills them).
+            bool first = FramesWritten == 0;
+            if (!first) WriteRepeats(repeats);
+            Pack(frame, h, _planes);
+            WritePlanes();
+            if (first) WriteRepeats(repeats);
         }
         catch (IOException e)
         {
             _failure = $"{Description}: writing frame {FramesWritten} failed: {e.Message}";
             throw new ConvStreamException(_failure, e);
         }
-        FramesWritten++;
         return ValueTask.CompletedTask;
+    }
+
+    private void WriteRepeats(long count)
+    {
+        for (; count > 0; count--)
+        {
+            WritePlanes();
+            FramesRepeated++;
+        }
+    }
+
+    private void WritePlanes()
+    {
+        _stream!.Write(FrameTag);
+        _stream.Write(_planes);
+        FramesWritten++;
     }
 
     /// <summary>Converts one frame into Y4M planes (Y, then U, then V).</summary>

@@ -2,6 +2,7 @@ using ConvStream.Engine;
 using ConvStream.Engine.Filters;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Ops;
+using ConvStream.Engine.Ops.Transposed;
 using ConvStream.Engine.Tensors;
 
 namespace ConvStream.Stages.Tensors;
@@ -16,6 +17,7 @@ public sealed class ConvTranspose2dStage : TensorStage
     private readonly Tensor _weights;
     private readonly Tensor? _bias;
     private readonly ConvTranspose2dOptions _options;
+    private readonly ConvTranspose2dPlan _plan;
     private readonly string _kernelName;
 
     public ConvTranspose2dStage(StageSpec spec) : base(spec)
@@ -36,6 +38,9 @@ public sealed class ConvTranspose2dStage : TensorStage
         if (_options.Groups < 1) throw new ConvStreamException($"{spec.Context}: key 'groups' must be at least 1 but is {_options.Groups}");
         GeometryLimits.Window(spec.Context, new Size2(_weights.Dim(2), _weights.Dim(3)), _options.Stride, _options.Dilation, _options.Padding);
         GeometryLimits.Extents(_options.OutputPadding, $"{spec.Context}: key 'output-padding'");
+        // The weights are packed once, here, for every frame.
+        try { _plan = new ConvTranspose2dPlan(_weights, _bias, _options, Settings); }
+        catch (ConvStreamException e) { throw new ConvStreamException($"{spec.Context}: {_kernelName}: {e.Message}", e); }
     }
 
     public override string Op => "conv-transpose2d";
@@ -65,5 +70,5 @@ public sealed class ConvTranspose2dStage : TensorStage
         return inputPixels * _weights.Dim(0) * _weights.Dim(1) * _weights.Dim(2) * _weights.Dim(3);
     }
 
-    protected override void Compute(Tensor input, Tensor output) => ConvTranspose2d.Forward(input, _weights, _bias, _options, output, Settings);
+    protected override void Compute(Tensor input, Tensor output) => _plan.Forward(input, output);
 }

@@ -9,7 +9,7 @@ namespace ConvStream.Cli.Tests.Faults;
 /// A <c>convstream</c> command running in the background as a shell job would: in its own
 /// process group (setsid), SIGINT's default restored (a test runner started in the background
 /// ignores it, and children inherit that), stderr collected as it comes. Signals are real
-/// (<c>kill</c>), children are found in /proc. Linux only. Every wait is generous and bounded, for
+/// (<c>kill</c>), children are found in /proc (and, however they end, by the run's <see cref="RunTag"/>). Linux only. Every wait is generous and bounded, for
 /// a loaded 2-core machine; nothing here measures time.
 /// </summary>
 internal sealed class LongRun : IAsyncDisposable
@@ -19,9 +19,10 @@ internal sealed class LongRun : IAsyncDisposable
     private readonly Task<string> _stdout;
     private readonly Task _stderrDone;
 
-    private LongRun(Process p)
+    private LongRun(Process p, RunTag tag)
     {
         _p = p;
+        Tag = tag;
         _stdout = p.StandardOutput.ReadToEndAsync();
         _stderrDone = Task.Run(() =>
         {
@@ -39,8 +40,16 @@ internal sealed class LongRun : IAsyncDisposable
         };
         foreach (var a in new[] { "env", "--default-signal=INT", DotnetHost(), ConvstreamProcess.Dll }.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment.Remove("CONVSTREAM_DEBUG");
-        return new LongRun(Process.Start(psi) ?? throw new InvalidOperationException("cannot start setsid"));
+        var tag = new RunTag();
+        psi.Environment[RunTag.Variable] = tag.Value;
+        return new LongRun(Process.Start(psi) ?? throw new InvalidOperationException("cannot start setsid"), tag);
     }
+
+    /// <summary>Marks every process this run starts (children, grandchildren, orphans): see <see cref="Leftovers"/>.</summary>
+    public RunTag Tag { get; }
+
+    /// <summary>After <see cref="Exit"/>: every process the run started that is still alive (must be none).</summary>
+    public Task<string[]> Leftovers(int timeoutSeconds = 30) => Tag.Leftovers(timeoutSeconds);
 
     public int Id => _p.Id;
     public bool HasExited => _p.HasExited;

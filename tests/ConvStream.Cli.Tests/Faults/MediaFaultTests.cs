@@ -19,13 +19,15 @@ public class MediaFaultTests
         """;
 
     [SkippableFact]
-    public void AFullDiskLosesNoFileSilentlyAndLeavesNoPartial()
+    public async Task AFullDiskLosesNoFileSilentlyAndLeavesNoPartialNorChild()
     {
         using var disk = Tmpfs.TryMount("size=200k", out string why);
         Skip.If(disk is null, why);
         using var work = new TempFolder();
         File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mp4"));
-        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", disk!.Path, "--frames", "600");
+        var tag = new RunTag();
+        var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", disk!.Path, "--frames", "600");
+        Assert.Empty(await tag.Leftovers()); // the decoder and both encoders are gone
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
@@ -49,7 +51,7 @@ public class MediaFaultTests
     }
 
     [SkippableFact]
-    public void AFullDiskDeletesAnUnfinishedY4m()
+    public async Task AFullDiskDeletesAnUnfinishedY4mAndLeavesNoChild()
     {
         using var disk = Tmpfs.TryMount("size=200k", out string why);
         Skip.If(disk is null, why);
@@ -58,7 +60,9 @@ public class MediaFaultTests
             { "source": "test:320x240@30", "stages": [ { "name": "g", "op": "gray", "input": "source" } ],
               "outputs": [ { "kind": "file", "stage": "source", "path": "source.y4m" } ] }
             """);
-        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", disk!.Path, "--frames", "30");
+        var tag = new RunTag();
+        var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", disk!.Path, "--frames", "30");
+        Assert.Empty(await tag.Leftovers());
         Assert.True(r.ExitCode == 1, r.ToString());
         string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
         Assert.Contains("No space left on device", line);
@@ -67,7 +71,7 @@ public class MediaFaultTests
     }
 
     [SkippableFact]
-    public void AFullDiskKeepsAndNamesTheOutputsThatFinished()
+    public async Task AFullDiskKeepsAndNamesTheOutputsThatFinishedAndLeavesNoChild()
     {
         using var disk = Tmpfs.TryMount("size=200k", out string why);
         Skip.If(disk is null, why);
@@ -75,7 +79,9 @@ public class MediaFaultTests
         // Pipeline files take relative paths only: from out/ to the tmpfs.
         string onDisk = Path.Combine(Path.GetRelativePath(work.File("out"), disk!.Path), "blur.mp4");
         File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", onDisk, "source.mkv"));
-        var r = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "out", "--frames", "600", "--allow-outside-output");
+        var tag = new RunTag();
+        var r = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", "out", "--frames", "600", "--allow-outside-output");
+        Assert.Empty(await tag.Leftovers());
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string line = Assert.Single(r.StderrLines, l => !l.StartsWith('['));
@@ -94,7 +100,7 @@ public class MediaFaultTests
     /// <paramref name="which"/> picks after a seeded random number of frames, and returns its id,
     /// every child's id and the run's one error line (the run must exit 1).
     /// </summary>
-    private static async Task<(int Killed, int[] Children, string Line)> KillOneChild(TempFolder work, int seed, Func<string, bool> which)
+    private static async Task<(int Killed, string Line)> KillOneChild(TempFolder work, int seed, Func<string, bool> which)
     {
         File.WriteAllText(work.File("p.json"), TwoOutputs("testsrc2:320x240@30", "blur.mp4", "source.mkv"));
         await using var run = LongRun.Start(work.Path, "run", "p.json", "--output", "out", "--frames", "100000");
@@ -104,7 +110,9 @@ public class MediaFaultTests
         PipelineMedia.Tool("kill", "-KILL", child.ToString(CultureInfo.InvariantCulture));
         var r = await run.Exit();
         Assert.True(r.ExitCode == 1, r.ToString());
-        return (child, children, Assert.Single(r.StderrLines, l => !l.StartsWith('[')));
+        // No child left: the killed one, the other two, and any the run started later (a trimming ffmpeg).
+        Assert.Empty(await run.Leftovers());
+        return (child, Assert.Single(r.StderrLines, l => !l.StartsWith('[')));
     }
 
     [Theory]
@@ -114,7 +122,7 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        var (encoder, children, line) = await KillOneChild(work, seed, args => args.Contains("blur.") && args.Contains("pipe:0"));
+        var (encoder, line) = await KillOneChild(work, seed, args => args.Contains("blur.") && args.Contains("pipe:0"));
         Assert.Contains($"output 'blur.mp4' failed: out/blur.mp4: the encoder (ffmpeg, process {encoder}) was killed by signal 9 (SIGKILL) after", line);
         Assert.Contains("its last lines: ", line);
         Assert.Contains("not written: out/blur.mp4", line);
@@ -122,7 +130,6 @@ public class MediaFaultTests
         Assert.True(kept.Success, line);
         Assert.Equal(["source.mkv"], Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!));
         Assert.Equal(int.Parse(kept.Groups[1].Value, CultureInfo.InvariantCulture), PipelineMedia.Video(work.File("out/source.mkv")).Frames);
-        Assert.Empty(await LongRun.StillAlive(children));
     }
 
     [Theory]
@@ -132,7 +139,7 @@ public class MediaFaultTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var work = new TempFolder();
-        var (decoder, children, line) = await KillOneChild(work, seed, args => args.Contains("pipe:1"));
+        var (decoder, line) = await KillOneChild(work, seed, args => args.Contains("pipe:1"));
         // Killed between two frames or in the middle of one.
         var m = Regex.Match(line, @"source failed: .*(?:decoding failed after (\d+) frames: |ended in the middle of frame (\d+) \(\d+ of 230400 bytes\); )ffmpeg \(process (\d+)\) was killed by signal 9 \(SIGKILL\); its last lines: ");
         Assert.True(m.Success, line);
@@ -143,11 +150,10 @@ public class MediaFaultTests
         Assert.Equal(decoded, PipelineMedia.Video(work.File("out/blur.mp4")).Frames);
         Assert.Equal(decoded, PipelineMedia.Video(work.File("out/source.mkv")).Frames);
         Assert.Equal(["blur.mp4", "source.mkv"], Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));
-        Assert.Empty(await LongRun.StillAlive(children));
     }
 
     [Fact]
-    public void ADamagedFileIsConcealedByDefaultAndCounted_OrStopsWhenAsked()
+    public async Task ADamagedFileIsConcealedByDefaultAndCounted_OrStopsWhenAsked()
     {
         using var work = new TempFolder();
         PipelineMedia.Tool("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=30", "-t", "2",
@@ -162,14 +168,15 @@ public class MediaFaultTests
               "outputs": [ { "kind": "file", "stage": "a", "path": "a.mkv" } ] }
             """);
 
-        var skip = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "skip");
+        var tag = new RunTag();
+        var skip = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", "skip");
         Assert.True(skip.ExitCode == 0, skip.ToString());
         var counted = Regex.Match(skip.Stdout, @"source: (\d+) decode error\(s\) concealed, (\d+) frame\(s\) damaged");
         Assert.True(counted.Success, skip.ToString());
         Assert.True(int.Parse(counted.Groups[1].Value, CultureInfo.InvariantCulture) >= 1);
         Assert.Equal(60, PipelineMedia.Video(work.File("skip/a.mkv")).Frames); // as many frames as the source, as ffmpeg gives
 
-        var stop = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "stop", "--on-decode-error", "stop");
+        var stop = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "p.json", "--output", "stop", "--on-decode-error", "stop");
         Assert.True(stop.ExitCode == 1, stop.ToString());
         string line = Assert.Single(stop.StderrLines, l => !l.StartsWith('['));
         var m = Regex.Match(line, @"decoding failed after (\d+) frames: .*kept: stop/a\.mkv \((\d+) frames\)");
@@ -178,6 +185,7 @@ public class MediaFaultTests
         Assert.InRange(decoded, 1, 59);
         Assert.Equal(decoded.ToString(CultureInfo.InvariantCulture), m.Groups[2].Value);
         Assert.Equal(decoded, PipelineMedia.Video(work.File("stop/a.mkv")).Frames);
+        Assert.Empty(await tag.Leftovers()); // neither run left its decoder or encoder behind
 
         var bad = ConvstreamProcess.Run(work.Path, "run", "p.json", "--output", "bad", "--on-decode-error", "ignore");
         Assert.Equal(2, bad.ExitCode);

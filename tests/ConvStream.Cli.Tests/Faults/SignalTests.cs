@@ -38,6 +38,8 @@ public class SignalTests
         await run.WaitForFrames(30);
         var children = run.Children();
         Assert.Equal(3, children.Length); // the lavfi decoder and two encoders
+        // The tag finds them (and the run itself), so an empty list of leftovers below means something.
+        Assert.Subset(run.Tag.Alive().ToHashSet(), children.Append(run.Id).ToHashSet());
         run.Signal(signal, wholeGroup);
         var r = await run.Exit();
 
@@ -45,7 +47,7 @@ public class SignalTests
         Assert.Contains($"SIG{signal}: stopping", r.Stderr);
         Assert.Contains("interrupted", r.Stdout);
         AssertEveryOutputWhole(work, r, Outputs);
-        Assert.Empty(await LongRun.StillAlive(children));
+        Assert.Empty(await run.Leftovers());
     }
 
     [Theory]
@@ -58,7 +60,6 @@ public class SignalTests
         File.WriteAllText(work.File("c.json"), Pipeline);
         await using var run = LongRun.Start(work.Path, "run", "c.json", "--output", "out", "--frames", "100000");
         await run.WaitForFrames(30);
-        var children = run.Children();
         run.Signal(signal);
         run.Signal(signal);
         var r = await run.Exit();
@@ -68,7 +69,7 @@ public class SignalTests
         // The frames still queued were dropped, not lost from a file: each output that exists holds
         // exactly the frames the summary says it wrote; nothing else is in the folder.
         AssertEveryOutputWhole(work, r, Outputs);
-        Assert.Empty(await LongRun.StillAlive(children));
+        Assert.Empty(await run.Leftovers());
     }
 
     [Fact]
@@ -78,24 +79,24 @@ public class SignalTests
         using var work = new TempFolder();
         File.WriteAllText(work.File("c.json"), Pipeline);
         int killed;
-        int[] children;
         await using (var run = LongRun.Start(work.Path, "run", "c.json", "--output", "out", "--frames", "100000"))
         {
             await run.WaitForFrames(30);
-            children = run.Children();
             killed = run.Id;
             run.Signal("KILL");
             var r = await run.Exit();
             Assert.Equal(137, r.ExitCode);
+            // Orphaned (adopted by init), the children still end by themselves (the decoder's pipe breaks, the encoders read end of input).
+            Assert.Empty(await run.Leftovers(60));
         }
-        // Orphaned, the children still end by themselves (the decoder's pipe breaks, the encoders read end of input).
-        Assert.Empty(await LongRun.StillAlive(children, 60));
         var partials = Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!).ToArray();
         Assert.Equal(2, partials.Length);
         Assert.All(partials, p => Assert.Matches($@"^\.(blur|source)\.{killed}\.[0-9a-f]{{32}}\.partial\.(mp4|mkv)$", p));
 
-        var next = ConvstreamProcess.Run(work.Path, "run", "c.json", "--output", "out", "--frames", "5");
+        var tag = new RunTag();
+        var next = ConvstreamProcess.Run(work.Path, tag.Environment, "run", "c.json", "--output", "out", "--frames", "5");
         Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Empty(await tag.Leftovers());
         foreach (string p in partials)
             Assert.Contains($"{work.File("out/" + p)}: removed an unfinished output left by a run that was killed (process {killed} no longer runs)", next.Stderr);
         Assert.Equal(Outputs, Directory.GetFiles(work.File("out")).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));

@@ -50,7 +50,8 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
         var level = _settings.Level;
         bool abs = _abs;
         int threshold = _threshold, length = output.RowLength;
-        _settings.For(output.Height, length, (y0, y1) => Rows(previous, current, output, abs, threshold, length, level, y0, y1));
+        _settings.For(output.Height, length, (previous, current, output, abs, threshold, length, level),
+            static (c, y0, y1) => Rows(c.previous, c.current, c.output, c.abs, c.threshold, c.length, c.level, y0, y1));
     }
 
     private static unsafe void Rows(Frame previous, Frame current, Frame output, bool abs, int threshold, int length, SimdLevel level, int y0, int y1)

@@ -55,7 +55,8 @@ public sealed class RunningAverageFilter : ITemporalFilter
         _started = true;
         float alpha = _alpha;
         var level = _settings.Level;
-        _settings.For(height, length, (y0, y1) => Rows(frame, bg, output, first, alpha, length, level, y0, y1));
+        _settings.For(height, length, (frame, bg, output, first, alpha, length, level),
+            static (c, y0, y1) => Rows(c.frame, c.bg, c.output, c.first, c.alpha, c.length, c.level, y0, y1));
     }
 
     private static unsafe void Rows(Frame frame, float[] bg, Frame output, bool first, float alpha, int length, SimdLevel level, int y0, int y1)

@@ -63,7 +63,8 @@ public sealed class TemporalMixFilter : ITemporalFilter
         var weights = _weights;
         var level = _settings.Level;
         int length = output.RowLength;
-        _settings.For(output.Height, (long)length * weights.Length, (y0, y1) => Rows(frames, weights, output, length, level, y0, y1));
+        _settings.For(output.Height, (long)length * weights.Length, (frames, weights, output, length, level),
+            static (c, y0, y1) => Rows(c.frames, c.weights, c.output, c.length, c.level, y0, y1));
         Array.Clear(frames); // hold no frame between calls
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ConvStream.Engine.Imaging;
 using ConvStream.Engine.Simd;
+using static ConvStream.Engine.Simd.Inlining;
 
 namespace ConvStream.Engine.Filters.Temporal;
 
@@ -13,8 +14,6 @@ namespace ConvStream.Engine.Filters.Temporal;
 /// </summary>
 public static unsafe class TemporalRows
 {
-    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
-
     /// <summary>
     /// <c>dst[x] = saturate(round_half_even(Σ_i w[i]·rows[i][x]))</c>, accumulated in float in the
     /// order i = 0, 1, …: the weights are already divided by the scale.

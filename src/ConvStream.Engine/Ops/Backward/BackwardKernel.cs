@@ -54,13 +54,14 @@ internal static class BackwardKernel
             }
 
             var gradWeight = new float[weight.Length];
-            var gw = g;
-            long weightWork = (long)s.N * outPlane * s.CinPerGroup * s.KH * s.KW;
-            settings.For(s.Cout, weightWork, (start, end) => GradWeight(gw, padded, gradWeight, s, o.Flip, hp, wp, level, start, end));
-
             var gradInput = new float[input.Length];
+            var pass = new Pass(g, padded, weight.Data, gradWeight, gradInput, s, o.Flip, hp, wp, rowMap, colMap, level);
+            long weightWork = (long)s.N * outPlane * s.CinPerGroup * s.KH * s.KW;
+            settings.For(s.Cout, weightWork, pass,
+                static (p, start, end) => GradWeight(p.G, p.Padded, p.GradWeight, p.S, p.Flip, p.Hp, p.Wp, p.Level, start, end));
             long inputWork = (long)s.CoutPerGroup * outPlane * s.KH * s.KW;
-            settings.For(s.N * s.Cin, inputWork, (start, end) => GradInput(gw, weight.Data, gradInput, s, o.Flip, hp, wp, rowMap, colMap, level, start, end));
+            settings.For(s.N * s.Cin, inputWork, pass,
+                static (p, start, end) => GradInput(p.G, p.Weight, p.GradInput, p.S, p.Flip, p.Hp, p.Wp, p.RowMap, p.ColMap, p.Level, start, end));
 
             return new Conv2dGradients(
                 new Tensor(gradInput, input.Shape.ToArray()),
@@ -75,6 +76,10 @@ internal static class BackwardKernel
             if (masked is not null) ArrayPool<float>.Shared.Return(masked);
         }
     }
+
+    /// <summary>What both passes read and write, handed to the row bands as state (no closure per call).</summary>
+    private readonly record struct Pass(float[] G, float[] Padded, float[] Weight, float[] GradWeight, float[] GradInput, Conv2dShape S,
+        bool Flip, int Hp, int Wp, int[] RowMap, int[] ColMap, SimdLevel Level);
 
     /// <summary>Copies every input plane into a (hp, wp) plane whose border samples follow the border mode.</summary>
     private static void Pad(float[] x, float[] padded, Conv2dShape s, int hp, int wp, int[] rowMap, int[] colMap)

@@ -11,4 +11,6 @@ public enum Conv2dPath
     Depthwise,
     /// <summary>Every kernel slice is rank 1 and large enough: row pass then column pass (<see cref="SeparableConv"/>).</summary>
     Separable,
+    /// <summary>Dense stride-1 3×3 with enough channels: Winograd F(2×2, 3×3), 2.25× fewer multiply-adds (<see cref="WinogradConv"/>).</summary>
+    Winograd,
 }

@@ -14,7 +14,7 @@ namespace ConvStream.Engine.Ops.Conv;
 /// </summary>
 public sealed class Conv2dPlan
 {
-    private readonly float[] _packed;     // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable
+    private readonly float[] _packed;     // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable; WinogradWeights when Winograd
     private readonly float[]? _bias;
     private readonly bool _rented;
     private bool _released;
@@ -43,9 +43,10 @@ public sealed class Conv2dPlan
         _rented = rented;
 
         Path = Choose(weight, options, tapOrder, out float[]? factors);
-        int size = factors?.Length ?? weight.Length;
+        int size = factors?.Length ?? (Path == Conv2dPath.Winograd ? WinogradWeights.Length(weight) : weight.Length);
         _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
         if (factors is not null) factors.CopyTo(_packed, 0);
+        else if (Path == Conv2dPath.Winograd) WinogradWeights.Transform(weight, options.Flip, _packed);
         else if (Path == Conv2dPath.Depthwise) PackedWeights.PackPlain(weight, options.Flip, _packed);
         else PackedWeights.Pack(weight, options.Groups, options.Flip, _packed);
     }
@@ -126,6 +127,9 @@ public sealed class Conv2dPlan
                 case Conv2dPath.Depthwise:
                     DepthwiseConv.Run(s, Options.Border, relu, settings, x, w, b, y);
                     break;
+                case Conv2dPath.Winograd:
+                    WinogradConv.Run(s, Options.Border, relu, settings, x, w, b, y);
+                    break;
                 case Conv2dPath.Separable:
                     SeparableConv.Run(s, Options.Border, relu, settings, x, w, w + Cout * KH, b, y);
                     break;
@@ -140,7 +144,8 @@ public sealed class Conv2dPlan
     /// Pointwise for 1×1 kernels at stride 1 without padding (valid, same and full all pad 0 then);
     /// separable when each output reads one input channel, the kernel is big enough to gain, and
     /// every slice factors; depthwise when each output reads one input channel at vertical stride
-    /// and dilation 1; direct otherwise.
+    /// and dilation 1; Winograd for the dense stride-1 3×3 layers it accepts (not in tap order: its
+    /// sums are not the taps' sums); direct otherwise.
     /// </summary>
     private Conv2dPath Choose(Tensor weight, Conv2dOptions o, bool tapOrder, out float[]? factors)
     {
@@ -165,6 +170,7 @@ public sealed class Conv2dPlan
             return Conv2dPath.Separable;
         }
         if (depthwise) return Conv2dPath.Depthwise;
+        if (!tapOrder && WinogradConv.Accepts(Cout, CinPerGroup, KH, KW, o)) return Conv2dPath.Winograd;
         return Conv2dPath.Direct;
     }
 }

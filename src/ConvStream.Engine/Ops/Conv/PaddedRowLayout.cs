@@ -1,4 +1,7 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Conv;
 
@@ -52,6 +55,11 @@ internal readonly unsafe struct PaddedRowLayout
             return;
         }
         new Span<float>(dst + StrideW * PhaseLength, Length - StrideW * PhaseLength).Clear(); // alignment slack, never read
+        if (StrideW == 2)
+        {
+            FillTwoPhases(src, dst);
+            return;
+        }
         for (int phase = 0; phase < StrideW; phase++)
         {
             float* d = dst + (nint)phase * PhaseLength;
@@ -60,6 +68,34 @@ internal readonly unsafe struct PaddedRowLayout
                 d[i] = px < PaddedWidth ? Sample(src, px) : 0; // the slack past the row is never read
         }
     }
+
+    /// <summary>
+    /// Stride 2 (strided convolutions, and Winograd's tiles of two columns): the interior is split
+    /// into even and odd samples with shuffles, only the border samples go through the border
+    /// mode. The same values as the general loop; a 16-channel 1080p input's rows took about as
+    /// long to resolve sample by sample as the Winograd arithmetic on them.
+    /// </summary>
+    private void FillTwoPhases(float* src, float* dst)
+    {
+        int end = PadLeft + Width, px = 0;
+        for (; px < PadLeft; px++) Put(dst, px, Sample(src, px));
+        if ((px & 1) != 0 && px < end) { Put(dst, px, src[px - PadLeft]); px++; }
+        float* odd = dst + PhaseLength;
+        if (Avx512F.IsSupported)
+            for (; px + 32 <= end; px += 32)
+            {
+                float* s = src + (px - PadLeft);
+                var a = Vector512.Load(s);
+                var b = Vector512.Load(s + 16);
+                V512Ops.EvensPermuted(a, b).Store(dst + px / 2);
+                V512Ops.OddsPermuted(a, b).Store(odd + px / 2);
+            }
+        for (; px < end; px++) Put(dst, px, src[px - PadLeft]);
+        for (; px < PaddedWidth; px++) Put(dst, px, Sample(src, px));
+        for (; px < 2 * PhaseLength; px++) Put(dst, px, 0); // the slack past the row is never read
+    }
+
+    private void Put(float* dst, int px, float v) => dst[(px & 1) * PhaseLength + (px >> 1)] = v;
 
     private float Sample(float* src, int px)
     {

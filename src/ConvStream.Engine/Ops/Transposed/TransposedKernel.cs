@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using ConvStream.Engine.Memory;
 using ConvStream.Engine.Ops.Pooling;
@@ -17,11 +16,38 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// </summary>
 internal static class TransposedKernel
 {
-    public static void Run(float[] x, float[] wt, float[]? bias, float[] y, ConvTranspose2dShape s, ExecutionSettings settings)
+    /// <summary>Floats of the packed weights for a weight of (Cin, Cout/groups, KH, KW) in <paramref name="groups"/> groups.</summary>
+    public static int PackedLength(int cin, int coutPerGroup, int kh, int kw, int groups)
+        => groups * kh * Blocks(coutPerGroup, kw) * (cin / groups) * TransposedTaps.Width;
+
+    private static int Blocks(int coutPerGroup, int kw) => (coutPerGroup * kw + TransposedTaps.Width - 1) / TransposedTaps.Width;
+
+    /// <summary>
+    /// Packs <paramref name="wt"/> (Cin, Cout/groups, KH, KW) into <paramref name="packed"/> (<see cref="PackedLength"/>
+    /// floats): per group and kernel row, blocks of <see cref="TransposedTaps.Width"/> (co, kx) taps, each
+    /// with its Cin/groups weights. Depends on the weights and groups only, so a plan does it once.
+    /// </summary>
+    public static void Pack(float[] wt, int cin, int coutG, int kh, int kw, int groups, float[] packed)
+    {
+        int cinG = cin / groups, taps = coutG * kw, blocks = Blocks(coutG, kw);
+        Array.Clear(packed, 0, PackedLength(cin, coutG, kh, kw, groups));
+        for (int g = 0; g < groups; g++)
+            for (int ky = 0; ky < kh; ky++)
+                for (int tap = 0; tap < taps; tap++)
+                {
+                    int co = tap / kw, kx = tap % kw, b = tap / TransposedTaps.Width, t = tap % TransposedTaps.Width;
+                    for (int ci = 0; ci < cinG; ci++)
+                        packed[(((g * kh + ky) * blocks + b) * cinG + ci) * TransposedTaps.Width + t] =
+                            wt[(((g * cinG + ci) * coutG + co) * kh + ky) * kw + kx];
+                }
+    }
+
+    /// <summary>Runs the call of shape <paramref name="s"/> with weights packed by <see cref="Pack"/>.</summary>
+    public static void Run(float[] x, float[] packed, float[]? bias, float[] y, ConvTranspose2dShape s, ExecutionSettings settings)
     {
         var level = settings.Level;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        int taps = coutG * s.KW, blocks = (taps + TransposedTaps.Width - 1) / TransposedTaps.Width;
+        int taps = coutG * s.KW, blocks = Blocks(coutG, s.KW);
 
         // Column phases: tap kx lands at ox = (ix + q)·s + phase with kx·d − p = q·s + phase.
         int minQ = 0, maxQ = 0;
@@ -34,13 +60,26 @@ internal static class TransposedKernel
         int margin = -minQ;
         int rowLength = margin + Math.Max(s.W + maxQ, (s.OutW + s.SW - 1) / s.SW) + 1;
 
-        int packedLength = s.Groups * s.KH * blocks * cinG * TransposedTaps.Width;
-        float[] packed = ArrayPool<float>.Shared.Rent(packedLength);
-        int[] offsets = ArrayPool<int>.Shared.Rent(blocks * TransposedTaps.Width);
-        try
+        int rows = s.N * s.OutH;
+        long workPerRow = (long)s.Cout * s.W * cinG * s.KW;
+        var job = new Job(x, y, bias, packed, s, rowLength, margin, blocks, taps, level, settings.ScratchFloats);
+        if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
+        else settings.For(rows, workPerRow, job, static (j, start, end) => j.Band(start, end));
+    }
+
+    private readonly struct Job(float[] x, float[] y, float[]? bias, float[] packed, ConvTranspose2dShape s,
+        int rowLength, int margin, int blocks, int taps, SimdLevel level, long keepScratch)
+    {
+        public readonly void Band(int start, int end)
         {
-            Array.Clear(packed, 0, packedLength);
-            Array.Clear(offsets, 0, blocks * TransposedTaps.Width);
+            int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, phaseRows = coutG * s.SW;
+            using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(phaseRows * rowLength)
+                + PinnedScratch.FloatsFor<int>(blocks * TransposedTaps.Width), keepScratch);
+            var carve = lease.Carve();
+            Span<float> rows = carve.Take<float>(phaseRows * rowLength);
+            // Where each (co, kx) tap adds into the phase rows: they depend on the row length, so on the input's width.
+            Span<int> offsets = carve.Take<int>(blocks * TransposedTaps.Width);
+            offsets.Clear();
             for (int tap = 0; tap < taps; tap++)
             {
                 int co = tap / s.KW, kx = tap % s.KW;
@@ -48,37 +87,6 @@ internal static class TransposedKernel
                 if (phase < 0) { phase += s.SW; q--; }
                 offsets[tap] = (co * s.SW + phase) * rowLength + margin + q;
             }
-            for (int g = 0; g < s.Groups; g++)
-                for (int ky = 0; ky < s.KH; ky++)
-                    for (int tap = 0; tap < taps; tap++)
-                    {
-                        int co = tap / s.KW, kx = tap % s.KW, b = tap / TransposedTaps.Width, t = tap % TransposedTaps.Width;
-                        for (int ci = 0; ci < cinG; ci++)
-                            packed[(((g * s.KH + ky) * blocks + b) * cinG + ci) * TransposedTaps.Width + t] =
-                                wt[(((g * cinG + ci) * coutG + co) * s.KH + ky) * s.KW + kx];
-                    }
-
-            int rows = s.N * s.OutH;
-            long workPerRow = (long)s.Cout * s.W * cinG * s.KW;
-            var job = new Job(x, y, bias, packed, offsets, s, rowLength, margin, blocks, taps, level, settings.ScratchFloats);
-            if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
-            else settings.For(rows, workPerRow, job, static (j, start, end) => j.Band(start, end));
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(packed);
-            ArrayPool<int>.Shared.Return(offsets);
-        }
-    }
-
-    private readonly struct Job(float[] x, float[] y, float[]? bias, float[] packed, int[] offsets, ConvTranspose2dShape s,
-        int rowLength, int margin, int blocks, int taps, SimdLevel level, long keepScratch)
-    {
-        public readonly void Band(int start, int end)
-        {
-            int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, phaseRows = coutG * s.SW;
-            using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(phaseRows * rowLength), keepScratch);
-            Span<float> rows = lease.Carve().Take<float>(phaseRows * rowLength);
             for (int r = start; r < end; r++)
             {
                 int n = r / s.OutH, oy = r - n * s.OutH;
@@ -98,7 +106,7 @@ internal static class TransposedKernel
                             int w0 = ((g * s.KH + ky) * blocks + b) * cinG * TransposedTaps.Width;
                             TransposedTaps.Run(x, xRow, s.H * s.W, cinG, s.W,
                                 packed.AsSpan(w0, cinG * TransposedTaps.Width), rows,
-                                offsets.AsSpan(b * TransposedTaps.Width, TransposedTaps.Width),
+                                offsets.Slice(b * TransposedTaps.Width, TransposedTaps.Width),
                                 Math.Min(TransposedTaps.Width, taps - b * TransposedTaps.Width), level);
                         }
                     }

@@ -14,7 +14,7 @@ namespace ConvStream.Engine.Ops.Volumetric;
 /// every output value is computed by the same sequence of operations whatever the split, so the
 /// result does not depend on the thread count.
 /// </summary>
-internal sealed unsafe class Conv3dDirect
+internal readonly unsafe struct Conv3dDirect
 {
     private readonly Conv3dShape _s;
     private readonly BorderMode _border, _timeBorder;
@@ -38,7 +38,7 @@ internal sealed unsafe class Conv3dDirect
     {
         var call = new Conv3dDirect(s, border, timeBorder, relu, settings, input, weights, bias, output);
         long workPerRow = (long)s.Cout * s.OutW * s.CinPerGroup * s.KT * s.KH * s.KW;
-        settings.For(s.N * s.OutT * s.OutH, workPerRow, call.Band);
+        settings.For(s.N * s.OutT * s.OutH, workPerRow, call, static (c, start, end) => c.Band(start, end));
     }
 
     private void Band(int start, int end)
