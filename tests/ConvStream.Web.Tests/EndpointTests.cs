@@ -56,8 +56,19 @@ public sealed class EndpointTests(LiveDemo demo) : IClassFixture<LiveDemo>
     public async Task Stats_count_frames_and_give_percentiles_per_stage_and_frame_age_per_output()
     {
         var first = await P.GetJsonAsync("api/stats");
-        await Task.Delay(1500);
-        var second = await P.GetJsonAsync("api/stats");
+        // fps and the compute history come from the once-a-second sampler, which needs two ticks after
+        // the pipeline starts (the first is its baseline): ask again until every stage shows a rate, at
+        // least 1.5 s later and for at most 15 s; the assertions below then say what is missing.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonObject second;
+        do
+        {
+            await Task.Delay(250);
+            second = await P.GetJsonAsync("api/stats");
+        }
+        while (waited.Elapsed < TimeSpan.FromSeconds(15)
+               && (waited.Elapsed < TimeSpan.FromSeconds(1.5)
+                   || second["stages"]!.AsArray().Any(s => (double)s!["fps"]! <= 0 || s["compute_history_ms"]!.AsArray().Count == 0)));
         Assert.True((long)second["source"]!["frames_out"]! > (long)first["source"]!["frames_out"]!);
         foreach (var s in second["stages"]!.AsArray())
         {
