@@ -253,9 +253,13 @@ public static class RunCommand
             if (RunMedia.DecodeDamage(source) is string damage) Print(stdout, damage);
             foreach (var output in plan.Outputs)
                 if (output.Definition.Path is not null && !r.NullOutputs)
-                    Print(stdout, sinks[output.Name] is Media.Sinks.IFileOutput { FramesRepeated: > 0 } v
-                        ? $"wrote {v.Description} ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run) via {RunMedia.BackendOf(sinks[output.Name])}"
-                        : $"wrote {sinks[output.Name].Description} via {RunMedia.BackendOf(sinks[output.Name])}");
+                {
+                    var sink = sinks[output.Name];
+                    string repeats = sink is Media.Sinks.IFileOutput { FramesRepeated: > 0 } v
+                        ? $" ({v.FramesWritten} frames, {v.FramesRepeated} of them repeats of the frame before a dropped one, so it lasts as long as the run)"
+                        : "";
+                    Print(stdout, $"wrote {sink.Description}{repeats} via {RunMedia.BackendOf(sink)}");
+                }
             return summary.Cancelled && !(stoppedByWindow && !cancellationToken.IsCancellationRequested) ? CliApp.ExitInterrupted : 0;
         }
         catch (ConvStreamException e)

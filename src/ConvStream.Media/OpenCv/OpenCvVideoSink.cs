@@ -83,14 +83,10 @@ public sealed class OpenCvVideoSink : IVideoSink, IFileOutput
             Cv2.CvtColor(view, _bgr, ColorConversionCodes.GRAY2BGR);
             picture = _bgr;
         }
-        long repeats = _slots?.RepeatsBefore(stamp.Pts) ?? 0;
-        // Empty slots before this frame repeat the previous picture; before the first frame there is
-        // none, so copies of the first one follow it (the recording starts when the run did).
-        bool first = FramesWritten == 0;
-        if (!first) Repeat(_previous!, repeats);
+        // Empty slots before this frame: the previous picture again (before the first frame, this one).
+        if (_slots is not null) Repeat(_previous ?? picture, _slots.RepeatsBefore(stamp.Pts));
         _writer.Write(picture);
         FramesWritten++;
-        if (first) Repeat(picture, repeats);
         if (_slots is not null) picture.CopyTo(_previous ??= new Mat());
         return ValueTask.CompletedTask;
     }
