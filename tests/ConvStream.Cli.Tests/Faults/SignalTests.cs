@@ -61,6 +61,11 @@ public class SignalTests
         await using var run = LongRun.Start(work.Path, "run", "c.json", "--output", "out", "--frames", "100000");
         await run.WaitForFrames(30);
         run.Signal(signal);
+        // Two signals sent back to back can reach the process as one (a pending standard signal is
+        // not queued twice; a clean-clone CI run saw it): send the second once the first was handled.
+        for (var waited = System.Diagnostics.Stopwatch.StartNew();
+             !run.Stderr.Contains("stopping: finishing the frames in flight", StringComparison.Ordinal) && !run.HasExited && waited.Elapsed < TimeSpan.FromSeconds(30);)
+            await Task.Delay(20);
         run.Signal(signal);
         var r = await run.Exit();
 
