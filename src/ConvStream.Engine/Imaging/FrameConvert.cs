@@ -54,11 +54,12 @@ public static class FrameConvert
         });
     }
 
-    /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size.</summary>
+    /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size (a planar frame's planes are copied).</summary>
     public static void ToTensor(Frame src, Tensor dst, ExecutionSettings? settings = null)
     {
         if (dst.Rank != 3 || dst.Dim(0) != src.Channels || dst.Dim(1) != src.Height || dst.Dim(2) != src.Width)
             throw new ConvStreamException($"tensor {dst.ShapeText} does not match frame {src.ShapeText}; expected ({src.Channels},{src.Height},{src.Width})");
+        if (src.Layout == FrameLayout.Planar) { src.Planes.Span.CopyTo(dst.Span); return; }
         int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
         float[] data = dst.Data;
         var run = settings ?? ExecutionSettings.Default;
@@ -80,11 +81,12 @@ public static class FrameConvert
         });
     }
 
-    /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth.</summary>
+    /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth (into a planar frame: copied).</summary>
     public static void FromTensor(Tensor src, Frame dst, ExecutionSettings? settings = null)
     {
         if (src.Rank != 3 || src.Dim(0) != dst.Channels || src.Dim(1) != dst.Height || src.Dim(2) != dst.Width)
             throw new ConvStreamException($"tensor {src.ShapeText} does not match frame {dst.ShapeText}; expected ({dst.Channels},{dst.Height},{dst.Width})");
+        if (dst.Layout == FrameLayout.Planar) { src.Span.CopyTo(dst.Planes.Span); return; }
         int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
         float[] data = src.Data;
         var run = settings ?? ExecutionSettings.Default;
