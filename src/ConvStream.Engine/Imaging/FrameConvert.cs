@@ -44,7 +44,7 @@ public static class FrameConvert
         var run = settings ?? ExecutionSettings.Default;
         run.For(src.Height, n, (src, dst, n, run.Level, run.ScratchFloats), static (c, y0, y1) =>
         {
-            using var lease = PinnedScratch.Rent(c.n, c.ScratchFloats);
+            using var lease = ScratchArena.Rent(c.n, c.ScratchFloats);
             var tmp = lease.Carve().Take<float>(c.n);
             for (int y = y0; y < y1; y++)
             {
@@ -66,7 +66,7 @@ public static class FrameConvert
         run.For(h, n, (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (src, data, w, h, c, n, level, keep) = k;
-            using var lease = PinnedScratch.Rent(n, keep);
+            using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
@@ -93,7 +93,7 @@ public static class FrameConvert
         run.For(h, n, (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (dst, data, w, h, c, n, level, keep) = k;
-            using var lease = PinnedScratch.Rent(n, keep);
+            using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {

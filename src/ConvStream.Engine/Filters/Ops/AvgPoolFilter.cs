@@ -34,7 +34,7 @@ public sealed class AvgPoolFilter : IFrameFilter
     {
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
         var level = _settings.Level;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<ushort>(src.RowLength) + PinnedScratch.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<ushort>(src.RowLength) + ScratchArena.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
         var carve = lease.Carve();
         Span<ushort> sums = carve.Take<ushort>(src.RowLength);
         Span<int> col = carve.Take<int>(src.RowLength);
