@@ -117,6 +117,33 @@ public class LayoutTests
     }
 
     [Fact]
+    public async Task MultiChannelConv_PlanarIntoAPool_AndSaturatedOutOfPlanesAtU8()
+    {
+        // A multi-channel conv kernel runs through conv2d's engine on planes: at f32 it hands planes to
+        // the pool; at depth=u8 its planar result is converted (saturated) into its u8 output.
+        var plan = Harness.Plan("""
+        {
+          "stages": [
+            { "name": "maps", "op": "conv", "input": "source", "kernel": "kernels/rgb-to-4.json" },
+            { "name": "pooled", "op": "max-pool2d", "input": "maps" },
+            { "name": "bytes", "op": "conv", "input": "source", "kernel": "kernels/rgb-to-4.json", "depth": "u8" },
+          ],
+          "outputs": [ { "kind": "null", "stage": "pooled", "name": "pooled" }, { "kind": "null", "stage": "bytes", "name": "bytes" } ],
+        }
+        """, W, H);
+        Assert.Equal([
+            new LayoutConversion("maps", "source", FrameLayout.Planar),
+            new LayoutConversion("bytes", "source", FrameLayout.Planar), new LayoutConversion("bytes", null, FrameLayout.Interleaved),
+            new LayoutConversion("pooled", null, FrameLayout.Interleaved)], plan.Conversions);   // in dependency order: maps, bytes, pooled
+        Assert.Equal(FrameLayout.Planar, plan.LayoutOf("maps"));
+        var (runner, sinks) = await Run(plan, 3);
+        Assert.Equal(2 * Frames, runner.ConversionsToPlanar);
+        Assert.Equal(2 * Frames, runner.ConversionsToInterleaved);
+        AssertStageByStage(plan, sinks["pooled"], 3, "pooled");
+        AssertStageByStage(plan, sinks["bytes"], 3, "bytes");
+    }
+
+    [Fact]
     public async Task TensorStagesAreHandedPlanarFrames_AndNothingElseIs()
     {
         // "probe" is a planar op of the test's own: it records the layout of every frame it is handed.
