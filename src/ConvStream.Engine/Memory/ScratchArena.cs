@@ -78,8 +78,8 @@ internal sealed unsafe class ScratchArena
 
     private static ScratchLease OneOff(long floats)
     {
-        var array = GC.AllocateUninitializedArray<float>((int)(floats + AlignFloats), pinned: true);
-        return new ScratchLease(array, Align64(First(array)), floats);
+        var block = NewBlock(floats);
+        return new ScratchLease(block.Array, block.Start, floats);
     }
 
     private ScratchLease Take(long want)

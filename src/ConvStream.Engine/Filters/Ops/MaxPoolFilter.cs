@@ -40,7 +40,7 @@ public sealed class MaxPoolFilter : IFrameFilter
             var dst = output.Row<byte>(oy);
             if (k == 2 && s == 2)
             {
-                PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, tmp, level);
+                PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, level);
                 continue;
             }
             src.RowSpan(oy * s).CopyTo(tmp);
