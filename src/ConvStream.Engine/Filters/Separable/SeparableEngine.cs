@@ -86,13 +86,7 @@ internal sealed class SeparableEngine
         s ??= new BandScratch(_kernel, _border, src.Width, src.Channels);
         try
         {
-            switch (_settings.Level)
-            {
-                case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
-                case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;
-                case SimdLevel.V128: RunBand<Lanes128>(src, dst, y0, y1, s); break;
-                default: RunBand<Lanes1>(src, dst, y0, y1, s); break;
-            }
+            RunBand(src, dst, y0, y1, s);
         }
         finally
         {
@@ -100,9 +94,10 @@ internal sealed class SeparableEngine
         }
     }
 
-    private unsafe void RunBand<V>(Frame src, Frame dst, int y0, int y1, BandScratch s) where V : struct, ILanes16<V>
+    private unsafe void RunBand(Frame src, Frame dst, int y0, int y1, BandScratch s)
     {
         var k = _kernel;
+        var level = _settings.Level;
         int kh = k.Height, length = src.RowLength, height = src.Height;
         // The band fills its own ring (its first KH−1 rows are its neighbour's last, computed again).
         var rows = new RowRing(kh, s.Tags);
@@ -110,7 +105,7 @@ internal sealed class SeparableEngine
         {
             int top = y - k.AnchorY;
             for (int v = top; v < top + kh; v++)
-                if (rows.Claim(v, out int slot)) FilterRow<V>(src, v, height, s, slot);
+                if (rows.Claim(v, out int slot)) FilterRow(src, v, height, s, slot);
 
             // Point the column taps at the ring rows holding top .. top+kh−1 of every term.
             int n = 0;
@@ -122,22 +117,23 @@ internal sealed class SeparableEngine
                     live.B = s.RingOffset(t, rows.SlotOf(top + tap.B));
                     s.ColumnTaps[n++] = live;
                 }
-            ref ushort ring = ref MemoryMarshal.GetArrayDataReference(s.Ring);
+            ushort* ring = s.RingPointer;
             var outRow = dst.RowSpan(y);
+            byte* outBytes = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(outRow));
 
             if (_gaussian)
-                SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, s.ColumnTaps);
+                SeparablePasses.GaussianColumn(ring, outBytes, length, s.ColumnTaps, level);
             else if (s.DirectShort)
-                SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, s.ColumnTaps, s.Bias);
+                SeparablePasses.Column(ring, (ushort*)outBytes, length, s.ColumnTaps, s.Bias, level);
             else if (s.Division is { } division)
             {
-                // Box average: column sums + δ in 16 bits, then the vector reciprocal division.
-                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, division.Bias);
-                SeparablePasses.DivideToBytes<V>(ref s.Sums16[0], ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
+                // Box average: column sums in 16 bits, then the vector reciprocal division.
+                SeparablePasses.Column(ring, s.Sums16Pointer, length, s.ColumnTaps, 0, level);
+                SeparablePasses.DivideToBytes(s.Sums16Pointer, outBytes, length, division, level);
             }
             else if (s.Narrow)
             {
-                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, 0);
+                SeparablePasses.Column(ring, s.Sums16Pointer, length, s.ColumnTaps, 0, level);
                 var wide = s.Sums32.AsSpan(0, length);
                 if (k.UnsignedRows) for (int i = 0; i < length; i++) wide[i] = s.Sums16[i];
                 else for (int i = 0; i < length; i++) wide[i] = (short)s.Sums16[i];
@@ -152,7 +148,7 @@ internal sealed class SeparableEngine
     }
 
     /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into ring slot <paramref name="slot"/>.</summary>
-    private void FilterRow<V>(Frame src, int v, int height, BandScratch s, int slot) where V : struct, ILanes16<V>
+    private unsafe void FilterRow(Frame src, int v, int height, BandScratch s, int slot)
     {
         var k = _kernel;
         int length = src.RowLength;
@@ -172,9 +168,8 @@ internal sealed class SeparableEngine
             if (x < 0) padded.AsSpan(at, c).Clear();
             else row.Slice(x * c, c).CopyTo(padded.AsSpan(at, c));
         }
-        ref byte p = ref MemoryMarshal.GetArrayDataReference(padded);
         for (int t = 0; t < k.TermCount; t++)
-            SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, slot)], length, s.RowTaps[t]);
+            SeparablePasses.Row(s.PaddedPointer, s.RingPointer + s.RingOffset(t, slot), length, s.RowTaps[t], _settings.Level);
     }
 
     /// <summary>One band's buffers, sized for one frame format.</summary>
@@ -189,7 +184,8 @@ internal sealed class SeparableEngine
             _kh = k.Height;
             int length = width * channels;
             _rowStride = (length + 31) & ~31;
-            Padded = new byte[(width + k.Width - 1) * channels];
+            // Pinned, so the passes take pointers to them.
+            Padded = GC.AllocateArray<byte>((width + k.Width - 1) * channels, pinned: true);
             var border = new List<(int, int)>();
             for (int j = 0; j < width + k.Width - 1; j++)
             {
@@ -197,12 +193,12 @@ internal sealed class SeparableEngine
                 if ((uint)x >= (uint)width) border.Add((j * channels, BorderModes.Map(x, width, borderMode)));
             }
             BorderColumns = border.ToArray();
-            Ring = new ushort[k.TermCount * _kh * _rowStride];
+            Ring = GC.AllocateArray<ushort>(k.TermCount * _kh * _rowStride, pinned: true);
             _tags = GC.AllocateArray<int>(_kh, pinned: true);
             RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
             ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
             ColumnTaps = new Tap[ColumnTemplates.Sum(a => a.Length)];
-            Sums16 = new ushort[Math.Max(length, 1)];
+            Sums16 = GC.AllocateArray<ushort>(Math.Max(length, 1), pinned: true);
             Sums32 = new int[Math.Max(length, 1)];
 
             var conversion = k.Conversion as ScaledConversion;
@@ -216,9 +212,11 @@ internal sealed class SeparableEngine
         }
 
         public byte[] Padded { get; }
+        public byte* PaddedPointer => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Padded));
         /// <summary>Each padded column outside the row: its offset in the padded buffer and the source column it copies (−1 for zero).</summary>
         public (int At, int Source)[] BorderColumns { get; }
         public ushort[] Ring { get; }
+        public ushort* RingPointer => (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Ring));
         private readonly int[] _tags;
         /// <summary>The <see cref="RowRing"/>'s tags: which source row each ring slot holds (pinned, so a pointer may be kept).</summary>
         public int* Tags => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_tags));
@@ -228,6 +226,7 @@ internal sealed class SeparableEngine
         /// <summary>The live column taps of the current output row (every row has the same count).</summary>
         public Tap[] ColumnTaps { get; }
         public ushort[] Sums16 { get; }
+        public ushort* Sums16Pointer => (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Sums16));
         public int[] Sums32 { get; }
         /// <summary>Every sum fits 16 bits, so the column pass may wrap.</summary>
         public bool Narrow { get; }
