@@ -127,9 +127,11 @@ internal sealed class SeparableEngine
                 SeparablePasses.Column(ring, (ushort*)outBytes, length, s.ColumnTaps, s.Bias, level);
             else if (s.Division is { } division)
             {
-                // Box average: column sums in 16 bits, then the vector reciprocal division.
-                SeparablePasses.Column(ring, s.Sums16Pointer, length, s.ColumnTaps, 0, level);
-                SeparablePasses.DivideToBytes(s.Sums16Pointer, outBytes, length, division, level);
+                // Box average as OpenCV's ColumnSum: a running sum of KH−1 rows (made once per band),
+                // plus the newest row, divided, less the oldest: O(1) per pixel whatever the size.
+                ushort* newest = ring + s.RingOffset(0, rows.SlotOf(top + kh - 1)), oldest = ring + s.RingOffset(0, rows.SlotOf(top));
+                if (y == y0) SeparablePasses.Column(ring, s.Sums16Pointer, length, s.RunningStart(rows, top), 0, level);
+                SeparablePasses.BoxColumn(newest, oldest, s.Sums16Pointer, outBytes, length, division, level);
             }
             else if (s.Narrow)
             {
@@ -138,6 +140,21 @@ internal sealed class SeparableEngine
                 if (k.UnsignedRows) for (int i = 0; i < length; i++) wide[i] = s.Sums16[i];
                 else for (int i = 0; i < length; i++) wide[i] = (short)s.Sums16[i];
                 k.Conversion.Convert(wide, outRow);
+            }
+            else if (s.RunningWide is { } running)
+            {
+                // A box whose sums need 32 bits: the same running sum, in ints.
+                var newest = s.Ring.AsSpan(s.RingOffset(0, rows.SlotOf(top + kh - 1)), length);
+                var oldest = s.Ring.AsSpan(s.RingOffset(0, rows.SlotOf(top)), length);
+                var sums = s.Sums32.AsSpan(0, length);
+                if (y == y0) SeparablePasses.ColumnWide(s.Ring, running, length, s.RunningStart(rows, top), unsignedRows: true);
+                for (int i = 0; i < sums.Length; i++)
+                {
+                    int sum = running[i] + newest[i];
+                    sums[i] = sum;
+                    running[i] = sum - oldest[i];
+                }
+                k.Conversion.Convert(sums, outRow);
             }
             else
             {
@@ -208,8 +225,28 @@ internal sealed class SeparableEngine
                           && k.SumBound + Math.Abs((long)conversion.Delta) <= 32767;
             Bias = DirectShort ? (ushort)(short)conversion!.Delta : (ushort)0;
             // Sums ≤ 65280 plus δ ≤ 129 still fit 16 bits.
-            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 ? d : null;
+            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 && IsBox(k) ? d : null;
+            // A box that is neither the 16-bit division nor a narrow sum keeps a 32-bit running sum.
+            RunningWide = Division is null && !Narrow && IsBox(k) ? new int[Math.Max(length, 1)] : null;
+            _start = new Tap[Math.Max(_kh - 1, 1)];
         }
+
+        /// <summary>One term of all-ones unsigned taps whose column sums can run: the box filter.</summary>
+        private static bool IsBox(SeparableKernel k)
+            => k.TermCount == 1 && k.UnsignedRows && k.Height >= 2 && k.Columns[0].All(c => c == 1) && k.Rows[0].All(c => c == 1);
+
+        private readonly Tap[] _start;
+
+        /// <summary>Taps summing the ring rows top .. top+KH−2: the running box sum at a band's first row.</summary>
+        public Tap[] RunningStart(RowRing rows, int top)
+        {
+            for (int i = 0; i < _kh - 1; i++)
+                _start[i] = new Tap { A = RingOffset(0, rows.SlotOf(top + i)), Coefficient = 1, Kind = TapKind.Single };
+            return _start;
+        }
+
+        /// <summary>The 32-bit running column sums of a wide box (<see cref="RunningStart"/>), or null.</summary>
+        public int[]? RunningWide { get; }
 
         public byte[] Padded { get; }
         public byte* PaddedPointer => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Padded));

@@ -34,14 +34,17 @@ internal static unsafe class SeparablePasses
         => RowLadder.RunLoop(new GaussianColumnKernel(ring, dst, new FoldedTaps(taps)), length, level);
 
     /// <summary>
-    /// dst[i] = (sums[i] + δ)·m >> 23 as bytes: OpenCV's reciprocal division of 8-bit box sums
-    /// (<see cref="BoxDivision"/>), in 16-bit lanes. With m = m_hi·2^16 + m_lo,
+    /// One output row of an 8-bit box average from a running column sum (OpenCV's
+    /// <c>ColumnSum&lt;ushort, uchar&gt;</c>): with <c>s = sum[i] + newest[i]</c>, dst[i] is
+    /// <c>(s + δ)·m >> 23</c> (<see cref="BoxDivision"/>'s reciprocal division) and sum[i] becomes
+    /// <c>s − oldest[i]</c>, the next row's running sum. All in 16-bit words: every true sum is at
+    /// most 65280, and the division is exact in words too. With m = m_hi·2^16 + m_lo,
     /// <c>(x·m) >> 16 = x·m_hi + ((x·m_lo) >> 16)</c> exactly; it is below 2^16 because the quotient
     /// <c>(x·m) >> 23</c> is at most 256, so the wrapping low product and the high product
     /// (<c>pmulhuw</c>) add to it exactly, and 7 more bits of shift finish the division.
     /// </summary>
-    public static void DivideToBytes(ushort* sums, byte* dst, int length, BoxDivision division, SimdLevel level)
-        => RowLadder.RunLoop(new DivisionKernel(sums, dst, division), length, level);
+    public static void BoxColumn(ushort* newest, ushort* oldest, ushort* sum, byte* dst, int length, BoxDivision division, SimdLevel level)
+        => RowLadder.RunLoop(new BoxColumnKernel(newest, oldest, sum, dst, division), length, level);
 
     /// <summary>acc[i] = Σ taps over ring rows in 32 bits, reading the rows as signed or unsigned 16-bit.</summary>
     public static void ColumnWide(ushort[] ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
@@ -234,7 +237,7 @@ internal static unsafe class SeparablePasses
         }
     }
 
-    private readonly struct DivisionKernel(ushort* sums, byte* dst, BoxDivision division) : IRowLoop
+    private readonly struct BoxColumnKernel(ushort* newest, ushort* oldest, ushort* sum, byte* dst, BoxDivision division) : IRowLoop
     {
         private readonly ushort _bias = division.Bias, _low = (ushort)division.Multiplier, _high = (ushort)(division.Multiplier >> 16);
         public static int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.WordCount;
@@ -242,16 +245,21 @@ internal static unsafe class SeparablePasses
         [MethodImpl(MethodImplOptions.NoInlining | Hot)]
         public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>
         {
-            ushort* s = sums;
+            ushort* add = newest, drop = oldest, running = sum;
             byte* d = dst;
             TVec bias = TOps.BroadcastWord(_bias);
+            ushort low = _low, high = _high;
             for (int w = TOps.WordCount; x + w <= n; x += w)
-                TOps.StoreWordsAsBytes(d + x, Divide<TVec, TOps>(TOps.AddWords(TOps.LoadWords(s + x), bias), _low, _high));
+            {
+                TVec s = TOps.AddWords(TOps.LoadWords(running + x), TOps.LoadWords(add + x));
+                TOps.StoreWordsAsBytes(d + x, Divide<TVec, TOps>(TOps.AddWords(s, bias), low, high));
+                TOps.StoreWords(running + x, TOps.SubtractWords(s, TOps.LoadWords(drop + x)));
+            }
             return x;
         }
     }
 
-    /// <summary><c>(x·m) >> 23</c> for m = <paramref name="high"/>·2^16 + <paramref name="low"/>, when the quotient is below 512 (see <see cref="DivideToBytes"/>).</summary>
+    /// <summary><c>(x·m) >> 23</c> for m = <paramref name="high"/>·2^16 + <paramref name="low"/>, when the quotient is below 512 (see <see cref="BoxColumn"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Divide<TVec, TOps>(TVec x, ushort low, ushort high) where TVec : unmanaged where TOps : ISimdOps<TVec>
     {
