@@ -16,28 +16,11 @@ internal interface IRowKernel
 }
 
 /// <summary>
-/// A row kernel that writes its own loop over whole vectors, for steps too large to be inlined into
-/// a loop the ladder writes: the JIT's inlining budget grows with the size of the method it
-/// compiles, and a loop of a few bytes around a step with five taps (the separable passes) ran out
-/// of it, leaving the vector operations as calls (1.2–2.4× slower). Its <see cref="Steps{TVec, TOps}"/>
-/// is compiled on its own with the step's body in it; the ladder still chooses the widths and runs
-/// the tails through it, so a loop is the kernel's only repetition.
-/// </summary>
-internal interface IRowLoop
-{
-    /// <summary>Lanes per step at one width (1 in the scalar instantiation): <c>TOps.Count</c>, or <c>TOps.WordCount</c> for a kernel of 16-bit words.</summary>
-    static virtual int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.Count;
-    /// <summary>Runs whole steps of <typeparamref name="TOps"/>'s width from x while one fits before n; returns where it stopped.</summary>
-    int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>;
-}
-
-/// <summary>
-/// Width choice and tails, written once for every <see cref="IRowKernel"/> and <see cref="IRowLoop"/>:
-/// whole vectors at the widest width the level allows, then whole vectors of each narrower width
-/// on what is left, then single lanes (the scalar instantiation). The generic arguments are
-/// structs, so each width is its own fully inlined loop; the outputs are those of the scalar
-/// specification lane for lane as long as the kernel's operations round alike at every width
-/// (they do: one IEEE operation per step, or exact integer arithmetic).
+/// Width choice and tails, written once for every <see cref="IRowKernel"/>: whole vectors at the
+/// widest width the level allows, then whole vectors of each narrower width on what is left, then
+/// single lanes (the scalar instantiation). The generic arguments are structs, so each width is its
+/// own fully inlined loop; the outputs are those of the scalar specification lane for lane as long
+/// as the kernel's operations round alike at every width (they do: one IEEE operation per step).
 /// Kernels are readonly structs passed by value: a copy in each loop's own frame lets the JIT keep
 /// its fields (row pointers, options) in registers, where a reference to the caller's struct made
 /// it reload them after every store (2×2 max pooling at V512: 25 % slower that way).
@@ -54,21 +37,6 @@ internal static class RowLadder
         if (level >= SimdLevel.V256 && n - x >= Vector256<float>.Count * TKernel.Unroll) x = Steps<TKernel, Vector256<float>, V256Ops>(kernel, x, n);
         if (level >= SimdLevel.V128 && n - x >= Vector128<float>.Count * TKernel.Unroll) x = Steps<TKernel, Vector128<float>, V128Ops>(kernel, x, n);
         if (x < n) Steps<TKernel, float, ScalarOps>(kernel, x, n);
-    }
-
-    /// <summary>
-    /// The same ladder for an <see cref="IRowLoop"/>. (<see cref="Run{TKernel}"/> keeps its loop
-    /// and width tests inline rather than going through an adapter to this: the adapter's extra
-    /// calls ran the fused Sobel magnitude's band method out of inlining budget, 5 % slower.)
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RunLoop<TLoop>(TLoop loop, int n, SimdLevel level) where TLoop : struct, IRowLoop
-    {
-        int x = 0;
-        if (level >= SimdLevel.V512) x = loop.Steps<Vector512<float>, V512Ops>(x, n);
-        if (level >= SimdLevel.V256 && n - x >= TLoop.LanesPerStep<Vector256<float>, V256Ops>()) x = loop.Steps<Vector256<float>, V256Ops>(x, n);
-        if (level >= SimdLevel.V128 && n - x >= TLoop.LanesPerStep<Vector128<float>, V128Ops>()) x = loop.Steps<Vector128<float>, V128Ops>(x, n);
-        if (x < n) loop.Steps<float, ScalarOps>(x, n);
     }
 
     private static int Steps<TKernel, TVec, TOps>(TKernel kernel, int x, int n)

@@ -5,23 +5,24 @@ using static ConvStream.Engine.Simd.Inlining;
 namespace ConvStream.Engine.Filters.Separable;
 
 /// <summary>
-/// The hot loops of the separable engine, each one <see cref="IRowLoop"/> over the 16-bit words
-/// of <see cref="ISimdOps{TVec}"/>, run along the row by <see cref="RowLadder"/> (width choice and
-/// tails written there once; the one-lane instantiation is the same kernel). None of them sees a
-/// border: the engine has already padded the row or mapped the ring rows. Arithmetic wraps modulo
-/// 2^16, exact whenever the true sum fits 16 bits, which the engine checks per kernel. The tap
-/// passes are <see cref="IRowLoop"/>s: their steps (up to five hoisted taps, each with its kind
-/// and coefficient) are too large for a loop the ladder writes.
+/// The hot loops of the separable engine, each an <see cref="IByteRowLoop"/> over the 16-bit words
+/// of <see cref="IByteOps{TVec}"/> (ring rows are words; lanes per vector = bytes / 2), run along
+/// the row by <see cref="ByteLadder"/> (width choice and tails written there once). Each kernel's
+/// <c>Scalar</c> is its specification in plain integer code, and runs the tails. None of them sees
+/// a border: the engine has already padded the row or mapped the ring rows. Arithmetic wraps
+/// modulo 2^16, exact whenever the true sum fits 16 bits, which the engine checks per kernel. The
+/// tap passes write their own loops: their steps (up to five hoisted taps, each with its kind and
+/// coefficient) are too large for the ladder's.
 /// </summary>
 internal static unsafe class SeparablePasses
 {
     /// <summary>dst[i] = Σ taps over padded bytes (offsets in bytes from <paramref name="padded"/> + i).</summary>
     public static void Row(byte* padded, ushort* dst, int length, Tap[] taps, SimdLevel level)
-        => RowLadder.RunLoop(new RowKernel(padded, dst, new FoldedTaps(taps)), length, level);
+        => ByteLadder.RunLoop(new RowKernel(padded, dst, new FoldedTaps(taps)), length, level);
 
     /// <summary>dst[i] = bias + Σ taps over ring rows (offsets in words from <paramref name="ring"/> + i).</summary>
     public static void Column(ushort* ring, ushort* dst, int length, Tap[] taps, ushort bias, SimdLevel level)
-        => RowLadder.RunLoop(new ColumnKernel(ring, dst, new FoldedTaps(taps), bias), length, level);
+        => ByteLadder.RunLoop(new ColumnKernel(ring, dst, new FoldedTaps(taps), bias), length, level);
 
     /// <summary>
     /// The 8-bit Gaussian's column pass and rounding in 16-bit lanes. The exact sum
@@ -31,7 +32,7 @@ internal static unsafe class SeparablePasses
     /// the low byte of B cannot carry into bit 16.
     /// </summary>
     public static void GaussianColumn(ushort* ring, byte* dst, int length, Tap[] taps, SimdLevel level)
-        => RowLadder.RunLoop(new GaussianColumnKernel(ring, dst, new FoldedTaps(taps)), length, level);
+        => ByteLadder.RunLoop(new GaussianColumnKernel(ring, dst, new FoldedTaps(taps)), length, level);
 
     /// <summary>
     /// One output row of an 8-bit box average from a running column sum (OpenCV's
@@ -44,15 +45,15 @@ internal static unsafe class SeparablePasses
     /// (<c>pmulhuw</c>) add to it exactly, and 7 more bits of shift finish the division.
     /// </summary>
     public static void BoxColumn(ushort* newest, ushort* oldest, ushort* sum, byte* dst, int length, BoxDivision division, SimdLevel level)
-        => RowLadder.RunLoop(new BoxColumnKernel(newest, oldest, sum, dst, division), length, level);
+        => ByteLadder.RunLoop(new BoxColumnKernel(newest, oldest, sum, dst, division), length, level);
 
     /// <summary>acc[i] = Σ taps over ring rows in 32 bits, reading the rows as signed or unsigned 16-bit.</summary>
-    public static void ColumnWide(ushort[] ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
+    public static void ColumnWide(ReadOnlySpan<ushort> ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
     {
         acc[..length].Clear();
         foreach (var t in taps)
         {
-            var a = ring.AsSpan(t.A, length);
+            var a = ring.Slice(t.A, length);
             int c = t.Coefficient;
             if (t.Kind == TapKind.Single)
             {
@@ -61,7 +62,7 @@ internal static unsafe class SeparablePasses
             }
             else
             {
-                var b = ring.AsSpan(t.B, length);
+                var b = ring.Slice(t.B, length);
                 int sign = t.Kind == TapKind.Sum ? 1 : -1;
                 if (unsignedRows) for (int i = 0; i < length; i++) acc[i] += c * (a[i] + sign * b[i]);
                 else for (int i = 0; i < length; i++) acc[i] += c * ((short)a[i] + sign * (short)b[i]);
@@ -100,30 +101,40 @@ internal static unsafe class SeparablePasses
     // Each loop copies its fields into locals first: `this` is a reference to the caller's struct,
     // and the JIT reloads fields through it after every store.
 
-    private readonly struct RowKernel(byte* padded, ushort* dst, FoldedTaps taps) : IRowLoop
+    private readonly struct RowKernel(byte* padded, ushort* dst, FoldedTaps taps) : IByteRowLoop
     {
-        public static int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.WordCount;
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count / 2;
+
+        public void Scalar(int x, int n)
+        {
+            for (int i = x; i < n; i++)
+            {
+                int acc = 0;
+                foreach (var t in taps.All) acc += ScalarTerm(padded[i + t.A], padded[i + t.B], t);
+                dst[i] = (ushort)acc;
+            }
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining | Hot)]
-        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
             byte* src = padded;
             ushort* d = dst;
             var all = taps;
-            int w = TOps.WordCount, count = all.Count;
+            int w = TOps.Count / 2, count = all.Count;
             if (!all.AreHoisted)
             {
                 for (; x + w <= n; x += w)
                 {
                     TVec acc = TOps.BroadcastWord(0);
-                    foreach (var t in all.All) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(src + x, t), TOps.BroadcastWord((ushort)t.Coefficient), t.Coefficient);
-                    TOps.StoreWords(d + x, acc);
+                    foreach (var t in all.All) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(src + x, t), TOps.BroadcastWord((short)t.Coefficient), t.Coefficient);
+                    StoreWords<TVec, TOps>(d + x, acc);
                 }
                 return x;
             }
             Tap t0 = all.T0, t1 = all.T1, t2 = all.T2, t3 = all.T3, t4 = all.T4;
-            TVec c0 = TOps.BroadcastWord((ushort)t0.Coefficient), c1 = TOps.BroadcastWord((ushort)t1.Coefficient), c2 = TOps.BroadcastWord((ushort)t2.Coefficient),
-                 c3 = TOps.BroadcastWord((ushort)t3.Coefficient), c4 = TOps.BroadcastWord((ushort)t4.Coefficient);
+            TVec c0 = TOps.BroadcastWord((short)t0.Coefficient), c1 = TOps.BroadcastWord((short)t1.Coefficient), c2 = TOps.BroadcastWord((short)t2.Coefficient),
+                 c3 = TOps.BroadcastWord((short)t3.Coefficient), c4 = TOps.BroadcastWord((short)t4.Coefficient);
             for (; x + w <= n; x += w)
             {
                 byte* p = src + x;
@@ -132,36 +143,46 @@ internal static unsafe class SeparablePasses
                 if (count > 2) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t2), c2, t2.Coefficient);
                 if (count > 3) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t3), c3, t3.Coefficient);
                 if (count > 4) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t4), c4, t4.Coefficient);
-                TOps.StoreWords(d + x, acc);
+                StoreWords<TVec, TOps>(d + x, acc);
             }
             return x;
         }
     }
 
-    private readonly struct ColumnKernel(ushort* ring, ushort* dst, FoldedTaps taps, ushort bias) : IRowLoop
+    private readonly struct ColumnKernel(ushort* ring, ushort* dst, FoldedTaps taps, ushort bias) : IByteRowLoop
     {
-        public static int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.WordCount;
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count / 2;
+
+        public void Scalar(int x, int n)
+        {
+            for (int i = x; i < n; i++)
+            {
+                int acc = bias;
+                foreach (var t in taps.All) acc += ScalarTerm(ring[i + t.A], ring[i + t.B], t);
+                dst[i] = (ushort)acc;
+            }
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining | Hot)]
-        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
             ushort* src = ring, d = dst;
             var all = taps;
-            TVec b = TOps.BroadcastWord(bias);
-            int w = TOps.WordCount, count = all.Count;
+            TVec b = TOps.BroadcastWord((short)bias);
+            int w = TOps.Count / 2, count = all.Count;
             if (!all.AreHoisted)
             {
                 for (; x + w <= n; x += w)
                 {
                     TVec acc = b;
-                    foreach (var t in all.All) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(src + x, t), TOps.BroadcastWord((ushort)t.Coefficient), t.Coefficient);
-                    TOps.StoreWords(d + x, acc);
+                    foreach (var t in all.All) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(src + x, t), TOps.BroadcastWord((short)t.Coefficient), t.Coefficient);
+                    StoreWords<TVec, TOps>(d + x, acc);
                 }
                 return x;
             }
             Tap t0 = all.T0, t1 = all.T1, t2 = all.T2, t3 = all.T3, t4 = all.T4;
-            TVec c0 = TOps.BroadcastWord((ushort)t0.Coefficient), c1 = TOps.BroadcastWord((ushort)t1.Coefficient), c2 = TOps.BroadcastWord((ushort)t2.Coefficient),
-                 c3 = TOps.BroadcastWord((ushort)t3.Coefficient), c4 = TOps.BroadcastWord((ushort)t4.Coefficient);
+            TVec c0 = TOps.BroadcastWord((short)t0.Coefficient), c1 = TOps.BroadcastWord((short)t1.Coefficient), c2 = TOps.BroadcastWord((short)t2.Coefficient),
+                 c3 = TOps.BroadcastWord((short)t3.Coefficient), c4 = TOps.BroadcastWord((short)t4.Coefficient);
             for (; x + w <= n; x += w)
             {
                 ushort* p = src + x;
@@ -170,37 +191,52 @@ internal static unsafe class SeparablePasses
                 if (count > 2) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t2), c2, t2.Coefficient);
                 if (count > 3) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t3), c3, t3.Coefficient);
                 if (count > 4) acc = Accumulate<TVec, TOps>(acc, Term<TVec, TOps>(p, t4), c4, t4.Coefficient);
-                TOps.StoreWords(d + x, acc);
+                StoreWords<TVec, TOps>(d + x, acc);
             }
             return x;
         }
     }
 
-    private readonly struct GaussianColumnKernel(ushort* ring, byte* dst, FoldedTaps taps) : IRowLoop
+    private readonly struct GaussianColumnKernel(ushort* ring, byte* dst, FoldedTaps taps) : IByteRowLoop
     {
-        public static int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.WordCount;
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count / 2;
+
+        public void Scalar(int x, int n)
+        {
+            for (int i = x; i < n; i++)
+            {
+                int high = 0, low = 0;
+                foreach (var t in taps.All)
+                {
+                    int a = ring[i + t.A], b = t.Kind == TapKind.Sum ? ring[i + t.B] : 0;
+                    high += t.Coefficient * ((a >> 8) + (b >> 8));
+                    low += t.Coefficient * ((a & 255) + (b & 255));
+                }
+                dst[i] = (byte)((high + (low >> 8) + 128) >> 8);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining | Hot)]
-        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
             ushort* src = ring;
             byte* d = dst;
             var all = taps;
             TVec mask = TOps.BroadcastWord(255), half = TOps.BroadcastWord(128), zero = TOps.BroadcastWord(0);
-            int w = TOps.WordCount, count = all.Count;
+            int w = TOps.Count / 2, count = all.Count;
             if (!all.AreHoisted)
             {
                 for (; x + w <= n; x += w)
                 {
                     TVec high = zero, low = zero;
-                    foreach (var t in all.All) SplitAccumulate<TVec, TOps>(src + x, t, TOps.BroadcastWord((ushort)t.Coefficient), mask, ref high, ref low);
-                    TOps.StoreWordsAsBytes(d + x, Round<TVec, TOps>(high, low, half));
+                    foreach (var t in all.All) SplitAccumulate<TVec, TOps>(src + x, t, TOps.BroadcastWord((short)t.Coefficient), mask, ref high, ref low);
+                    TOps.StoreNarrowedWords(d + x, Round<TVec, TOps>(high, low, half));
                 }
                 return x;
             }
             Tap t0 = all.T0, t1 = all.T1, t2 = all.T2, t3 = all.T3, t4 = all.T4;
-            TVec c0 = TOps.BroadcastWord((ushort)t0.Coefficient), c1 = TOps.BroadcastWord((ushort)t1.Coefficient), c2 = TOps.BroadcastWord((ushort)t2.Coefficient),
-                 c3 = TOps.BroadcastWord((ushort)t3.Coefficient), c4 = TOps.BroadcastWord((ushort)t4.Coefficient);
+            TVec c0 = TOps.BroadcastWord((short)t0.Coefficient), c1 = TOps.BroadcastWord((short)t1.Coefficient), c2 = TOps.BroadcastWord((short)t2.Coefficient),
+                 c3 = TOps.BroadcastWord((short)t3.Coefficient), c4 = TOps.BroadcastWord((short)t4.Coefficient);
             for (; x + w <= n; x += w)
             {
                 ushort* p = src + x;
@@ -210,50 +246,61 @@ internal static unsafe class SeparablePasses
                 if (count > 2) SplitAccumulate<TVec, TOps>(p, t2, c2, mask, ref high, ref low);
                 if (count > 3) SplitAccumulate<TVec, TOps>(p, t3, c3, mask, ref high, ref low);
                 if (count > 4) SplitAccumulate<TVec, TOps>(p, t4, c4, mask, ref high, ref low);
-                TOps.StoreWordsAsBytes(d + x, Round<TVec, TOps>(high, low, half));
+                TOps.StoreNarrowedWords(d + x, Round<TVec, TOps>(high, low, half));
             }
             return x;
         }
 
         /// <summary>(256·high + low + 2^15) >> 16, as (high + (low >> 8) + 128) >> 8.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TVec Round<TVec, TOps>(TVec high, TVec low, TVec half) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        private static TVec Round<TVec, TOps>(TVec high, TVec low, TVec half) where TVec : unmanaged where TOps : IByteOps<TVec>
             => TOps.ShiftRightWords(TOps.AddWords(TOps.AddWords(high, TOps.ShiftRightWords(low, 8)), half), 8);
 
         /// <summary>Adds k·(h >> 8) to high and k·(h &amp; 255) to low for the tap's ring row h (or mirrored pair).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void SplitAccumulate<TVec, TOps>(ushort* p, Tap t, TVec c, TVec mask, ref TVec high, ref TVec low) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        private static void SplitAccumulate<TVec, TOps>(ushort* p, Tap t, TVec c, TVec mask, ref TVec high, ref TVec low) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
-            TVec a = TOps.LoadWords(p + t.A);
-            TVec h = TOps.ShiftRightWords(a, 8), l = TOps.AndWords(a, mask);
+            TVec a = LoadWords<TVec, TOps>(p + t.A);
+            TVec h = TOps.ShiftRightWords(a, 8), l = TOps.And(a, mask);
             if (t.Kind == TapKind.Sum)
             {
-                TVec b = TOps.LoadWords(p + t.B);
+                TVec b = LoadWords<TVec, TOps>(p + t.B);
                 h = TOps.AddWords(h, TOps.ShiftRightWords(b, 8));
-                l = TOps.AddWords(l, TOps.AndWords(b, mask));
+                l = TOps.AddWords(l, TOps.And(b, mask));
             }
             high = TOps.AddWords(high, TOps.MultiplyWords(h, c));
             low = TOps.AddWords(low, TOps.MultiplyWords(l, c));
         }
     }
 
-    private readonly struct BoxColumnKernel(ushort* newest, ushort* oldest, ushort* sum, byte* dst, BoxDivision division) : IRowLoop
+    private readonly struct BoxColumnKernel(ushort* newest, ushort* oldest, ushort* sum, byte* dst, BoxDivision division) : IByteRowLoop
     {
         private readonly ushort _bias = division.Bias, _low = (ushort)division.Multiplier, _high = (ushort)(division.Multiplier >> 16);
-        public static int LanesPerStep<TVec, TOps>() where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.WordCount;
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count / 2;
+
+        public void Scalar(int x, int n)
+        {
+            long bias = _bias, multiplier = _low | (long)_high << 16;
+            for (int i = x; i < n; i++)
+            {
+                int total = (ushort)(sum[i] + newest[i]);
+                dst[i] = (byte)((total + bias) * multiplier >> BoxDivision.Shift);
+                sum[i] = (ushort)(total - oldest[i]);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining | Hot)]
-        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : ISimdOps<TVec>
+        public int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
             ushort* add = newest, drop = oldest, running = sum;
             byte* d = dst;
-            TVec bias = TOps.BroadcastWord(_bias);
+            TVec bias = TOps.BroadcastWord((short)_bias);
             ushort low = _low, high = _high;
-            for (int w = TOps.WordCount; x + w <= n; x += w)
+            for (int w = TOps.Count / 2; x + w <= n; x += w)
             {
-                TVec s = TOps.AddWords(TOps.LoadWords(running + x), TOps.LoadWords(add + x));
-                TOps.StoreWordsAsBytes(d + x, Divide<TVec, TOps>(TOps.AddWords(s, bias), low, high));
-                TOps.StoreWords(running + x, TOps.SubtractWords(s, TOps.LoadWords(drop + x)));
+                TVec s = TOps.AddWords(LoadWords<TVec, TOps>(running + x), LoadWords<TVec, TOps>(add + x));
+                TOps.StoreNarrowedWords(d + x, Divide<TVec, TOps>(TOps.AddWords(s, bias), low, high));
+                StoreWords<TVec, TOps>(running + x, TOps.SubtractWords(s, LoadWords<TVec, TOps>(drop + x)));
             }
             return x;
         }
@@ -261,15 +308,15 @@ internal static unsafe class SeparablePasses
 
     /// <summary><c>(x·m) >> 23</c> for m = <paramref name="high"/>·2^16 + <paramref name="low"/>, when the quotient is below 512 (see <see cref="BoxColumn"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Divide<TVec, TOps>(TVec x, ushort low, ushort high) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    private static TVec Divide<TVec, TOps>(TVec x, ushort low, ushort high) where TVec : unmanaged where TOps : IByteOps<TVec>
     {
-        TVec shifted16 = TOps.AddWords(TOps.MultiplyWords(x, TOps.BroadcastWord(high)), TOps.MultiplyHighWords(x, TOps.BroadcastWord(low)));
+        TVec shifted16 = TOps.AddWords(TOps.MultiplyWords(x, TOps.BroadcastWord((short)high)), TOps.MultiplyHighWords(x, TOps.BroadcastWord((short)low)));
         return TOps.ShiftRightWords(shifted16, BoxDivision.Shift - 16);
     }
 
     /// <summary>The tap's input: one vector of bytes as words, or the sum or difference of a mirrored pair.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Term<TVec, TOps>(byte* p, Tap t) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    private static TVec Term<TVec, TOps>(byte* p, Tap t) where TVec : unmanaged where TOps : IByteOps<TVec>
     {
         TVec a = TOps.LoadBytesAsWords(p + t.A);
         if (t.Kind == TapKind.Sum) return TOps.AddWords(a, TOps.LoadBytesAsWords(p + t.B));
@@ -279,22 +326,33 @@ internal static unsafe class SeparablePasses
 
     /// <summary>The tap's input: one vector of ring words, or the sum or difference of a mirrored pair.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Term<TVec, TOps>(ushort* p, Tap t) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    private static TVec Term<TVec, TOps>(ushort* p, Tap t) where TVec : unmanaged where TOps : IByteOps<TVec>
     {
-        TVec a = TOps.LoadWords(p + t.A);
-        if (t.Kind == TapKind.Sum) return TOps.AddWords(a, TOps.LoadWords(p + t.B));
-        if (t.Kind == TapKind.Difference) return TOps.SubtractWords(a, TOps.LoadWords(p + t.B));
+        TVec a = LoadWords<TVec, TOps>(p + t.A);
+        if (t.Kind == TapKind.Sum) return TOps.AddWords(a, LoadWords<TVec, TOps>(p + t.B));
+        if (t.Kind == TapKind.Difference) return TOps.SubtractWords(a, LoadWords<TVec, TOps>(p + t.B));
         return a;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec LoadWords<TVec, TOps>(ushort* p) where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Load((byte*)p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreWords<TVec, TOps>(ushort* p, TVec v) where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Store((byte*)p, v);
+
+    /// <summary>The specification of a tap: c·(x[a]), c·(x[a] + x[b]) or c·(x[a] − x[b]), in ints (callers keep the low 16 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScalarTerm(int a, int b, Tap t)
+        => t.Coefficient * (t.Kind == TapKind.Sum ? a + b : t.Kind == TapKind.Difference ? a - b : a);
+
     /// <summary>c·a, where coefficients ±1 skip the multiply (<paramref name="c"/> is the coefficient as a vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Scale<TVec, TOps>(TVec a, TVec c, int coefficient) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    private static TVec Scale<TVec, TOps>(TVec a, TVec c, int coefficient) where TVec : unmanaged where TOps : IByteOps<TVec>
         => coefficient == 1 ? a : coefficient == -1 ? TOps.SubtractWords(TOps.BroadcastWord(0), a) : TOps.MultiplyWords(a, c);
 
     /// <summary>acc + c·a, where coefficients ±1 skip the multiply.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Accumulate<TVec, TOps>(TVec acc, TVec a, TVec c, int coefficient) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    private static TVec Accumulate<TVec, TOps>(TVec acc, TVec a, TVec c, int coefficient) where TVec : unmanaged where TOps : IByteOps<TVec>
         => coefficient == 1 ? TOps.AddWords(acc, a)
          : coefficient == -1 ? TOps.SubtractWords(acc, a)
          : TOps.AddWords(acc, TOps.MultiplyWords(a, c));
