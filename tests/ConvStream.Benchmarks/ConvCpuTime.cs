@@ -24,7 +24,14 @@ internal static class ConvCpuTime
     [DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out TimeSpec time);
 
-    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID
+    private const int ThreadCpuClock = 3, ProcessCpuClock = 2; // CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID
+
+    /// <summary>The CPU time of every thread of the process, in microseconds.</summary>
+    public static double ProcessCpuUs()
+    {
+        ClockGetTime(ProcessCpuClock, out var t);
+        return t.Seconds * 1e6 + t.Nanoseconds / 1e3;
+    }
 
     /// <summary>The calling thread's CPU time in milliseconds.</summary>
     public static double ThreadCpuMs()
