@@ -34,16 +34,14 @@ public sealed class AvgPoolFilter : IFrameFilter
     {
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
         var level = _settings.Level;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<ushort>(src.RowLength) + PinnedScratch.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
-        var carve = lease.Carve();
-        Span<ushort> sums = carve.Take<ushort>(src.RowLength);
-        Span<int> col = carve.Take<int>(src.RowLength);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
+        Span<int> col = lease.Carve().Take<int>(src.RowLength);
         for (int oy = y0; oy < y1; oy++)
         {
             var dst = output.Row<byte>(oy);
             if (k == 2 && s == 2)
             {
-                PoolRows.AvgPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, sums, level);
+                PoolRows.AvgPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, level);
                 continue;
             }
             col.Clear();

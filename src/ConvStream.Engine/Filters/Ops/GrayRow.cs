@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Simd;
 using static ConvStream.Engine.Simd.Inlining;
 
@@ -11,10 +9,9 @@ namespace ConvStream.Engine.Filters.Ops;
 /// One row of BGR → gray with OpenCV's fixed-point weights and rounding:
 /// <c>(9798·R + 19235·G + 3735·B + 2^14) >> 15</c> (cvtColor's CV_8U path; bit-exact).
 /// <para>
-/// The vector paths widen each pixel to four 16-bit lanes (B, G, R, unused) and let
-/// <c>pmaddwd</c> form B·wB + G·wG and R·wR + 0 in 32-bit lanes, then add the pairs: no
-/// deinterleaving. Vector512 uses AVX-512BW (<c>vpmovzxbw</c> + <c>vpermw</c>); the Vector128
-/// and Vector256 levels share the SSSE3 path (<c>pshufb</c>), which is already memory-bound here.
+/// One kernel body for every width (<see cref="ByteLadder"/>): four pixels per 16-byte lane, each
+/// spread to four 16-bit lanes (B, G, R, 0) by <c>pshufb</c> so that <c>pmaddwd</c> forms
+/// B·wB + G·wG and R·wR + 0 in 32-bit lanes and one pairwise add gives the sum: no deinterleaving.
 /// </para>
 /// </summary>
 internal static class GrayRow
@@ -26,70 +23,46 @@ internal static class GrayRow
     public static byte Pixel(byte b, byte g, byte r) => (byte)((WeightR * r + WeightG * g + WeightB * b + (1 << (Shift - 1))) >> Shift);
 
     [MethodImpl(Hot)]
-    public static void BgrToGray(ReadOnlySpan<byte> bgr, Span<byte> gray, SimdLevel level)
+    public static unsafe void BgrToGray(ReadOnlySpan<byte> bgr, Span<byte> gray, SimdLevel level)
     {
         int n = gray.Length;
         if (bgr.Length < 3 * n) throw new ArgumentException("BGR row is shorter than three times the gray row");
-        ref byte s = ref MemoryMarshal.GetReference(bgr);
-        ref byte d = ref MemoryMarshal.GetReference(gray);
-        int x = 0;
-        if (level >= SimdLevel.V512 && Avx512BW.IsSupported) x = Run512(ref s, ref d, n);
-        else if (level >= SimdLevel.V128 && Ssse3.IsSupported) x = Run128(ref s, ref d, n);
-        for (; x < n; x++)
-            Unsafe.Add(ref d, x) = Pixel(Unsafe.Add(ref s, 3 * x), Unsafe.Add(ref s, 3 * x + 1), Unsafe.Add(ref s, 3 * x + 2));
+        fixed (byte* s = bgr, d = gray) ByteLadder.Run(new Kernel(s, d), n, level);
     }
 
-    private static readonly Vector512<short> Permute4 = MakePermute();
-    private static readonly Vector512<short> Weights512 = Vector512.Create((long)(ushort)WeightB | ((long)WeightG << 16) | ((long)WeightR << 32)).AsInt16();
-
-    private static Vector512<short> MakePermute()
+    /// <summary>Two vectors of pixel quads (<c>Count/4</c> pixels each) per step, packed into one store.</summary>
+    private readonly unsafe struct Kernel(byte* bgr, byte* gray) : IByteRowKernel
     {
-        Span<short> idx = stackalloc short[32];
-        for (int p = 0; p < 8; p++)
-            for (int c = 0; c < 4; c++) idx[4 * p + c] = (short)(3 * p + Math.Min(c, 2)); // lane 3 is multiplied by 0
-        return Vector512.Create((ReadOnlySpan<short>)idx);
-    }
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.HasInLaneShuffle ? TOps.Count / 2 : 0;
 
-    [MethodImpl(Hot)]
-    private static int Run512(ref byte s, ref byte d, int n)
-    {
-        var perm = Permute4; var wts = Weights512;
-        var low = Vector512.Create(0xFFFFFFFFUL); var round = Vector512.Create(1UL << (Shift - 1));
-        int x = 0;
-        // 8 pixels (24 bytes) per step from a 32-byte load, so the last 8 bytes must exist.
-        for (; 3 * x + 32 <= 3 * n && x + 8 <= n; x += 8)
+        /// <summary>The second load ends 3·Count/4 + Count bytes after pixel x's first byte.</summary>
+        public int Reach<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => (7 * TOps.Count / 4 + 2) / 3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
-            var bytes = Vector256.LoadUnsafe(ref s, (nuint)(3 * x));
-            var words = Avx512BW.PermuteVar32x16(Avx512BW.ConvertToVector512Int16(bytes), perm);
-            var pairs = Avx512BW.MultiplyAddAdjacent(words, wts).AsUInt64();   // [B·wB+G·wG, R·wR] per pixel
-            var sum = ((pairs & low) + (pairs >>> 32) + round) >>> Shift;
-            var g = Avx512F.ConvertToVector128Byte(sum);                      // vpmovqb: 8 bytes
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, x), g.AsUInt64().ToScalar());
+            byte* p = bgr + 3 * x;
+            TOps.StoreNarrowedInt32(gray + x, Quads<TVec, TOps>(TOps.LoadPixelQuads(p)), Quads<TVec, TOps>(TOps.LoadPixelQuads(p + 3 * TOps.Count / 4)));
         }
-        return x;
-    }
 
-    private static readonly Vector128<byte> ShufLo = Vector128.Create((byte)0, 0x80, 1, 0x80, 2, 0x80, 0x80, 0x80, 3, 0x80, 4, 0x80, 5, 0x80, 0x80, 0x80);
-    private static readonly Vector128<byte> ShufHi = Vector128.Create((byte)6, 0x80, 7, 0x80, 8, 0x80, 0x80, 0x80, 9, 0x80, 10, 0x80, 11, 0x80, 0x80, 0x80);
-    private static readonly Vector128<short> Weights128 = Vector128.Create((short)WeightB, (short)WeightG, (short)WeightR, 0, (short)WeightB, (short)WeightG, (short)WeightR, 0);
-
-    [MethodImpl(Hot)]
-    private static int Run128(ref byte s, ref byte d, int n)
-    {
-        var lo = ShufLo; var hi = ShufHi; var wts = Weights128; var round = Vector128.Create(1 << (Shift - 1));
-        int x = 0;
-        // 8 pixels per step from two 16-byte loads 12 bytes apart.
-        for (; 3 * x + 28 <= 3 * n && x + 8 <= n; x += 8)
+        /// <summary>The gray values of the pixel quads, one per 32-bit lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec Quads<TVec, TOps>(TVec quads) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
-            var a = Vector128.LoadUnsafe(ref s, (nuint)(3 * x));
-            var b = Vector128.LoadUnsafe(ref s, (nuint)(3 * x + 12));
-            var p0 = Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(a, lo).AsInt16(), wts), Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(a, hi).AsInt16(), wts));
-            var p1 = Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(b, lo).AsInt16(), wts), Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(b, hi).AsInt16(), wts));
-            p0 = (p0 + round) >>> Shift;
-            p1 = (p1 + round) >>> Shift;
-            var packed = Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(p0, p1), Vector128<short>.Zero);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, x), packed.AsUInt64().ToScalar());
+            // Bytes 0-5 and 6-11 of a lane (pixels 0-1 and 2-3) as words (B, G, R, 0): 0x80 makes a zero
+            // byte. The weights (wB, wG, wR, 0) twice. Constants, folded into the loop's data.
+            TVec first = TOps.BroadcastLanes(0x8080_8002_8001_8000, 0x8080_8005_8004_8003);
+            TVec second = TOps.BroadcastLanes(0x8080_8008_8007_8006, 0x8080_800B_800A_8009);
+            const ulong w = WeightB | (ulong)WeightG << 16 | (ulong)WeightR << 32;
+            TVec weights = TOps.BroadcastLanes(w, w);
+            TVec sums = TOps.AddPairsInLanes(TOps.MultiplyAddAdjacentWords(TOps.ShuffleInLanes(quads, first), weights),
+                                             TOps.MultiplyAddAdjacentWords(TOps.ShuffleInLanes(quads, second), weights));
+            return TOps.ShiftRightInt32(TOps.AddInt32(sums, TOps.BroadcastInt32(1 << (Shift - 1))), Shift);
         }
-        return x;
+
+        public void Scalar(int x, int n)
+        {
+            for (; x < n; x++) gray[x] = Pixel(bgr[3 * x], bgr[3 * x + 1], bgr[3 * x + 2]);
+        }
     }
 }

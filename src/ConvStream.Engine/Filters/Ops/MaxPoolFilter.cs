@@ -33,14 +33,14 @@ public sealed class MaxPoolFilter : IFrameFilter
     {
         int c = src.Channels, k = Size, s = Stride, ow = output.Width;
         var level = _settings.Level;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<byte>(src.RowLength), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<byte>(src.RowLength), _settings.ScratchFloats);
         var tmp = lease.Carve().Take<byte>(src.RowLength);
         for (int oy = y0; oy < y1; oy++)
         {
             var dst = output.Row<byte>(oy);
             if (k == 2 && s == 2)
             {
-                PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, tmp, level);
+                PoolRows.MaxPool2x2Row(src.RowSpan(2 * oy), src.RowSpan(2 * oy + 1), dst, c, level);
                 continue;
             }
             src.RowSpan(oy * s).CopyTo(tmp);

@@ -38,7 +38,7 @@ internal unsafe struct PaddedRowRing
         _ring = new RowRing(slots, tags);
         _finite = tags + slots;
         _trackFinite = trackFinite;
-        _storage = PinnedScratch.Align64((float*)(_finite + slots));
+        _storage = ScratchArena.Align64((float*)(_finite + slots));
         _image = null;
         _planes = null;
     }

@@ -72,8 +72,8 @@ internal readonly unsafe struct WinogradConv
         long vFloats = positions * ((long)s.Cin * chunk + WinogradRowJob.Skew), mFloats = positions * ((long)s.Cout * chunk + WinogradRowJob.Skew);
         int streamedRows = _streaming && m == 4 ? m * s.Cout : 0;
         long floats = 2L * span * s.Cin + vFloats + mFloats + 32 + StreamedRows.ScratchFloats(streamedRows) + PaddedRowRing.ScratchFloats(layout, s.Cin, span);
-        using var lease = PinnedScratch.Rent(floats, _settings.ScratchFloats);
-        float* v = PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _settings.ScratchFloats);
+        float* v = ScratchArena.Align64(lease.Pointer);
         float* mp = v + vFloats;
         float* carry = mp + mFloats;
         var streamed = new StreamedRows(carry, (int*)(carry + streamedRows * StreamedRows.Line));
