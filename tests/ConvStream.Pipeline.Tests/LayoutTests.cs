@@ -1,4 +1,5 @@
 using ConvStream.Engine.Filters;
+using ConvStream.Engine.Filters.Temporal;
 using ConvStream.Engine.Imaging;
 using ConvStream.Pipeline.Planning;
 using ConvStream.Pipeline.Runtime;
@@ -116,6 +117,33 @@ public class LayoutTests
     }
 
     [Fact]
+    public async Task MultiChannelConv_PlanarIntoAPool_AndSaturatedOutOfPlanesAtU8()
+    {
+        // A multi-channel conv kernel runs through conv2d's engine on planes: at f32 it hands planes to
+        // the pool; at depth=u8 its planar result is converted (saturated) into its u8 output.
+        var plan = Harness.Plan("""
+        {
+          "stages": [
+            { "name": "maps", "op": "conv", "input": "source", "kernel": "kernels/rgb-to-4.json" },
+            { "name": "pooled", "op": "max-pool2d", "input": "maps" },
+            { "name": "bytes", "op": "conv", "input": "source", "kernel": "kernels/rgb-to-4.json", "depth": "u8" },
+          ],
+          "outputs": [ { "kind": "null", "stage": "pooled", "name": "pooled" }, { "kind": "null", "stage": "bytes", "name": "bytes" } ],
+        }
+        """, W, H);
+        Assert.Equal([
+            new LayoutConversion("maps", "source", FrameLayout.Planar),
+            new LayoutConversion("bytes", "source", FrameLayout.Planar), new LayoutConversion("bytes", null, FrameLayout.Interleaved),
+            new LayoutConversion("pooled", null, FrameLayout.Interleaved)], plan.Conversions);   // in dependency order: maps, bytes, pooled
+        Assert.Equal(FrameLayout.Planar, plan.LayoutOf("maps"));
+        var (runner, sinks) = await Run(plan, 3);
+        Assert.Equal(2 * Frames, runner.ConversionsToPlanar);
+        Assert.Equal(2 * Frames, runner.ConversionsToInterleaved);
+        AssertStageByStage(plan, sinks["pooled"], 3, "pooled");
+        AssertStageByStage(plan, sinks["bytes"], 3, "bytes");
+    }
+
+    [Fact]
     public async Task TensorStagesAreHandedPlanarFrames_AndNothingElseIs()
     {
         // "probe" is a planar op of the test's own: it records the layout of every frame it is handed.
@@ -189,6 +217,54 @@ public class LayoutTests
             if (isOld) Assert.True(firstNew < 0, $"frame {i} has the old keys after frame {firstNew} had the new ones");
         }
         Assert.InRange(firstNew, 1, readAfter);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Conv3dReadsPlanarWindows_EachInputFrameConvertedOnce(bool afterConv2d)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"layout-conv3d-{Environment.ProcessId}-{afterConv2d}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // weights[Cout=2][Cin][KT=2][KH=1][KW=1] (Cin 1 on gray frames, 2 after gray-to-2), causal: frames i−1 and i.
+            File.WriteAllText(Path.Combine(dir, "k1.json"), """{ "weights": [ [ [[[0.75]],[[-0.5]]] ], [ [[[0.25]],[[1]]] ] ], "bias": [10, -3] }""");
+            File.WriteAllText(Path.Combine(dir, "k2.json"), """{ "weights": [ [ [[[0.75]],[[-0.5]]], [[[0.1]],[[0.2]]] ], [ [[[0.25]],[[1]]], [[[-1]],[[0.5]]] ] ], "bias": [10, -3] }""");
+            string conv3d = $$"""{ "name": "c3", "op": "conv3d", "input": "{{(afterConv2d ? "features" : "source")}}", "weights": "{{Path.Combine(dir, afterConv2d ? "k2.json" : "k1.json").Replace("\\", "/")}}", "mode": "causal" }""";
+            var plan = Harness.Plan($$"""
+            {
+              "stages": [
+                {{(afterConv2d ? """{ "name": "features", "op": "conv2d", "input": "source", "weights": "kernels/gray-to-2.json", "padding": "same" },""" : "")}}
+                {{conv3d}},
+              ],
+              "outputs": [ { "kind": "null", "stage": "c3", "name": "out" } ],
+            }
+            """, W, H, 1);
+            var first = afterConv2d ? "features" : "c3";
+            Assert.Equal([new LayoutConversion(first, "source", FrameLayout.Planar), new LayoutConversion("c3", null, FrameLayout.Interleaved)], plan.Conversions);
+
+            var (runner, sinks) = await Run(plan, 1);
+            // Once per frame as it enters the window, not once per window it is in.
+            Assert.Equal(Frames, runner.ConversionsToPlanar);
+            Assert.Equal(Frames, runner.ConversionsToInterleaved);
+
+            var c3 = (ITemporalFilter)plan.Stages.Single(s => s.Name == "c3").Filter;
+            var features = plan.Stages.FirstOrDefault(s => s.Name == "features")?.Filter;
+            Frame Input(int i) { var f = Harness.Source(W, H, i, 1); return features is null ? f : Applied(features, [f]); }
+            var captured = ((CaptureSink)sinks["out"]).Frames;
+            Assert.Equal(Frames, captured.Count);
+            for (int i = 0; i < Frames; i++)
+            {
+                var window = new[] { Input(Math.Max(0, i - 1)), Input(i) };   // replicate before the first frame
+                var result = c3.OutputFormat([FrameFormat.Of(window[0])]).Allocate();
+                c3.Apply(window, result);
+                var shown = new Frame(W, H, 2);
+                Outputs.DisplayConverter.Convert(result, shown);
+                Assert.True(captured[i].Pixels.AsSpan().SequenceEqual(shown.ToPacked()), $"frame {i} differs from conv3d on its window of interleaved frames");
+            }
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     private static byte[] Chained(Frame src, params IFrameFilter[] filters)

@@ -26,10 +26,7 @@ public sealed unsafe class Frame
     /// <summary>A new frame with interleaved channels (BGR for colour, as OpenCV), rows aligned for SIMD; its pixels are not cleared (write them, or clear <see cref="Bytes"/>, before reading).</summary>
     public Frame(int width, int height, int channels, PixelDepth depth = PixelDepth.U8)
     {
-        if (width <= 0 || height <= 0)
-            throw new ConvStreamException($"frame size {width}x{height} must be positive");
-        if (channels is < 1 or > 64)
-            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        CheckShape(width, height, channels);
         Width = width;
         Height = height;
         Channels = channels;
@@ -44,6 +41,14 @@ public sealed unsafe class Frame
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         _owner = buffer;
         _origin = (byte*)(address + ((Alignment - (address & (Alignment - 1))) & (Alignment - 1)));
+    }
+
+    private static void CheckShape(int width, int height, int channels)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ConvStreamException($"frame size {width}x{height} must be positive");
+        if (channels is < 1 or > 64)
+            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
     }
 
     private Frame(byte* origin, int width, int height, int channels, PixelDepth depth, int stride, object? owner, Tensors.Tensor? planes = null)
@@ -66,10 +71,7 @@ public sealed unsafe class Frame
     /// </summary>
     public static Frame Wrap(nint data, int width, int height, int channels, PixelDepth depth, int stride, object? owner = null)
     {
-        if (width <= 0 || height <= 0)
-            throw new ConvStreamException($"frame size {width}x{height} must be positive");
-        if (channels is < 1 or > 64)
-            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        CheckShape(width, height, channels);
         if (data == 0) throw new ConvStreamException("cannot wrap a null pointer as a frame");
         long rowBytes = (long)width * channels * depth.Size();
         if (stride < rowBytes || stride % depth.Size() != 0 || (long)stride * height > int.MaxValue)
@@ -84,10 +86,7 @@ public sealed unsafe class Frame
     /// </summary>
     public static Frame Planar(int width, int height, int channels)
     {
-        if (width <= 0 || height <= 0)
-            throw new ConvStreamException($"frame size {width}x{height} must be positive");
-        if (channels is < 1 or > 64)
-            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        CheckShape(width, height, channels);
         long n = (long)width * height * channels;
         if (n > Array.MaxLength / sizeof(float))
             throw new ConvStreamException($"planar frame {width}x{height}x{channels} f32 needs {n * sizeof(float)} bytes, more than the limit of one buffer");

@@ -30,10 +30,11 @@ internal static class ByteLadder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TKernel>(TKernel kernel, int n, SimdLevel level) where TKernel : struct, IByteRowKernel
     {
+        // A width is called only when one step of it fits in what is left (each is a call: see Steps).
         int x = 0;
-        if (level >= SimdLevel.V512) x = Steps<TKernel, Vector512<byte>, Bytes512>(kernel, x, n);
-        if (level >= SimdLevel.V256) x = Steps<TKernel, Vector256<byte>, Bytes256>(kernel, x, n);
-        if (level >= SimdLevel.V128) x = Steps<TKernel, Vector128<byte>, Bytes128>(kernel, x, n);
+        if (level >= SimdLevel.V512 && n - x >= kernel.Reach<Vector512<byte>, Bytes512>()) x = Steps<TKernel, Vector512<byte>, Bytes512>(kernel, x, n);
+        if (level >= SimdLevel.V256 && n - x >= kernel.Reach<Vector256<byte>, Bytes256>()) x = Steps<TKernel, Vector256<byte>, Bytes256>(kernel, x, n);
+        if (level >= SimdLevel.V128 && n - x >= kernel.Reach<Vector128<byte>, Bytes128>()) x = Steps<TKernel, Vector128<byte>, Bytes128>(kernel, x, n);
         if (x < n) kernel.Scalar(x, n);
     }
 

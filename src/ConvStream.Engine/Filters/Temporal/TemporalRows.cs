@@ -8,8 +8,9 @@ namespace ConvStream.Engine.Filters.Temporal;
 
 /// <summary>
 /// The row kernels of the temporal stages, on 8-bit samples of consecutive frames. The float ones
-/// (<see cref="Mix"/>, <see cref="Accumulate"/>) are <see cref="IRowKernel"/>s over ISimdOps; the
-/// byte ones still have Vector512/256/128 paths. Each has a scalar loop that is the specification;
+/// (<see cref="Mix"/>, <see cref="Accumulate"/>) are <see cref="IRowKernel"/>s over ISimdOps, the
+/// byte ones (<see cref="AbsDiff"/>, <see cref="SignedDiff"/>) <see cref="IByteRowKernel"/>s over
+/// IByteOps. Each has a scalar loop that is the specification (the float ones: their one-lane instantiation);
 /// every path computes the same operations in the same order on each sample, so they agree to the bit.
 /// </summary>
 public static unsafe class TemporalRows
@@ -56,77 +57,59 @@ public static unsafe class TemporalRows
     /// <summary><c>dst[x] = |a[x] − b[x]|</c>, or 255 where that exceeds <paramref name="threshold"/> and 0 elsewhere when it is ≥ 0.</summary>
     [MethodImpl(Hot)]
     public static void AbsDiff(byte* a, byte* b, byte* dst, int length, int threshold, SimdLevel level)
+        => ByteLadder.Run(new AbsDiffKernel(a, b, dst, threshold), length, level);
+
+    private readonly struct AbsDiffKernel(byte* a, byte* b, byte* dst, int threshold) : IByteRowKernel
     {
-        int x = 0;
-        bool mask = threshold >= 0;
-        byte t = (byte)Math.Clamp(threshold, 0, 255);
-        if (level >= SimdLevel.V512 && Vector512.IsHardwareAccelerated)
+        private readonly bool _mask = threshold >= 0;
+        private readonly byte _limit = (byte)Math.Clamp(threshold, 0, 255);
+
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count;
+        public int Reach<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
-            var tv = Vector512.Create(t);
-            for (; x + 64 <= length; x += 64)
-            {
-                var va = Vector512.Load(a + x); var vb = Vector512.Load(b + x);
-                var d = Vector512.Max(va, vb) - Vector512.Min(va, vb);
-                (mask ? Vector512.GreaterThan(d, tv) : d).Store(dst + x);
-            }
+            TVec limit = TOps.Broadcast(_limit);   // outside the condition, so that it is hoisted out of the loop
+            TVec va = TOps.Load(a + x), vb = TOps.Load(b + x);
+            TVec d = TOps.Subtract(TOps.Max(va, vb), TOps.Min(va, vb));
+            TOps.Store(dst + x, _mask ? TOps.GreaterThan(d, limit) : d);
         }
-        if (level >= SimdLevel.V256 && Vector256.IsHardwareAccelerated)
+
+        public void Scalar(int x, int n)
         {
-            var tv = Vector256.Create(t);
-            for (; x + 32 <= length; x += 32)
+            for (; x < n; x++)
             {
-                var va = Vector256.Load(a + x); var vb = Vector256.Load(b + x);
-                var d = Vector256.Max(va, vb) - Vector256.Min(va, vb);
-                (mask ? Vector256.GreaterThan(d, tv) : d).Store(dst + x);
+                int d = Math.Abs(a[x] - b[x]);
+                dst[x] = _mask ? (byte)(d > threshold ? 255 : 0) : (byte)d;
             }
-        }
-        if (level >= SimdLevel.V128 && Vector128.IsHardwareAccelerated)
-        {
-            var tv = Vector128.Create(t);
-            for (; x + 16 <= length; x += 16)
-            {
-                var va = Vector128.Load(a + x); var vb = Vector128.Load(b + x);
-                var d = Vector128.Max(va, vb) - Vector128.Min(va, vb);
-                (mask ? Vector128.GreaterThan(d, tv) : d).Store(dst + x);
-            }
-        }
-        for (; x < length; x++)
-        {
-            int d = Math.Abs(a[x] - b[x]);
-            dst[x] = mask ? (byte)(d > threshold ? 255 : 0) : (byte)d;
         }
     }
 
     /// <summary><c>dst[x] = a[x] − b[x]</c> as signed 16-bit (−255..255, never saturates).</summary>
     [MethodImpl(Hot)]
     public static void SignedDiff(byte* a, byte* b, short* dst, int length, SimdLevel level)
+        => ByteLadder.Run(new SignedDiffKernel(a, b, dst), length, level);
+
+    private readonly struct SignedDiffKernel(byte* a, byte* b, short* dst) : IByteRowKernel
     {
-        int x = 0;
-        if (level >= SimdLevel.V512 && Vector512.IsHardwareAccelerated)
-            for (; x + 64 <= length; x += 64)
-            {
-                var (al, ah) = Vector512.Widen(Vector512.Load(a + x));
-                var (bl, bh) = Vector512.Widen(Vector512.Load(b + x));
-                (al.AsInt16() - bl.AsInt16()).Store(dst + x);
-                (ah.AsInt16() - bh.AsInt16()).Store(dst + x + 32);
-            }
-        if (level >= SimdLevel.V256 && Vector256.IsHardwareAccelerated)
-            for (; x + 32 <= length; x += 32)
-            {
-                var (al, ah) = Vector256.Widen(Vector256.Load(a + x));
-                var (bl, bh) = Vector256.Widen(Vector256.Load(b + x));
-                (al.AsInt16() - bl.AsInt16()).Store(dst + x);
-                (ah.AsInt16() - bh.AsInt16()).Store(dst + x + 16);
-            }
-        if (level >= SimdLevel.V128 && Vector128.IsHardwareAccelerated)
-            for (; x + 16 <= length; x += 16)
-            {
-                var (al, ah) = Vector128.Widen(Vector128.Load(a + x));
-                var (bl, bh) = Vector128.Widen(Vector128.Load(b + x));
-                (al.AsInt16() - bl.AsInt16()).Store(dst + x);
-                (ah.AsInt16() - bh.AsInt16()).Store(dst + x + 8);
-            }
-        for (; x < length; x++) dst[x] = (short)(a[x] - b[x]);
+        public int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count;
+        public int Reach<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec> => TOps.Count;
+
+        /// <summary>Both rows widened to words; the difference of two values in 0..255 fits a signed word.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : IByteOps<TVec>
+        {
+            var (al, ah) = TOps.Widen(TOps.Load(a + x));
+            var (bl, bh) = TOps.Widen(TOps.Load(b + x));
+            TOps.Store((byte*)(dst + x), TOps.SubtractWords(al, bl));
+            TOps.Store((byte*)(dst + x + TOps.Count / 2), TOps.SubtractWords(ah, bh));
+        }
+
+        public void Scalar(int x, int n)
+        {
+            for (; x < n; x++) dst[x] = (short)(a[x] - b[x]);
+        }
     }
 
     /// <summary>
