@@ -28,11 +28,11 @@ internal readonly unsafe struct WinogradConv
     /// input and 16 output channels; the plan then runs F(4×4) (<see cref="Conv2dPath.Winograd4x4"/>).
     /// The transforms cost per channel, the saving per pair of channels, so narrow layers lose.
     /// Thread CPU time per 1080p call, 1 thread, direct / F(2×2) / F(4×4) (`ConvStream.Benchmarks
-    /// conv-cpu 9`, two runs in one sitting at a load of 21–29 on the shared 2-core machine):
-    /// 3→16 11.4–12.3 / 14.1–18.5 / 16.6–23.7 ms (direct wins), 16→16 52.1–64.3 / 49.6–54.7 /
-    /// 52.7–54.8 (F(4×4) 43.7–47.1 against F(2×2) 48.4–51.2 in three quieter runs at load ~20),
-    /// 32→32 202.9–222.0 / 131.7–144.0 / 113.7–139.0. At the previous stop 4→8 and 8→8 were
-    /// slower on F(2×2) than direct (8.4 → 10.5, 16.4 → 18.5 ms).
+    /// conv-cpu 9` on the shared 2-core machine at a load of 6–8): 3→16 12.0 / 15.3 / 17.8 ms
+    /// (direct wins), 16→16 55.5 / 49.8 / 47.7, 32→32 198.8 / 129.8 / 113.3 (F(4×4) wins); two
+    /// earlier runs at a load of 21–29 ordered them alike (32→32 F(4×4) 113.7–139.0 against F(2×2)
+    /// 131.7–144.0; 16→16 within the noise, F(4×4) 43.7–47.1 against 48.4–51.2 at load ~20). At
+    /// the previous stop 4→8 and 8→8 were slower on F(2×2) than direct (8.4 → 10.5, 16.4 → 18.5 ms).
     /// </summary>
     public static bool Accepts(int cout, int cinPerGroup, int kh, int kw, Conv2dOptions o)
         => Fits(kh, kw, o) && cout >= 16 && cinPerGroup >= 16;
