@@ -17,8 +17,8 @@ public sealed class ThreadsTests
         Assert.Equal((1, 1), Threads.Split(2, 32, SplitWork.MultiplyAdds(16L * 27 * 32)));
         Assert.Equal(2, Threads.Split(2, 1080, SplitWork.MultiplyAdds(16L * 27 * 1920)).Takers);
         // The same count is enough to split as bytes but not as multiply-adds: the kinds differ.
-        long work = 3 * Threads.MinBytesPerTask;
-        Assert.True(work < 2 * Threads.MinMultiplyAddsPerTask);
+        long work = 5L << 20;
+        Assert.True(2 * Threads.MinBytesPerTask <= work && work < 2 * Threads.MinMultiplyAddsPerTask);
         Assert.Equal(2, Threads.Split(2, 100, SplitWork.Bytes(work / 100)).Takers);
         Assert.Equal(1, Threads.Split(2, 100, SplitWork.MultiplyAdds(work / 100)).Takers);
         // A plain number is multiply-adds; one thread never splits.

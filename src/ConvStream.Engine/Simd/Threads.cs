@@ -15,24 +15,24 @@ public static class Threads
     public static int Default { get; } = FromEnvironment();
 
     // Both minimums come from `ConvStream.Benchmarks split-cpu 41` (BGR→gray and 2×2 max pool on
-    // u8 frames, a 3→8 3×3 conv2d, 1920 wide, 2 to 540 rows, unsplit against split in two; loaded
-    // shared 2-core machine, load 15–20): a split that a worker joins costs 20–50 µs of CPU and wall
-    // time whatever the size (waking the worker and waiting for its range), and on that machine no
-    // split was faster in wall time at all (the second core is rarely free). A task is therefore
-    // given at least ~50–80 µs of work, where that overhead is a fraction of what a free second core
-    // saves: gray moved 2.07 MB in 60 µs and max pool 3.9 MB in 112 µs (about 32 GB/s hot), the
-    // conv 13.3 M multiply-adds in 158 µs (84 G/s). The single threshold of the previous stops,
-    // 65 536 multiply-adds (about 1 µs), split almost everything.
+    // u8 frames, a 3→8 3×3 conv2d, 1920 wide, 2 to 540 rows, unsplit against split in two, shared
+    // 2-core machine). A split that a worker joins costs 20–50 µs of CPU time whatever the size
+    // (waking the worker, waiting for its range). At a load of 15–20 no split was faster in wall
+    // time (the second core was rarely free); at a load of ~10, split ÷ unsplit wall time was for
+    // gray 1.04 at 2.07 MB a call and 0.81 at 4.1 MB, for the conv 1.31 at 3.3 M multiply-adds,
+    // 0.78 at 6.6 M, 0.69 at 13.3 M and 0.59 at 26.5 M. So a call splits in two from about 4 MB or
+    // 6 M multiply-adds: half of that per task. The single threshold of the previous stops, 65 536
+    // multiply-adds (about 1 µs of work), split almost everything.
 
     /// <summary>
     /// Below this many multiply-adds (float convolutions, pools, fits) a band is not worth a task of
-    /// its own: 4 Mi, about 50 µs of a 3×3 conv2d on one core (see the comment above).
+    /// its own: 3 Mi, about 40 µs of a 3×3 conv2d on one core (see the comment above).
     /// </summary>
-    public const long MinMultiplyAddsPerTask = 1L << 22;
+    public const long MinMultiplyAddsPerTask = 3L << 20;
 
     /// <summary>
     /// Below this many bytes read and written (memory-bound 8-bit filters, conversions) a band is
-    /// not worth a task of its own: 2 MiB, about 65 µs of BGR→gray on one core (see the comment above).
+    /// not worth a task of its own: 2 MiB, about 45 µs of BGR→gray on one core (see the comment above).
     /// </summary>
     public const long MinBytesPerTask = 1L << 21;
 
