@@ -137,6 +137,21 @@ public class DescribeCommandTests
     }
 
     [Fact]
+    public void LayoutLineSaysWhereFramesTravelPlanarAndWhereTheyAreConverted()
+    {
+        var (work, result) = Runs.Get("cnn.json");
+        using var _ = work;
+        // relu feeds the pool and the feature-map mosaic, which both read planes; the picture (to-u8) and its outputs need interleaved frames.
+        Assert.Contains("layout: planar (C,H,W) f32 out of features, relu, pooled; converted to planar into features (from source); back to interleaved out of reconstructed\n", result.Stdout.Replace("\r", ""));
+        var (demoWork, demo) = Runs.Get("demo.json");
+        using var __ = demoWork;
+        Assert.DoesNotContain("layout:", demo.Stdout);   // no tensor stage: every frame interleaved, nothing converted
+        var (stridedWork, strided) = Runs.Get("strided");
+        using var ___ = stridedWork;
+        Assert.Contains("layout: planar (C,H,W) f32 out of feat; converted to planar into feat (from smooth); back to interleaved out of pool", strided.Stdout);
+    }
+
+    [Fact]
     public void StridesAndDilationsCompound()
     {
         var (work, result) = Runs.Get("strided");

@@ -91,6 +91,8 @@ public class PlotOptionTests
     [InlineData(2, "option --plot 'lat' must end in .png or .svg", "run", "p.json", "--plot", "lat")]
     [InlineData(1, "option --plot missing/lat.png: folder {work}/missing does not exist", "bench", "--stage", "gray", "--plot", "missing/lat.png")]
     [InlineData(1, "option --plot missing/lat.svg: folder {work}/missing does not exist", "run", "p.json", "--plot", "missing/lat.svg")]
+    [InlineData(1, "option --json missing/b.json: folder {work}/missing does not exist", "bench", "--stage", "gray", "--json", "missing/b.json")]
+    [InlineData(1, "option --markdown missing/b.md: folder {work}/missing does not exist", "bench", "--stage", "gray", "--markdown", "missing/b.md")]
     [InlineData(2, "--plot draws one run's figures; it cannot be combined with --segments", "run", "p.json", "--segments", "2", "--plot", "lat.png")]
     public void ABadPlotPathIsRefusedBeforeTheRun(int exit, string message, params string[] args)
     {
@@ -101,6 +103,20 @@ public class PlotOptionTests
         Assert.Equal($"convstream {args[0]}: {message.Replace("{work}", work.Path)}", Assert.Single(r.StderrLines));
         Assert.Empty(r.Stdout);
         Assert.Equal(["p.json"], work.Files()); // nothing ran: no out folder, no picture
+    }
+
+    [Theory]
+    [InlineData("--json", "b.json")]
+    [InlineData("--markdown", "b.md")]
+    [InlineData("--plot", "b.png")]
+    public void AReportPathThatIsAFolderIsRefusedBeforeTheBenchmark(string option, string name)
+    {
+        using var work = new TempFolder();
+        Directory.CreateDirectory(work.File(name));
+        var r = ConvstreamProcess.Run(work.Path, "bench", "--stage", "gray", option, name);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal($"convstream bench: option {option} {name}: is a folder; expected a file name", Assert.Single(r.StderrLines));
+        Assert.Empty(r.Stdout); // refused before the benchmark: no table
     }
 
     /// <summary>The text of an SVG's &lt;text&gt; elements, decoded, one per line (Skia writes one element per run of text).</summary>

@@ -64,7 +64,7 @@ public class Conv2dOutputTests
     [Fact]
     public void PlanInSteadyState_AllocatesOnlyBookkeeping()
     {
-        // The 1080p figure that matters is 0 bytes of buffers: scratch comes from PinnedScratch.
+        // The 1080p figure that matters is 0 bytes of buffers: scratch comes from ScratchArena.
         // What remains per call is a few small objects (the band job and its delegate).
         var input = Conv2dCase.Random(Rng, 16, 64, 128);
         var output = Tensor.Zeros(16, 64, 128);

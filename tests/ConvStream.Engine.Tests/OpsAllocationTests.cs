@@ -6,7 +6,7 @@ namespace ConvStream.Engine.Tests;
 
 /// <summary>
 /// In steady state a pooling or transposed-convolution call into a preallocated output allocates
-/// nothing (its scratch comes from the shared pool), on one thread.
+/// nothing (its scratch is a lease on the thread's ScratchArena), on one thread.
 /// </summary>
 public sealed class OpsAllocationTests
 {

@@ -77,6 +77,8 @@ public static class BenchCommand
         if (frames < 1) throw new UsageException($"option --frames '{frames}' must be positive");
         if (warmup < 0) throw new UsageException($"option --warmup '{warmup}' must not be negative");
         if (plot is not null) Plots.PlotFile.Check(plot, "--plot");
+        if (json is not null) ReportFile.Check(json, "--json");
+        if (markdown is not null) ReportFile.Check(markdown, "--markdown");
 
         var definition = file is not null ? FromFile(PipelineFile.Load(ShippedFiles.Resolve(file))) : FromStages(stages);
         definition = definition with

@@ -86,6 +86,7 @@ public static class DescribeCommand
         doc.Table(table);
         long total = plan.Stages.Sum(s => s.MultiplyAdds);
         doc.Line($"total: {Work(total)} multiply-adds per frame");
+        DescribeLayouts(doc, plan);
         DescribeTime(doc, plan, frameRate);
         var consumed = plan.Stages.SelectMany(s => s.Definition.Inputs).Concat(plan.Outputs.SelectMany(o => o.Definition.Stages)).ToHashSet();
         foreach (var unused in plan.Stages.Where(s => !consumed.Contains(s.Name)))
@@ -105,6 +106,20 @@ public static class DescribeCommand
         }
         doc.Line($"schedule: {plan.Schedule.Describe()}");
         return doc;
+    }
+
+    /// <summary>
+    /// Where frames travel planar (C,H,W) f32 and where the runner converts: one line, only for a
+    /// pipeline with tensor stages (every other frame is interleaved, as OpenCV's).
+    /// </summary>
+    private static void DescribeLayouts(Display.Document doc, PipelinePlan plan)
+    {
+        if (plan.Conversions.Count == 0) return;
+        var planar = plan.Stages.Where(s => s.OutputLayout == Engine.Imaging.FrameLayout.Planar).Select(s => s.Name).ToArray();
+        var into = plan.Conversions.Where(c => c.Input is not null).Select(c => $"{c.Stage} (from {c.Input})");
+        var back = plan.Conversions.Where(c => c.Input is null).Select(c => c.Stage);
+        doc.Line($"layout: planar (C,H,W) f32 out of {(planar.Length == 0 ? "no stage" : string.Join(", ", planar))}; converted to planar into {Or(into)}; back to interleaved out of {Or(back)}");
+        static string Or(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none";
     }
 
     /// <summary>

@@ -25,9 +25,7 @@ internal static class PlotFile
         extensions ??= Extensions;
         if (!extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             throw new UsageException($"option {option} '{path}' must end in {string.Join(" or ", extensions)}");
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null && !Directory.Exists(dir))
-            throw new ConvStreamException($"option {option} {path}: folder {dir} does not exist");
+        Commands.ReportFile.Check(path, option);
     }
 
     /// <summary>

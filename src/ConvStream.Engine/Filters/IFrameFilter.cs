@@ -27,4 +27,7 @@ public interface IFrameFilter
 
     /// <summary>Kernel extent (height, width) for receptive-field reports; 1×1 for pointwise ops.</summary>
     (int KH, int KW, int Stride) Footprint => (1, 1, 1);
+
+    /// <summary>The layouts it computes in (<see cref="LayoutUse"/>): interleaved unless it says otherwise.</summary>
+    LayoutUse Layouts => LayoutUse.Interleaved;
 }

@@ -1,5 +1,5 @@
-using System.Buffers;
 using ConvStream.Engine.Geometry;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Fitting;
@@ -132,72 +132,65 @@ public sealed class NormalEquations
         // needs weighting; clipped samples (weights) and a chunk not a whole number of vectors wide
         // get copies with the weights applied and a zero tail.
         int paddedLength = inputs * kh * wp, rowsAt = paddedLength;
-        var colMap = ArrayPool<int>.Shared.Rent(wp);
-        var starts = ArrayPool<int>.Shared.Rent(m);
-        var buffer = ArrayPool<double>.Shared.Rent(paddedLength + m * stride);
-        try
+        // A lease on this band's thread's scratch arena.
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<int>(wp) + ScratchArena.FloatsFor<int>(m) + ScratchArena.FloatsFor<double>(paddedLength + m * stride));
+        var carve = lease.Carve();
+        Span<int> colMap = carve.Take<int>(wp), starts = carve.Take<int>(m);
+        Span<double> buffer = carve.Take<double>(paddedLength + m * stride);
+        for (int px = 0; px < wp; px++) colMap[px] = BorderModes.Map(px - model.AnchorX, w, border);
+        for (int y = y0; y < y1; y++)
         {
-            for (int px = 0; px < wp; px++) colMap[px] = BorderModes.Map(px - model.AnchorX, w, border);
-            for (int y = y0; y < y1; y++)
+            for (int ci = 0; ci < inputs; ci++)
             {
-                for (int ci = 0; ci < inputs; ci++)
+                int srcPlane = (group.FirstInput + ci) * plane;
+                for (int ky = 0; ky < kh; ky++)
                 {
-                    int srcPlane = (group.FirstInput + ci) * plane;
-                    for (int ky = 0; ky < kh; ky++)
-                    {
-                        var dst = buffer.AsSpan((ci * kh + ky) * wp, wp);
-                        int sy = BorderModes.Map(y + ky - model.AnchorY, h, border);
-                        if (sy < 0) { dst.Clear(); continue; }
-                        var src = pair.Input.AsSpan(srcPlane + sy * w, w);
-                        for (int px = 0; px < wp; px++) { int sx = colMap[px]; dst[px] = sx < 0 ? 0 : src[sx]; }
-                    }
-                }
-                for (int x0 = 0; x0 < w; x0 += ChunkColumns)
-                {
-                    int len = Math.Min(ChunkColumns, w - x0);
-                    int vecLen = (len + 7) & ~7;
-                    bool view = weights is null && len == vecLen;
-                    int weightRow = group.FirstTarget * plane + y * w + x0;
-                    for (int ci = 0, t = 0; ci < inputs; ci++)
-                        for (int ky = 0; ky < kh; ky++)
-                            for (int kx = 0; kx < kw; kx++, t++)
-                            {
-                                int seg = (ci * kh + ky) * wp + x0 + kx;
-                                if (view) { starts[t] = seg; continue; }
-                                starts[t] = rowsAt + t * stride;
-                                var row = buffer.AsSpan(starts[t], vecLen);
-                                var src = buffer.AsSpan(seg, len);
-                                if (weights is null) src.CopyTo(row);
-                                else for (int j = 0; j < len; j++) row[j] = src[j] * weights[weightRow + j];
-                                row[len..].Clear();
-                            }
-                    if (model.Bias)
-                    {
-                        starts[taps] = rowsAt + taps * stride;
-                        var row = buffer.AsSpan(starts[taps], vecLen);
-                        if (weights is null) row[..len].Fill(1);
-                        else for (int j = 0; j < len; j++) row[j] = weights[weightRow + j];
-                        row[len..].Clear();
-                    }
-                    for (int o = 0; o < outs; o++)
-                    {
-                        starts[q + o] = rowsAt + (q + o) * stride;
-                        var row = buffer.AsSpan(starts[q + o], vecLen);
-                        int at = (group.FirstTarget + o) * plane + y * w + x0;
-                        var target = pair.Target.AsSpan(at, len);
-                        if (weights is null) for (int j = 0; j < len; j++) row[j] = target[j];
-                        else for (int j = 0; j < len; j++) row[j] = target[j] * weights[at + j];
-                        row[len..].Clear();
-                    }
-                    GramRows.Accumulate(buffer, starts.AsSpan(0, m), vecLen, gram, level);
+                    var dst = buffer.Slice((ci * kh + ky) * wp, wp);
+                    int sy = BorderModes.Map(y + ky - model.AnchorY, h, border);
+                    if (sy < 0) { dst.Clear(); continue; }
+                    var src = pair.Input.AsSpan(srcPlane + sy * w, w);
+                    for (int px = 0; px < wp; px++) { int sx = colMap[px]; dst[px] = sx < 0 ? 0 : src[sx]; }
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(colMap);
-            ArrayPool<int>.Shared.Return(starts);
-            ArrayPool<double>.Shared.Return(buffer);
+            for (int x0 = 0; x0 < w; x0 += ChunkColumns)
+            {
+                int len = Math.Min(ChunkColumns, w - x0);
+                int vecLen = (len + 7) & ~7;
+                bool view = weights is null && len == vecLen;
+                int weightRow = group.FirstTarget * plane + y * w + x0;
+                for (int ci = 0, t = 0; ci < inputs; ci++)
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++, t++)
+                        {
+                            int seg = (ci * kh + ky) * wp + x0 + kx;
+                            if (view) { starts[t] = seg; continue; }
+                            starts[t] = rowsAt + t * stride;
+                            var row = buffer.Slice(starts[t], vecLen);
+                            var src = buffer.Slice(seg, len);
+                            if (weights is null) src.CopyTo(row);
+                            else for (int j = 0; j < len; j++) row[j] = src[j] * weights[weightRow + j];
+                            row[len..].Clear();
+                        }
+                if (model.Bias)
+                {
+                    starts[taps] = rowsAt + taps * stride;
+                    var row = buffer.Slice(starts[taps], vecLen);
+                    if (weights is null) row[..len].Fill(1);
+                    else for (int j = 0; j < len; j++) row[j] = weights[weightRow + j];
+                    row[len..].Clear();
+                }
+                for (int o = 0; o < outs; o++)
+                {
+                    starts[q + o] = rowsAt + (q + o) * stride;
+                    var row = buffer.Slice(starts[q + o], vecLen);
+                    int at = (group.FirstTarget + o) * plane + y * w + x0;
+                    var target = pair.Target.AsSpan(at, len);
+                    if (weights is null) for (int j = 0; j < len; j++) row[j] = target[j];
+                    else for (int j = 0; j < len; j++) row[j] = target[j] * weights[at + j];
+                    row[len..].Clear();
+                }
+                GramRows.Accumulate(buffer, starts[..m], vecLen, gram, level);
+            }
         }
     }
 }

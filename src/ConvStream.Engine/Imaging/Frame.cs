@@ -11,6 +11,9 @@ namespace ConvStream.Engine.Imaging;
 /// (page faults), so frames are meant to be pooled and reused, never allocated per frame.
 /// A frame can also be a view over memory it does not own (<see cref="Wrap"/>: an OpenCV Mat's
 /// pixels, with the Mat's own row stride), so other libraries' images go through the engine uncopied.
+/// A <see cref="Planar"/> frame holds (C,H,W) float32 planes instead, in a pinned float array that is
+/// also its <see cref="Planes"/> tensor: what tensor stages pass to each other without converting.
+/// Its rows are not pixel rows, so the row accessors refuse it.
 /// </summary>
 public sealed unsafe class Frame
 {
@@ -18,14 +21,12 @@ public sealed unsafe class Frame
     // Keeps the memory alive: the pinned array this frame allocated, or the owner of wrapped memory.
     private readonly object? _owner;
     private readonly byte* _origin;
+    private readonly Tensors.Tensor? _planes;   // a planar frame's payload, the same memory as _origin
 
     /// <summary>A new frame with interleaved channels (BGR for colour, as OpenCV), rows aligned for SIMD; its pixels are not cleared (write them, or clear <see cref="Bytes"/>, before reading).</summary>
     public Frame(int width, int height, int channels, PixelDepth depth = PixelDepth.U8)
     {
-        if (width <= 0 || height <= 0)
-            throw new ConvStreamException($"frame size {width}x{height} must be positive");
-        if (channels is < 1 or > 64)
-            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        CheckShape(width, height, channels);
         Width = width;
         Height = height;
         Channels = channels;
@@ -42,8 +43,17 @@ public sealed unsafe class Frame
         _origin = (byte*)(address + ((Alignment - (address & (Alignment - 1))) & (Alignment - 1)));
     }
 
-    private Frame(byte* origin, int width, int height, int channels, PixelDepth depth, int stride, object? owner)
+    private static void CheckShape(int width, int height, int channels)
     {
+        if (width <= 0 || height <= 0)
+            throw new ConvStreamException($"frame size {width}x{height} must be positive");
+        if (channels is < 1 or > 64)
+            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+    }
+
+    private Frame(byte* origin, int width, int height, int channels, PixelDepth depth, int stride, object? owner, Tensors.Tensor? planes = null)
+    {
+        _planes = planes;
         Width = width;
         Height = height;
         Channels = channels;
@@ -61,10 +71,7 @@ public sealed unsafe class Frame
     /// </summary>
     public static Frame Wrap(nint data, int width, int height, int channels, PixelDepth depth, int stride, object? owner = null)
     {
-        if (width <= 0 || height <= 0)
-            throw new ConvStreamException($"frame size {width}x{height} must be positive");
-        if (channels is < 1 or > 64)
-            throw new ConvStreamException($"frame channel count {channels} must be between 1 and 64");
+        CheckShape(width, height, channels);
         if (data == 0) throw new ConvStreamException("cannot wrap a null pointer as a frame");
         long rowBytes = (long)width * channels * depth.Size();
         if (stride < rowBytes || stride % depth.Size() != 0 || (long)stride * height > int.MaxValue)
@@ -72,8 +79,31 @@ public sealed unsafe class Frame
         return new Frame((byte*)data, width, height, channels, depth, stride, owner);
     }
 
+    /// <summary>
+    /// A new planar frame: <paramref name="channels"/> planes of <paramref name="height"/> rows of
+    /// <paramref name="width"/> float32 samples, in one pinned array (samples not cleared), seen as
+    /// the (C,H,W) tensor <see cref="Planes"/>.
+    /// </summary>
+    public static Frame Planar(int width, int height, int channels)
+    {
+        CheckShape(width, height, channels);
+        long n = (long)width * height * channels;
+        if (n > Array.MaxLength / sizeof(float))
+            throw new ConvStreamException($"planar frame {width}x{height}x{channels} f32 needs {n * sizeof(float)} bytes, more than the limit of one buffer");
+        var data = GC.AllocateUninitializedArray<float>((int)n, pinned: true);
+        var origin = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(data));
+        return new Frame(origin, width, height, channels, PixelDepth.F32, width * sizeof(float), data, new Tensors.Tensor(data, channels, height, width));
+    }
+
     /// <summary>True when this frame is a view over memory it does not own (<see cref="Wrap"/>).</summary>
-    public bool IsView => _owner is not byte[];
+    public bool IsView => _owner is not (byte[] or float[]);
+
+    /// <summary>Interleaved (rows of pixels) or planar ((C,H,W) planes, f32).</summary>
+    public FrameLayout Layout => _planes is null ? FrameLayout.Interleaved : FrameLayout.Planar;
+
+    /// <summary>A planar frame's samples as the (C,H,W) tensor over them (no copy); an interleaved frame has none.</summary>
+    public Tensors.Tensor Planes => _planes
+        ?? throw new InvalidOperationException($"frame {ShapeText} is interleaved; convert it into a planar frame with FrameConvert.ToTensor");
 
     /// <summary>The address of row 0 (frames never move: their memory is pinned or native).</summary>
     public nint Address => (nint)_origin;
@@ -87,7 +117,7 @@ public sealed unsafe class Frame
     /// <summary>The sample type: u8, s16 or f32.</summary>
     public PixelDepth Depth { get; }
 
-    /// <summary>Bytes from the start of one row to the next (a multiple of 64).</summary>
+    /// <summary>Bytes from the start of one row to the next (a multiple of 64; a planar frame's: one plane row, 4 × width).</summary>
     public int Stride { get; }
 
     /// <summary>Samples per row (width × channels), excluding the stride's padding.</summary>
@@ -97,12 +127,13 @@ public sealed unsafe class Frame
     public int RowBytes => RowLength * Depth.Size();
 
     /// <summary>All rows including the stride padding.</summary>
-    public Span<byte> Bytes => new(_origin, IsView ? Stride * (Height - 1) + RowBytes : Stride * Height);
+    public Span<byte> Bytes => new(_origin, _planes is not null ? _planes.Length * sizeof(float) : IsView ? Stride * (Height - 1) + RowBytes : Stride * Height);
 
     /// <summary>Row <paramref name="y"/>'s bytes (<see cref="RowBytes"/> of them, without the stride's padding).</summary>
     public Span<byte> RowSpan(int y)
     {
         if ((uint)y >= (uint)Height) throw new ArgumentOutOfRangeException(nameof(y));
+        if (_planes is not null) throw new InvalidOperationException($"frame {ShapeText} has no pixel rows: read its Planes, or convert it with FrameConvert.FromTensor");
         return new(_origin + (long)y * Stride, RowBytes);
     }
 
@@ -117,12 +148,12 @@ public sealed unsafe class Frame
     /// <summary>A reference to the first byte of row 0, for hot loops that index by stride.</summary>
     public ref byte Origin => ref *_origin;
 
-    /// <summary>Whether <paramref name="other"/> has the same width, height, channels and depth.</summary>
+    /// <summary>Whether <paramref name="other"/> has the same width, height, channels, depth and layout.</summary>
     public bool SameShape(Frame other)
-        => other.Width == Width && other.Height == Height && other.Channels == Channels && other.Depth == Depth;
+        => other.Width == Width && other.Height == Height && other.Channels == Channels && other.Depth == Depth && other.Layout == Layout;
 
-    /// <summary>The shape as errors name it: <c>640x360x3 u8</c>.</summary>
-    public string ShapeText => $"{Width}x{Height}x{Channels} {Depth.Name()}";
+    /// <summary>The shape as errors name it: <c>640x360x3 u8</c> (<c>… f32 planar</c> for a planar frame).</summary>
+    public string ShapeText => $"{Width}x{Height}x{Channels} {Depth.Name()}{(_planes is null ? "" : " planar")}";
 
     /// <summary>Copies tightly packed rows (no stride padding) into this frame.</summary>
     public void CopyFromPacked(ReadOnlySpan<byte> packed)
@@ -155,13 +186,14 @@ public sealed unsafe class Frame
     {
         if (!destination.SameShape(this))
             throw new ConvStreamException($"cannot copy frame {ShapeText} into {destination.ShapeText}");
+        if (_planes is not null) { _planes.Span.CopyTo(destination.Planes.Span); return; }
         for (int y = 0; y < Height; y++) RowSpan(y).CopyTo(destination.RowSpan(y));
     }
 
     /// <summary>A new frame with a copy of the pixels.</summary>
     public Frame Clone()
     {
-        var f = new Frame(Width, Height, Channels, Depth);
+        var f = _planes is null ? new Frame(Width, Height, Channels, Depth) : Planar(Width, Height, Channels);
         CopyTo(f);
         return f;
     }

@@ -44,7 +44,7 @@ public static class FrameConvert
         var run = settings ?? ExecutionSettings.Default;
         run.For(src.Height, n, (src, dst, n, run.Level, run.ScratchFloats), static (c, y0, y1) =>
         {
-            using var lease = PinnedScratch.Rent(c.n, c.ScratchFloats);
+            using var lease = ScratchArena.Rent(c.n, c.ScratchFloats);
             var tmp = lease.Carve().Take<float>(c.n);
             for (int y = y0; y < y1; y++)
             {
@@ -54,18 +54,19 @@ public static class FrameConvert
         });
     }
 
-    /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size.</summary>
+    /// <summary>Interleaved frame → planar float tensor (C,H,W) of matching size (a planar frame's planes are copied).</summary>
     public static void ToTensor(Frame src, Tensor dst, ExecutionSettings? settings = null)
     {
         if (dst.Rank != 3 || dst.Dim(0) != src.Channels || dst.Dim(1) != src.Height || dst.Dim(2) != src.Width)
             throw new ConvStreamException($"tensor {dst.ShapeText} does not match frame {src.ShapeText}; expected ({src.Channels},{src.Height},{src.Width})");
+        if (src.Layout == FrameLayout.Planar) { src.Planes.Span.CopyTo(dst.Span); return; }
         int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
         float[] data = dst.Data;
         var run = settings ?? ExecutionSettings.Default;
         run.For(h, n, (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (src, data, w, h, c, n, level, keep) = k;
-            using var lease = PinnedScratch.Rent(n, keep);
+            using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
@@ -80,18 +81,19 @@ public static class FrameConvert
         });
     }
 
-    /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth.</summary>
+    /// <summary>Planar float tensor (C,H,W) → interleaved frame of matching size, saturated to its depth (into a planar frame: copied).</summary>
     public static void FromTensor(Tensor src, Frame dst, ExecutionSettings? settings = null)
     {
         if (src.Rank != 3 || src.Dim(0) != dst.Channels || src.Dim(1) != dst.Height || src.Dim(2) != dst.Width)
             throw new ConvStreamException($"tensor {src.ShapeText} does not match frame {dst.ShapeText}; expected ({dst.Channels},{dst.Height},{dst.Width})");
+        if (dst.Layout == FrameLayout.Planar) { src.Span.CopyTo(dst.Planes.Span); return; }
         int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
         float[] data = src.Data;
         var run = settings ?? ExecutionSettings.Default;
         run.For(h, n, (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (dst, data, w, h, c, n, level, keep) = k;
-            using var lease = PinnedScratch.Rent(n, keep);
+            using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {

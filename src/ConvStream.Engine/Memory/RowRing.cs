@@ -9,8 +9,8 @@ namespace ConvStream.Engine.Memory;
 /// along x, as its engine lays it out) when <see cref="Claim"/> says its slot holds another row,
 /// then read by every output row whose window covers it; with at least the window's height of
 /// slots the rows of one window never collide. The ring says which slot; the row storage and its
-/// layout stay the engine's. The tags live in the caller's scratch (<see cref="PinnedScratch"/>
-/// or a pinned array), so a ring allocates nothing.
+/// layout stay the engine's. The tags live in the caller's scratch lease (<see cref="ScratchArena"/>),
+/// so a ring allocates nothing.
 /// </summary>
 internal readonly unsafe struct RowRing
 {

@@ -1,4 +1,4 @@
-using System.Buffers;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Ops.Transposed;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
@@ -10,7 +10,7 @@ namespace ConvStream.Engine.Ops;
 /// output-row bands on the settings' cores (default <see cref="ExecutionSettings.Default"/>); equals
 /// <see cref="ConvTranspose2dReference"/> up to float rounding of the sums.
 /// </summary>
-public static class ConvTranspose2d
+public static unsafe class ConvTranspose2d
 {
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, ConvTranspose2dOptions options, ExecutionSettings? settings = null)
     {
@@ -40,19 +40,15 @@ public static class ConvTranspose2d
             throw new ConvStreamException("conv-transpose2d output must not share the input's memory");
     }
 
-    /// <summary>One call: the weights are packed into pooled memory (a plan packs them once: <see cref="ConvTranspose2dPlan"/>).</summary>
+    /// <summary>
+    /// One call: the weights are packed into the calling thread's scratch, under the rows its own
+    /// bands rent (a plan packs them once: <see cref="ConvTranspose2dPlan"/>).
+    /// </summary>
     private static void Run(Tensor input, Tensor weight, Tensor? bias, Tensor output, ConvTranspose2dShape s, ExecutionSettings settings)
     {
         int length = TransposedKernel.PackedLength(s.Cin, s.CoutPerGroup, s.KH, s.KW, s.Groups);
-        float[] packed = ArrayPool<float>.Shared.Rent(length);
-        try
-        {
-            TransposedKernel.Pack(weight.Data, s.Cin, s.CoutPerGroup, s.KH, s.KW, s.Groups, packed);
-            TransposedKernel.Run(input.Data, packed, bias?.Data, output.Data, s, settings);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(packed);
-        }
+        using var packed = ScratchArena.Rent(length, settings.ScratchFloats);
+        TransposedKernel.Pack(weight.Data, s.Cin, s.CoutPerGroup, s.KH, s.KW, s.Groups, packed.Floats(length));
+        TransposedKernel.Run(input.Data, packed.Pointer, bias?.Data, output.Data, s, settings);
     }
 }

@@ -15,7 +15,7 @@ public sealed record ExecutionSettings
     private readonly SimdLevel _level = Simd.Level;
     private readonly int _threads = ConvStream.Engine.Simd.Threads.Default;
     private readonly int _bandHeight;
-    private readonly long _scratchFloats = PinnedScratch.MaxCachedFloats;
+    private readonly long _scratchFloats = ScratchArena.MaxCachedFloats;
 
     /// <summary>The process default: <see cref="Simd.Level"/> and <see cref="Threads.Default"/>, band height by work.</summary>
     public static ExecutionSettings Default { get; } = new();
@@ -43,8 +43,9 @@ public sealed record ExecutionSettings
     }
 
     /// <summary>
-    /// The most scratch (in floats) a thread keeps between calls (<see cref="PinnedScratch"/>);
-    /// larger requests get a one-off buffer. Lower it when many pipelines share a process.
+    /// The largest scratch lease (in floats) a call takes from its thread's arena (<see cref="ScratchArena"/>,
+    /// kept for the thread's next call); larger requests get a one-off buffer. Lower it when many
+    /// pipelines share a process.
     /// </summary>
     public long ScratchFloats
     {

@@ -75,7 +75,7 @@ public static class Threads
     /// <summary>
     /// The threads that run the ranges a caller does not run itself: one per core, started on first
     /// use, kept for the life of the process (background threads). Not the thread pool: pool threads
-    /// come and go, and each new one would fill its own scratch (<see cref="Memory.PinnedScratch"/>),
+    /// come and go, and each new one would fill its own scratch (<see cref="Memory.ScratchArena"/>),
     /// an allocation and fresh-page faults in the middle of a run; these keep theirs warm.
     /// </summary>
     private static class BandWorkers

@@ -9,7 +9,9 @@ namespace ConvStream.Pipeline.Outputs;
 /// file: a grid of near-square tiles, each input scaled (nearest neighbour) to fit its tile with its
 /// aspect kept. Inputs with 1 or 3 channels make one tile (u8 as is, s16 by absolute value, f32
 /// saturated); inputs with other channel counts (feature maps) make one gray tile per channel,
-/// each stretched from its own minimum..maximum to 0..255. Sampling maps are computed once.
+/// each stretched from its own minimum..maximum to 0..255. Sampling maps are computed once. It
+/// reads planar (C,H,W) frames as they are (a tile per channel is a plane), so feature maps that
+/// travel planar between tensor stages are shown without a conversion.
 /// </summary>
 public sealed class MosaicComposer
 {
@@ -89,14 +91,21 @@ public sealed class MosaicComposer
         }
     }
 
-    private static float Sample(Frame f, int y, int i) => f.Depth switch
+    private static float Sample(Frame f, int y, int i) => f.Layout == FrameLayout.Planar ? Planar(f, y, i) : f.Depth switch
     {
         PixelDepth.U8 => f.Row<byte>(y)[i],
         PixelDepth.S16 => f.Row<short>(y)[i],
         _ => f.Row<float>(y)[i],
     };
 
-    private static byte Shown(Frame f, int y, int i) => f.Depth switch
+    /// <summary>The sample at interleaved index <paramref name="i"/> of row <paramref name="y"/> of a planar frame: channel i mod C, column i / C.</summary>
+    private static float Planar(Frame f, int y, int i)
+    {
+        int c = f.Channels;
+        return f.Planes.Data[((i % c) * f.Height + y) * f.Width + i / c];
+    }
+
+    private static byte Shown(Frame f, int y, int i) => f.Layout == FrameLayout.Planar ? SaturateCast.ToU8(Planar(f, y, i)) : f.Depth switch
     {
         PixelDepth.U8 => f.Row<byte>(y)[i],
         PixelDepth.S16 => (byte)Math.Min(255, Math.Abs((int)f.Row<short>(y)[i])),

@@ -14,6 +14,12 @@ namespace ConvStream.Pipeline.Planning;
 /// each comes after its inputs, every frame format planned from the source's through each filter's
 /// <see cref="IFrameFilter.OutputFormat"/> (where wrong channel counts, depths and sizes are
 /// caught, before any frame flows), receptive fields and multiply-adds for <c>describe</c>.
+/// <para>
+/// Then the layouts (<see cref="FrameLayouts"/>): a stage's output travels planar (C,H,W) f32 when
+/// every reader of it computes on planar frames, and the one vectorised conversion is put where an
+/// interleaved frame meets a tensor stage and where a tensor stage's result has a reader that needs
+/// interleaved frames (an 8-bit stage, an output); <see cref="Conversions"/> lists them.
+/// </para>
 /// </summary>
 public sealed class PipelinePlan
 {
@@ -23,6 +29,7 @@ public sealed class PipelinePlan
     private PipelinePlan(PipelineDefinition definition, FrameFormat source, List<PlannedStage> stages, List<PlannedOutput> outputs,
         Dictionary<string, FrameFormat> formats, ExecutionSettings settings, IReadOnlyDictionary<string, Func<StageSpec, IFrameFilter>>? extraOps)
     {
+        Conversions = stages.SelectMany(s => s.Conversions).ToArray();
         Definition = definition;
         SourceFormat = source;
         Stages = stages;
@@ -41,8 +48,14 @@ public sealed class PipelinePlan
     /// <summary>What every stage's plan was built with: the caller's SIMD level and scratch, the schedule's threads and band height.</summary>
     public ExecutionSettings Settings { get; }
 
-    /// <summary>The format a node ('source' or a stage's name) produces.</summary>
+    /// <summary>Every layout conversion the runner makes per frame, in stage order: where frames enter and leave planar layout.</summary>
+    public IReadOnlyList<LayoutConversion> Conversions { get; }
+
+    /// <summary>The format of the samples a node ('source' or a stage's name) produces (<see cref="LayoutOf"/>: how its frames lie).</summary>
     public FrameFormat FormatOf(string node) => _formats[node];
+
+    /// <summary>The layout a node's frames travel in: planar between tensor stages, else interleaved.</summary>
+    public FrameLayout LayoutOf(string node) => Stages.FirstOrDefault(s => s.Name == node)?.OutputLayout ?? FrameLayout.Interleaved;
 
     /// <param name="extraOps">Ops of the caller's own, by name (custom filters of a library user; tests).</param>
     /// <param name="settings">
@@ -75,6 +88,8 @@ public sealed class PipelinePlan
             fields[s.Name] = field;
             planned.Add(new PlannedStage(planned.Count, s, filter, inputs, output, (field.H.Field, field.W.Field), field.H.Jump, filter.MultiplyAdds(output)) { Values = values });
         }
+
+        planned = FrameLayouts.Assign(definition, planned);
 
         var outputs = new List<PlannedOutput>();
         foreach (var o in definition.Outputs)
@@ -169,11 +184,41 @@ public sealed class PipelinePlan
     }
 }
 
-/// <summary>One stage as planned: its slot (index in dependency order), filter, input and output formats, receptive field and work.</summary>
+/// <summary>
+/// One stage as planned: its slot (index in dependency order), filter, the formats of the samples it
+/// reads and writes, receptive field and work; then the layouts its frames travel in and the
+/// conversions the runner makes around its filter.
+/// </summary>
 public sealed record PlannedStage(
     int Slot, StageDefinition Definition, IFrameFilter Filter, FrameFormat[] Inputs, FrameFormat Output,
     (int H, int W) ReceptiveField, int Jump, long MultiplyAdds)
 {
+    /// <summary>How the frames it hands on lie: planar when every reader takes planar frames as they are.</summary>
+    public FrameLayout OutputLayout { get; init; }
+
+    /// <summary>How each input's frames lie as they arrive (its producer's <see cref="OutputLayout"/>).</summary>
+    public FrameLayout[] InputLayouts { get; init; } = new FrameLayout[Inputs.Length];
+
+    /// <summary>Per input: whether the runner converts it to planar before the filter reads it.</summary>
+    public bool[] ConvertsInput { get; init; } = new bool[Inputs.Length];
+
+    /// <summary>Whether the filter writes planar f32 that the runner converts into <see cref="Output"/> (interleaved, of its depth).</summary>
+    public bool ConvertsOutput { get; init; }
+
+    /// <summary>The format of the frames it hands on: <see cref="Output"/> in <see cref="OutputLayout"/>.</summary>
+    public FrameFormat Carried => OutputLayout == FrameLayout.Planar ? Output.AsPlanar : Output;
+
+    /// <summary>The formats the filter is handed: <see cref="Inputs"/>, planar where they arrive planar or the runner converts them.</summary>
+    public FrameFormat[] FilterInputs => Inputs.Select((f, i) => ConvertsInput[i] || InputLayouts[i] == FrameLayout.Planar ? f.AsPlanar : f).ToArray();
+
+    /// <summary>The format the filter writes: planar f32 when it hands planar frames on or the runner converts its result, else <see cref="Output"/>.</summary>
+    public FrameFormat FilterOutput => ConvertsOutput ? Output.AsPlanar : Carried;
+
+    /// <summary>This stage's conversions, inputs first.</summary>
+    public IEnumerable<LayoutConversion> Conversions
+        => Definition.Inputs.Where((_, i) => ConvertsInput[i]).Select(i => new LayoutConversion(Name, i, FrameLayout.Planar))
+            .Concat(ConvertsOutput ? [new LayoutConversion(Name, null, FrameLayout.Interleaved)] : []);
+
     public string Name => Definition.Name;
     public string Op => Definition.Op;
     /// <summary>Every key the op accepts with the value in force (given, else the op's default; null where derived).</summary>

@@ -40,6 +40,7 @@ public sealed partial class PipelineRunner
                 if (m.Measures(head!.Stamp.Index)) m.CountIn();
                 if (_aborted) { head.Release(); continue; }
                 long ready = head.ReadyTimestamp;
+                if (plan.ConvertsInput[0]) head = Converted(head, plan);
                 if (!ReferenceEquals(node.Current, plan))
                 {
                     var next = (ITemporalFilter)node.Current.Filter;   // a replan keeps the op
@@ -76,7 +77,7 @@ public sealed partial class PipelineRunner
     private TemporalWindow NewWindow(ITemporalFilter filter, PlannedStage stage, bool live)
     {
         var (past, future) = TemporalModes.Footprint(filter.Span, filter.Mode, live);
-        return new TemporalWindow(past, future, filter.TimeBorder, Pool, stage.Inputs[0]);
+        return new TemporalWindow(past, future, filter.TimeBorder, Pool, stage.FilterInputs[0]);
     }
 
     private static bool SameWindow(ITemporalFilter a, ITemporalFilter b, bool live)
@@ -95,12 +96,22 @@ public sealed partial class PipelineRunner
     {
         var m = node.Metrics;
         long start = Stopwatch.GetTimestamp();
-        var output = Pool.Rent(node.Plan.Output);
+        var output = Pool.Rent(node.Plan.Carried);
         output.Stamp = centre.Stamp;
         output.InheritTimes(centre);
         try
         {
-            filter.Apply(window.Frames, output.Frame);
+            if (!node.Plan.ConvertsOutput) filter.Apply(window.Frames, output.Frame);
+            else
+            {
+                var result = Pool.Rent(node.Plan.FilterOutput);
+                try
+                {
+                    filter.Apply(window.Frames, result.Frame);
+                    ToInterleaved(result.Frame, output.Frame);
+                }
+                finally { result.Release(); }
+            }
         }
         catch (Exception e)
         {
@@ -123,6 +134,22 @@ public sealed partial class PipelineRunner
             while (!w.TryWrite(output))
                 if (!await w.WaitToWriteAsync()) { output.Release(); break; }
         return true;
+    }
+
+    /// <summary>
+    /// An input frame converted to planar once, as it enters the window (every window it is in reads
+    /// the planar copy); the copy takes over its stamp, times and reference.
+    /// </summary>
+    private PooledFrame Converted(PooledFrame head, PlannedStage stage)
+    {
+        var planar = Pool.Rent(stage.Inputs[0].AsPlanar);
+        try { ToPlanar(head.Frame, planar); }
+        catch { planar.Release(); head.Release(); throw; }
+        planar.Stamp = head.Stamp;
+        planar.ReadyTimestamp = head.ReadyTimestamp;
+        planar.InheritTimes(head);
+        head.Release();
+        return planar;
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed partial class PipelineRunner
     private readonly SemaphoreSlim _updateGate = new(1, 1);
     private (string Node, Exception Error)? _fault;
     private volatile bool _aborted;
-    private long _framesRead;
+    private long _framesRead, _toPlanar, _toInterleaved;
     private long _measureStartTimestamp, _measureStartAllocated, _measureEndAllocated;
     private int _measureStartGc0, _measureStartGc1, _measureStartGc2;
 
@@ -194,15 +194,16 @@ public sealed partial class PipelineRunner
         foreach (var node in _stages)
         {
             var s = node.Current;
-            var inputs = new PooledFrame[s.Inputs.Length];
-            var frames = new Frame[s.Inputs.Length];
+            var formats = s.FilterInputs;
+            var inputs = new PooledFrame[formats.Length];
+            var frames = new Frame[formats.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
-                inputs[i] = Pool.Rent(s.Inputs[i]);
+                inputs[i] = Pool.Rent(formats[i]);
                 frames[i] = inputs[i].Frame;
                 frames[i].Bytes.Clear();
             }
-            var output = Pool.Rent(s.Output);
+            var output = Pool.Rent(s.FilterOutput);
             try
             {
                 s.Filter.Apply(WarmUpWindow(s, frames), output.Frame);
@@ -234,9 +235,12 @@ public sealed partial class PipelineRunner
         Add(_plan.SourceFormat, perProducer);
         foreach (var s in _plan.Stages)
         {
-            Add(s.Output, perProducer);
+            Add(s.Carried, perProducer);
             // A temporal window holds up to Span input frames (and a black frame for the zeros rule) besides the queues.
-            if (s.Filter is ITemporalFilter t) Add(s.Inputs[0], t.Span + (t.TimeBorder == Engine.Geometry.BorderMode.Zeros ? 1 : 0));
+            if (s.Filter is ITemporalFilter t) Add(s.FilterInputs[0], t.Span + (t.TimeBorder == Engine.Geometry.BorderMode.Zeros ? 1 : 0));
+            // The planar frames a stage's conversions go through while it computes.
+            foreach (var f in s.FilterInputs.Where((_, i) => s.ConvertsInput[i])) Add(f, 1);
+            if (s.ConvertsOutput) Add(s.FilterOutput, 1);
         }
         foreach (var o in _outputs)
             if (o.Composer is not null || o.Plan.Inputs[0].Depth != PixelDepth.U8) Add(o.Plan.Display, 1);
@@ -244,7 +248,7 @@ public sealed partial class PipelineRunner
         if (_options.FrameTap is not null)
         {
             Add(_plan.SourceFormat, 2);
-            foreach (var st in _plan.Stages) Add(st.Output, 2);
+            foreach (var st in _plan.Stages) Add(st.Carried, 2);
         }
         foreach (var (format, count) in need) Pool.Reserve(format, count);
     }
@@ -302,6 +306,7 @@ public sealed partial class PipelineRunner
         var readers = node.Readers;
         var heads = new PooledFrame?[readers.Length];
         var frames = new Frame[readers.Length];
+        var converted = new PooledFrame?[readers.Length];
         var m = node.Metrics;
         int slot = node.Plan.Slot;
         var tag = new KeyValuePair<string, object?>("stage", node.Plan.Name);
@@ -335,7 +340,7 @@ public sealed partial class PipelineRunner
                 if (measured) m.CountIn();
                 if (_aborted) { ReleaseAll(heads); continue; }
 
-                var output = Pool.Rent(node.Plan.Output);
+                var output = Pool.Rent(node.Plan.Carried);
                 output.Stamp = stamp;
                 for (int i = 0; i < heads.Length; i++)
                 {
@@ -345,11 +350,12 @@ public sealed partial class PipelineRunner
                 try
                 {
                     // One read of the stage's plan per frame: a swap lands between two frames, never inside one.
-                    node.Current.Filter.Apply(frames, output.Frame);
+                    Apply(node.Current, frames, converted, output);
                 }
                 catch (Exception e)
                 {
                     output.Release();
+                    ReleaseAll(converted);
                     ReleaseAll(heads);
                     Fault($"stage '{node.Plan.Name}'", e);
                     break;
@@ -390,6 +396,49 @@ public sealed partial class PipelineRunner
             await DrainAsync(readers);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="stage"/>'s filter on <paramref name="frames"/> into <paramref name="output"/>,
+    /// with the layout conversions the plan put around it: inputs converted to planar in pooled frames
+    /// (held in <paramref name="converted"/> until released), and a planar result converted into the output.
+    /// </summary>
+    private void Apply(PlannedStage stage, Frame[] frames, PooledFrame?[] converted, PooledFrame output)
+    {
+        var conversions = stage.ConvertsInput;
+        for (int i = 0; i < frames.Length; i++)
+            if (conversions[i]) frames[i] = ToPlanar(frames[i], converted[i] = Pool.Rent(stage.Inputs[i].AsPlanar));
+        if (!stage.ConvertsOutput) stage.Filter.Apply(frames, output.Frame);
+        else
+        {
+            var result = Pool.Rent(stage.FilterOutput);
+            try
+            {
+                stage.Filter.Apply(frames, result.Frame);
+                ToInterleaved(result.Frame, output.Frame);
+            }
+            finally { result.Release(); }
+        }
+        ReleaseAll(converted);
+    }
+
+    private Frame ToPlanar(Frame source, PooledFrame planar)
+    {
+        FrameConvert.ToTensor(source, planar.Frame.Planes, _plan.Settings);
+        Interlocked.Increment(ref _toPlanar);
+        return planar.Frame;
+    }
+
+    private void ToInterleaved(Frame planar, Frame output)
+    {
+        FrameConvert.FromTensor(planar.Planes, output, _plan.Settings);
+        Interlocked.Increment(ref _toInterleaved);
+    }
+
+    /// <summary>Frames converted to planar layout so far (the plan's <see cref="PipelinePlan.Conversions"/> into planar, once per frame each).</summary>
+    public long ConversionsToPlanar => Interlocked.Read(ref _toPlanar);
+
+    /// <summary>Planar results converted back to interleaved frames so far.</summary>
+    public long ConversionsToInterleaved => Interlocked.Read(ref _toInterleaved);
 
     private async Task RunOutputAsync(OutputNode node)
     {
@@ -617,8 +666,8 @@ public sealed partial class PipelineRunner
     /// <summary>Runs a new plan once on blank frames of its own (not the pool's), so its first frame on the path is warm.</summary>
     private static void WarmUpOffPath(PlannedStage s)
     {
-        var frames = s.Inputs.Select(f => f.Allocate()).ToArray();
-        try { s.Filter.Apply(WarmUpWindow(s, frames), s.Output.Allocate()); (s.Filter as ITemporalFilter)?.Restart(); }
+        var frames = s.FilterInputs.Select(f => f.Allocate()).ToArray();
+        try { s.Filter.Apply(WarmUpWindow(s, frames), s.FilterOutput.Allocate()); (s.Filter as ITemporalFilter)?.Restart(); }
         catch (ConvStreamException e) { throw new ConvStreamException($"stage '{s.Name}': {e.Message}", e); }
     }
 

@@ -7,6 +7,7 @@ using ConvStream.Engine.Ops;
 using ConvStream.Engine.Ops.Conv;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
+using ConvStream.Stages.Tensors;
 
 namespace ConvStream.Stages.Filters;
 
@@ -15,8 +16,9 @@ namespace ConvStream.Stages.Filters;
 /// Cout feature maps out, filter2D's placement by the anchor) run by conv2d's engine: a
 /// <see cref="Conv2dPlan"/> built once with the anchor as explicit padding, every sum formed from
 /// the bias in (ci, ky, kx) order, so the result is the engine's <c>Filter2DReference</c>'s to the bit.
-/// The frame is converted to a planar tensor and back (saturated to the output depth) with the
-/// vectorised <see cref="FrameConvert"/>, into buffers allocated once.
+/// It computes on planar frames (<see cref="LayoutUse.Planar"/>): in a pipeline the runner hands it
+/// the input's planes and converts its f32 planes to the output's layout and depth (saturated) only
+/// where a reader needs that; called with interleaved frames, <see cref="PlanarApply"/> converts.
 /// </summary>
 public sealed class MultiChannelConvStage : IFrameFilter
 {
@@ -25,8 +27,7 @@ public sealed class MultiChannelConvStage : IFrameFilter
     private readonly string _kernelName;
     private readonly ExecutionSettings _settings;
     private readonly Conv2dPlan _plan;
-    private readonly object _gate = new();
-    private Tensor? _input, _output;
+    private readonly PlanarApply _planar = new();
 
     public MultiChannelConvStage(Filter2DKernel kernel, PixelDepth? depth, string kernelName, ExecutionSettings settings)
     {
@@ -56,21 +57,10 @@ public sealed class MultiChannelConvStage : IFrameFilter
         return new FrameFormat(f.Width, f.Height, _kernel.OutChannels, _depth);
     }
 
+    public LayoutUse Layouts => LayoutUse.Planar;
+
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-    {
-        var frame = inputs[0];
-        lock (_gate)
-        {
-            if (_input is null || _input.Dim(1) != frame.Height || _input.Dim(2) != frame.Width)
-            {
-                _input = Tensor.Zeros(frame.Channels, frame.Height, frame.Width);
-                _output = Tensor.Zeros(output.Channels, output.Height, output.Width);
-            }
-            FrameConvert.ToTensor(frame, _input, _settings);
-            _plan.Forward(_input, _output!);
-            FrameConvert.FromTensor(_output!, output, _settings);
-        }
-    }
+        => _planar.Run(inputs[0], output, _settings, _plan, static (plan, input, result) => plan.Forward(input, result));
 
     /// <summary>Non-zero taps × pixels, as filter2D counts its work.</summary>
     public long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * _kernel.Weights.Count(w => w != 0f);

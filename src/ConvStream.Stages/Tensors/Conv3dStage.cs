@@ -18,7 +18,11 @@ namespace ConvStream.Stages.Tensors;
 /// temporal border rule (<c>time-border</c>: replicate or zeros), so the convolution itself is
 /// valid in time and gives one output frame (f32, Cout channels) per input frame. The spatial keys
 /// are conv2d's: stride, padding, dilation, groups, border, flip (all three axes), relu. The
-/// kernel's depth must equal the channels the stage receives.
+/// kernel's depth must equal the channels the stage receives. It computes on planar frames
+/// (<see cref="LayoutUse.Planar"/>): in a pipeline each input frame is converted once, as it enters
+/// the window, and the window's planes are gathered into the (C,KT,H,W) volume the plan reads. The
+/// volume is the one buffer a call needs; it is kept in a <see cref="ScratchSlot{T}"/> (no lock:
+/// callers sharing the stage across threads each get their own).
 /// </summary>
 public sealed class Conv3dStage : ITemporalFilter
 {
@@ -28,10 +32,8 @@ public sealed class Conv3dStage : ITemporalFilter
     private readonly Padding _spatialPadding;
     private readonly Conv3dOptions _options;
     private readonly Engine.Simd.ExecutionSettings _settings;
-    private readonly object _scratchGate = new();
+    private readonly ScratchSlot<Volumes> _scratch = new();
     private Conv3dPlan? _plan;
-    private Tensor? _frame, _outputPlanes;   // one input frame as (C,H,W); the (C,1,H,W) output as (C,H,W)
-    private Tensor? _input, _output;
 
     public Conv3dStage(StageSpec spec)
     {
@@ -99,33 +101,53 @@ public sealed class Conv3dStage : ITemporalFilter
     public long MultiplyAdds(FrameFormat output)
         => (long)output.Width * output.Height * output.Channels * _weights.Dim(1) * Span * _weights.Dim(3) * _weights.Dim(4);
 
+    public LayoutUse Layouts => LayoutUse.Planar;
+
     public void Apply(ReadOnlySpan<Frame> window, Frame output)
     {
         var plan = _plan ?? throw new InvalidOperationException($"{_context}: OutputFormat must be called before Apply");
         if (window.Length != Span) throw new ConvStreamException($"{_context}: {window.Length} frames given for a kernel {Span} frames deep");
         var first = window[0];
         int c = first.Channels, h = first.Height, w = first.Width, plane = h * w, kt = Span;
-        lock (_scratchGate)
+        var v = _scratch.Take();
+        if (v is null || !v.Fits(c, kt, h, w, output)) v = new Volumes(c, kt, h, w, output);
+        try
         {
-            if (_input is null || _input.Dim(0) != c || _input.Dim(2) != h || _input.Dim(3) != w)
-            {
-                _input = Tensor.Zeros(c, kt, h, w);
-                _frame = new Tensor(GC.AllocateUninitializedArray<float>(c * plane), c, h, w);
-            }
             // (C,H,W) of frame t → channel planes c·KT + t of the (C,T,H,W) input.
             for (int t = 0; t < kt; t++)
             {
-                FrameConvert.ToTensor(window[t], _frame!, _settings);
+                Tensor planes;
+                if (window[t].Layout == FrameLayout.Planar) planes = window[t].Planes;
+                else FrameConvert.ToTensor(window[t], planes = v.Frame, _settings);
                 for (int ch = 0; ch < c; ch++)
-                    _frame!.Data.AsSpan(ch * plane, plane).CopyTo(_input.Data.AsSpan((ch * kt + t) * plane, plane));
+                    planes.Data.AsSpan(ch * plane, plane).CopyTo(v.Input.Data.AsSpan((ch * kt + t) * plane, plane));
             }
-            if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(2) != output.Height || _output.Dim(3) != output.Width)
-            {
-                _output = Tensor.Zeros(output.Channels, 1, output.Height, output.Width);
-                _outputPlanes = new Tensor(_output.Data, output.Channels, output.Height, output.Width);
-            }
-            plan.Forward(_input, _output);
-            FrameConvert.FromTensor(_outputPlanes!, output, _settings);
+            plan.Forward(v.Input, v.Output);
+            // (C,1,H,W) lies in memory as (C,H,W).
+            if (output.Layout == FrameLayout.Planar) v.Output.Span.CopyTo(output.Planes.Span);
+            else FrameConvert.FromTensor(v.OutputPlanes, output, _settings);
         }
+        finally { _scratch.Return(v); }
+    }
+
+    /// <summary>One call's buffers: the (C,KT,H,W) input, one interleaved frame's planes, the (C,1,H,W) output and its (C,H,W) view.</summary>
+    private sealed class Volumes
+    {
+        public Volumes(int c, int kt, int h, int w, Frame output)
+        {
+            Input = Tensor.Zeros(c, kt, h, w);
+            Frame = new Tensor(GC.AllocateUninitializedArray<float>(c * h * w), c, h, w);
+            Output = Tensor.Zeros(output.Channels, 1, output.Height, output.Width);
+            OutputPlanes = new Tensor(Output.Data, output.Channels, output.Height, output.Width);
+        }
+
+        public Tensor Input { get; }
+        public Tensor Frame { get; }
+        public Tensor Output { get; }
+        public Tensor OutputPlanes { get; }
+
+        public bool Fits(int c, int kt, int h, int w, Frame output)
+            => Input.Dim(0) == c && Input.Dim(1) == kt && Input.Dim(2) == h && Input.Dim(3) == w
+               && OutputPlanes.Dim(0) == output.Channels && OutputPlanes.Dim(1) == output.Height && OutputPlanes.Dim(2) == output.Width;
     }
 }

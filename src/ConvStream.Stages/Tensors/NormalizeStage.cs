@@ -27,6 +27,13 @@ public sealed class NormalizeStage : PointwiseStage
 
     protected override FrameFormat Output(FrameFormat input) => input with { Depth = PixelDepth.F32 };
 
+    public override LayoutUse Layouts => LayoutUse.Either;
+
+    protected override void Floats(ReadOnlySpan<float> s, Span<float> d, float a, float b)
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = s[i] * a + b;
+    }
+
     public override long MultiplyAdds(FrameFormat output) => (long)output.Width * output.Height * output.Channels;
 
     /// <summary><c>x·a + b</c>: the frame's own min..max → 0..255, or the given scale and offset.</summary>
@@ -41,6 +48,11 @@ public sealed class NormalizeStage : PointwiseStage
     private static (float Min, float Max) MinMax(Frame f)
     {
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        if (f.Layout == FrameLayout.Planar)
+        {
+            foreach (float v in f.Planes.Span) { if (v < lo) lo = v; if (v > hi) hi = v; }
+            return (lo, hi);
+        }
         for (int y = 0; y < f.Height; y++)
         {
             switch (f.Depth)
@@ -62,7 +74,7 @@ public sealed class NormalizeStage : PointwiseStage
             {
                 case PixelDepth.U8: { var s = src.Row<byte>(y); for (int i = 0; i < d.Length; i++) d[i] = s[i] * a + b; break; }
                 case PixelDepth.S16: { var s = src.Row<short>(y); for (int i = 0; i < d.Length; i++) d[i] = s[i] * a + b; break; }
-                default: { var s = src.Row<float>(y); for (int i = 0; i < d.Length; i++) d[i] = s[i] * a + b; break; }
+                default: Floats(src.Row<float>(y), d, a, b); break;
             }
         }
     }

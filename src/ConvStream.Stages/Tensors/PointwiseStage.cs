@@ -9,7 +9,9 @@ namespace ConvStream.Stages.Tensors;
 /// A stage that maps each row of one frame to the same row of its output (<c>relu</c>,
 /// <c>normalize</c>, <c>to-u8</c>), split into row bands by its settings (the schedule's
 /// <c>band-height</c>). The call's frames and coefficients travel as the bands' state, so a call
-/// allocates nothing and holds no lock: several calls may run at once.
+/// allocates nothing and holds no lock: several calls may run at once. An elementwise f32 op
+/// (<c>relu</c>, <c>normalize</c>) says <see cref="LayoutUse.Either"/> and maps a planar frame's
+/// samples in place of rows (<see cref="Floats"/>), so it sits between tensor stages without a conversion.
 /// </summary>
 public abstract class PointwiseStage : IFrameFilter
 {
@@ -30,13 +32,29 @@ public abstract class PointwiseStage : IFrameFilter
 
     public virtual long MultiplyAdds(FrameFormat output) => 0;
 
+    /// <summary>Interleaved, unless the op maps f32 samples one by one (<see cref="Floats"/>): then either layout.</summary>
+    public virtual LayoutUse Layouts => LayoutUse.Interleaved;
+
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
     {
         var input = inputs[0];
         var (a, b) = Coefficients(input);
+        if (input.Layout == FrameLayout.Planar || output.Layout == FrameLayout.Planar)
+        {
+            if (Layouts != LayoutUse.Either || input.Layout != output.Layout)
+                throw new ConvStreamException($"{Op} cannot write {input.ShapeText} into {output.ShapeText}");
+            // A planar frame's C·H plane rows, each W samples.
+            _settings.ForRows(input.Channels * input.Height, input.Width, (stage: this, src: input.Planes.Data, dst: output.Planes.Data, w: input.Width, a, b),
+                static (c, r0, r1) => c.stage.Floats(c.src.AsSpan(r0 * c.w, (r1 - r0) * c.w), c.dst.AsSpan(r0 * c.w, (r1 - r0) * c.w), c.a, c.b));
+            return;
+        }
         _settings.ForRows(output.Height, output.RowLength, (stage: this, input, output, a, b),
             static (c, y0, y1) => c.stage.Rows(c.input, c.output, c.a, c.b, y0, y1));
     }
+
+    /// <summary>f32 samples of <paramref name="src"/> into <paramref name="dst"/>: the op's f32 row, for a stage that takes <see cref="LayoutUse.Either"/> layout.</summary>
+    protected virtual void Floats(ReadOnlySpan<float> src, Span<float> dst, float a, float b)
+        => throw new InvalidOperationException($"{Op} maps rows of interleaved frames only");
 
     /// <summary>Per-call coefficients of <see cref="Rows"/> (a frame's own range, for <c>normalize</c>); none by default.</summary>
     protected virtual (float A, float B) Coefficients(Frame input) => (0f, 0f);

@@ -12,6 +12,13 @@ public sealed class ReluStage(StageSpec spec) : PointwiseStage(spec)
 
     protected override FrameFormat Output(FrameFormat input) => input;
 
+    public override LayoutUse Layouts => LayoutUse.Either;
+
+    protected override void Floats(ReadOnlySpan<float> s, Span<float> d, float a, float b)
+    {
+        for (int i = 0; i < s.Length; i++) d[i] = MathF.Max(s[i], 0f);
+    }
+
     protected override void Rows(Frame src, Frame dst, float a, float b, int y0, int y1)
     {
         for (int y = y0; y < y1; y++)
@@ -20,8 +27,7 @@ public sealed class ReluStage(StageSpec spec) : PointwiseStage(spec)
             {
                 case PixelDepth.F32:
                     {
-                        var s = src.Row<float>(y); var d = dst.Row<float>(y);
-                        for (int i = 0; i < s.Length; i++) d[i] = MathF.Max(s[i], 0f);
+                        Floats(src.Row<float>(y), dst.Row<float>(y), a, b);
                         break;
                     }
                 case PixelDepth.S16:

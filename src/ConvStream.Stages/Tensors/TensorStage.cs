@@ -7,17 +7,17 @@ using ConvStream.Engine.Tensors;
 namespace ConvStream.Stages.Tensors;
 
 /// <summary>
-/// A stage that runs one of the engine's tensor ops on a frame: the interleaved input (any depth)
-/// is converted into a planar (C,H,W) float buffer allocated once, the op runs into a planar output
-/// allocated once, which is then written into the stage's F32 output frame; both conversions are
-/// the vectorised, row-banded <see cref="FrameConvert"/>. A pipeline runs a stage on one frame at a time;
-/// the lock only guards the scratch buffer against a caller that shares the stage across threads.
+/// A stage that runs one of the engine's tensor ops on planar (C,H,W) f32 frames
+/// (<see cref="LayoutUse.Planar"/>): the op's plan reads the input frame's <see cref="Frame.Planes"/>
+/// and writes the output frame's, with no conversion and no buffer of the stage's own. The planner
+/// puts the one vectorised conversion where an interleaved frame meets the first tensor stage and
+/// where a tensor stage's readers need interleaved frames; interleaved frames handed to it directly
+/// are converted by <see cref="PlanarApply"/>. The stage holds no per-call state, so callers may
+/// share it across threads.
 /// </summary>
 public abstract class TensorStage : IFrameFilter
 {
-    private readonly object _scratchGate = new();
-    private float[] _planes = [];
-    private Tensor? _input, _output;
+    private readonly PlanarApply _planar = new();
 
     protected TensorStage(StageSpec spec)
     {
@@ -74,22 +74,8 @@ public abstract class TensorStage : IFrameFilter
         return new FrameFormat(w, h, c, PixelDepth.F32);
     }
 
+    public LayoutUse Layouts => LayoutUse.Planar;
+
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-    {
-        var frame = inputs[0];
-        lock (_scratchGate)
-        {
-            int n = frame.Channels * frame.Height * frame.Width;
-            if (_input is null || _input.Dim(0) != frame.Channels || _input.Dim(1) != frame.Height || _input.Dim(2) != frame.Width)
-            {
-                if (_planes.Length < n) _planes = GC.AllocateUninitializedArray<float>(n);
-                _input = new Tensor(_planes, frame.Channels, frame.Height, frame.Width);
-            }
-            FrameConvert.ToTensor(frame, _input, Settings);
-            if (_output is null || _output.Dim(0) != output.Channels || _output.Dim(1) != output.Height || _output.Dim(2) != output.Width)
-                _output = Tensor.Zeros(output.Channels, output.Height, output.Width);
-            Compute(_input, _output);
-            FrameConvert.FromTensor(_output, output, Settings);
-        }
-    }
+        => _planar.Run(inputs[0], output, Settings, this, static (stage, input, result) => stage.Compute(input, result));
 }

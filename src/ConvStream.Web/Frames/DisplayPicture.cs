@@ -10,7 +10,9 @@ namespace ConvStream.Web.Frames;
 /// <see cref="DisplayConverter"/> (s16 by absolute value, f32 saturated), and feature maps of other
 /// channel counts through <see cref="MosaicComposer"/> as one gray tile per channel, each stretched
 /// from its own minimum..maximum (at most <see cref="MaxMosaicWidth"/> pixels wide).
-/// One per watched node, used by its encoder only: the display buffer is reused for every frame.
+/// A node whose frames travel planar (between tensor stages) is first converted to interleaved
+/// samples here, on the encoder's thread and only for the frames shown, so watching it costs the
+/// pipeline nothing. One per watched node, used by its encoder only: its buffers are reused for every frame.
 /// </summary>
 internal sealed class DisplayPicture
 {
@@ -19,10 +21,16 @@ internal sealed class DisplayPicture
     private readonly MosaicComposer? _mosaic;
     private readonly Frame? _display;
     private readonly Frame[] _one = new Frame[1];
+    private readonly Frame? _interleaved;
 
     public DisplayPicture(FrameFormat format)
     {
         Format = format;
+        if (format.Layout == FrameLayout.Planar)
+        {
+            format = format.AsInterleaved;
+            _interleaved = format.Allocate();
+        }
         if (format.Channels is 1 or 3)
         {
             if (format.Depth != PixelDepth.U8) _display = (format with { Depth = PixelDepth.U8 }).Allocate();
@@ -42,6 +50,11 @@ internal sealed class DisplayPicture
     /// <summary>The picture of <paramref name="frame"/>: the frame itself when it is already 8-bit gray or BGR, else the display buffer.</summary>
     public Frame Show(Frame frame)
     {
+        if (_interleaved is not null)
+        {
+            FrameConvert.FromTensor(frame.Planes, _interleaved);
+            frame = _interleaved;
+        }
         if (_mosaic is not null)
         {
             _one[0] = frame;

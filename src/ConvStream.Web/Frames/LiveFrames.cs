@@ -12,7 +12,7 @@ internal sealed class LiveFrames : IFrameTap, IAsyncDisposable
     public LiveFrames(PipelinePlan plan)
     {
         _nodes = new(StringComparer.Ordinal) { [PipelineFile.SourceName] = new NodeFrames(PipelineFile.SourceName, plan.SourceFormat) };
-        foreach (var s in plan.Stages) _nodes[s.Name] = new NodeFrames(s.Name, s.Output);
+        foreach (var s in plan.Stages) _nodes[s.Name] = new NodeFrames(s.Name, s.Carried);
     }
 
     public NodeFrames? Find(string node) => _nodes.GetValueOrDefault(node);

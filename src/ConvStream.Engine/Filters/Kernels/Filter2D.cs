@@ -89,8 +89,8 @@ public sealed unsafe class Filter2D
         bool pairs = level == SimdLevel.V512;
         int outStride = (dst.RowLength + TapAccumulator.Slack + 15) & ~15;
         int tapCount = Math.Max(_tapW.Length, _pairW0.Length) + 1;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(slotStride * ringRows) + PinnedScratch.FloatsFor<float>(2 * outStride)
-            + PinnedScratch.FloatsFor<nint>(tapCount) + PinnedScratch.FloatsFor<int>(ringRows), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<float>(slotStride * ringRows) + ScratchArena.FloatsFor<float>(2 * outStride)
+            + ScratchArena.FloatsFor<nint>(tapCount) + ScratchArena.FloatsFor<int>(ringRows), _settings.ScratchFloats);
         var carve = lease.Carve();
         Span<float> ringSpan = carve.Take<float>(slotStride * ringRows), outSpan = carve.Take<float>(2 * outStride);
         Span<nint> tapSpan = carve.Take<nint>(tapCount);

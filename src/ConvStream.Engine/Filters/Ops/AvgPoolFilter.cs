@@ -34,7 +34,7 @@ public sealed class AvgPoolFilter : IFrameFilter
     {
         int c = src.Channels, k = Size, s = Stride, ow = output.Width, n = k * k;
         var level = _settings.Level;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<int>(src.RowLength), _settings.ScratchFloats);
         Span<int> col = lease.Carve().Take<int>(src.RowLength);
         for (int oy = y0; oy < y1; oy++)
         {

@@ -46,7 +46,7 @@ public sealed class MagnitudeFilter : IFrameFilter
         int n = dx.RowLength;
         var level = _settings.Level;
         bool l1 = _l1;
-        using var lease = PinnedScratch.Rent(3 * PinnedScratch.FloatsFor<float>(n), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(3 * ScratchArena.FloatsFor<float>(n), _settings.ScratchFloats);
         var carve = lease.Carve();
         Span<float> fx = carve.Take<float>(n), fy = carve.Take<float>(n), m = carve.Take<float>(n);
         for (int y = y0; y < y1; y++)

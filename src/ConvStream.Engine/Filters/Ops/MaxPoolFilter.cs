@@ -33,7 +33,7 @@ public sealed class MaxPoolFilter : IFrameFilter
     {
         int c = src.Channels, k = Size, s = Stride, ow = output.Width;
         var level = _settings.Level;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<byte>(src.RowLength), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<byte>(src.RowLength), _settings.ScratchFloats);
         var tmp = lease.Carve().Take<byte>(src.RowLength);
         for (int oy = y0; oy < y1; oy++)
         {

@@ -54,7 +54,7 @@ public sealed class SobelMagnitudeFilter : IFrameFilter
     {
         int w = src.Width, h = src.Height;
         int stride = (w + 2 + 15) & ~15;                // padded row (the kernel reads no further), rows 64-byte apart
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(3 * stride) + PinnedScratch.FloatsFor<byte>(w), _settings.ScratchFloats);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<float>(3 * stride) + ScratchArena.FloatsFor<byte>(w), _settings.ScratchFloats);
         var carve = lease.Carve();
         Span<float> ringSpan = carve.Take<float>(3 * stride);
         Span<byte> gray = carve.Take<byte>(w);

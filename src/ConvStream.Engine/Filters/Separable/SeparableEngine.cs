@@ -13,8 +13,9 @@ namespace ConvStream.Engine.Filters.Separable;
 /// <c>KH</c> 16-bit rows that stays in cache, and every output row is one column pass over the
 /// ring. Rows are split into bands across the settings' cores; a band recomputes
 /// the few ring rows it shares with its neighbour, so the result is the same for any split.
-/// Scratch (row buffer, ring, sums) is pooled per engine: <see cref="Apply"/> allocates nothing
-/// in steady state and may run concurrently on different frames.
+/// A band's buffers (row buffer, ring, sums) are a lease on its thread's <see cref="ScratchArena"/>;
+/// what depends only on the frame format (border columns, taps) is made once per format and shared:
+/// <see cref="Apply"/> allocates nothing in steady state and may run concurrently on different frames.
 /// </summary>
 internal sealed class SeparableEngine
 {
@@ -22,8 +23,8 @@ internal sealed class SeparableEngine
     private readonly BorderMode _border;
     private readonly bool _gaussian;
     private readonly ExecutionSettings _settings;
-    private readonly ObjectStack<BandScratch> _scratch = new();
-    private readonly ObjectStack<BandJob> _jobs = new();
+    /// <summary>The layout of the last frame format seen (formats change rarely: a new stream).</summary>
+    private BandLayout? _layout;
 
     /// <param name="settings">SIMD level and threads of every call; <see cref="ExecutionSettings.Default"/> when null.</param>
     public SeparableEngine(SeparableKernel kernel, BorderMode border, ExecutionSettings? settings = null)
@@ -50,57 +51,27 @@ internal sealed class SeparableEngine
         if (destination.Width != source.Width || destination.Height != source.Height || destination.Channels != source.Channels
             || destination.Depth != _kernel.Conversion.Depth)
             throw new ConvStreamException($"separable filter output {destination.ShapeText} does not match input {source.ShapeText} at depth {_kernel.Conversion.Depth.Name()}");
-        if (!_jobs.TryPop(out var job)) job = new BandJob(this);
-        job.Source = source;
-        job.Destination = destination;
-        try
-        {
-            long workPerRow = (long)source.RowLength * (_kernel.Width + _kernel.Height) * _kernel.TermCount;
-            _settings.For(source.Height, workPerRow, job.Body);
-        }
-        finally
-        {
-            job.Source = job.Destination = null;
-            _jobs.Push(job);
-        }
+        var layout = _layout;
+        if (layout is null || !layout.Fits(source)) _layout = layout = new BandLayout(_kernel, _border, source.Width, source.Channels);
+        long workPerRow = (long)source.RowLength * (_kernel.Width + _kernel.Height) * _kernel.TermCount;
+        _settings.For(source.Height, workPerRow, (Engine: this, Source: source, Destination: destination, Layout: layout),
+            static (c, y0, y1) => c.Engine.RunBand(c.Source, c.Destination, c.Layout, y0, y1));
     }
 
-    /// <summary>Per-call state with a delegate made once, so a call allocates no closure.</summary>
-    private sealed class BandJob
+    private void RunBand(Frame src, Frame dst, BandLayout layout, int y0, int y1)
     {
-        private readonly SeparableEngine _engine;
-        public Frame? Source, Destination;
-        public readonly Action<int, int> Body;
-        public BandJob(SeparableEngine engine) { _engine = engine; Body = Run; }
-        private void Run(int y0, int y1) => _engine.RunBand(Source!, Destination!, y0, y1);
-    }
-
-    private void RunBand(Frame src, Frame dst, int y0, int y1)
-    {
-        BandScratch? s = null;
-        // A scratch of another frame size is dropped: formats change rarely (a new stream).
-        while (_scratch.TryPop(out var candidate))
+        using var lease = ScratchArena.Rent(layout.ScratchFloats, _settings.ScratchFloats);
+        var s = new BandScratch(layout, lease);
+        switch (_settings.Level)
         {
-            if (candidate.Fits(src)) { s = candidate; break; }
-        }
-        s ??= new BandScratch(_kernel, _border, src.Width, src.Channels);
-        try
-        {
-            switch (_settings.Level)
-            {
-                case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
-                case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;
-                case SimdLevel.V128: RunBand<Lanes128>(src, dst, y0, y1, s); break;
-                default: RunBand<Lanes1>(src, dst, y0, y1, s); break;
-            }
-        }
-        finally
-        {
-            _scratch.Push(s);
+            case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
+            case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;
+            case SimdLevel.V128: RunBand<Lanes128>(src, dst, y0, y1, s); break;
+            default: RunBand<Lanes1>(src, dst, y0, y1, s); break;
         }
     }
 
-    private unsafe void RunBand<V>(Frame src, Frame dst, int y0, int y1, BandScratch s) where V : struct, ILanes16<V>
+    private unsafe void RunBand<V>(Frame src, Frame dst, int y0, int y1, scoped BandScratch s) where V : struct, ILanes16<V>
     {
         var k = _kernel;
         int kh = k.Height, length = src.RowLength, height = src.Height;
@@ -112,84 +83,81 @@ internal sealed class SeparableEngine
             for (int v = top; v < top + kh; v++)
                 if (rows.Claim(v, out int slot)) FilterRow<V>(src, v, height, s, slot);
 
-            // Point the column taps at the ring rows holding top .. top+kh−1 of every term.
-            int n = 0;
-            for (int t = 0; t < k.TermCount; t++)
-                foreach (var tap in s.ColumnTemplates[t])
-                {
-                    var live = tap;
-                    live.A = s.RingOffset(t, rows.SlotOf(top + tap.A));
-                    live.B = s.RingOffset(t, rows.SlotOf(top + tap.B));
-                    s.ColumnTaps[n++] = live;
-                }
-            ref ushort ring = ref MemoryMarshal.GetArrayDataReference(s.Ring);
+            // The column taps pointing at the ring rows holding top .. top+kh−1 of every term.
+            var columnTaps = s.ColumnTaps(rows.SlotOf(top));
+            ref ushort ring = ref MemoryMarshal.GetReference(s.Ring);
             var outRow = dst.RowSpan(y);
 
             if (_gaussian)
-                SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, s.ColumnTaps);
+                SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, columnTaps);
             else if (s.DirectShort)
-                SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, s.ColumnTaps, s.Bias);
+                SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, columnTaps, s.Bias);
             else if (s.Division is { } division)
             {
                 // Box average: column sums + δ in 16 bits, then the vector reciprocal division.
-                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, division.Bias);
-                SeparablePasses.DivideToBytes<V>(ref s.Sums16[0], ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
+                SeparablePasses.Column<V>(ref ring, ref MemoryMarshal.GetReference(s.Sums16), length, columnTaps, division.Bias);
+                SeparablePasses.DivideToBytes<V>(ref MemoryMarshal.GetReference(s.Sums16), ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
             }
             else if (s.Narrow)
             {
-                SeparablePasses.Column<V>(ref ring, ref s.Sums16[0], length, s.ColumnTaps, 0);
-                var wide = s.Sums32.AsSpan(0, length);
+                SeparablePasses.Column<V>(ref ring, ref MemoryMarshal.GetReference(s.Sums16), length, columnTaps, 0);
+                var wide = s.Sums32[..length];
                 if (k.UnsignedRows) for (int i = 0; i < length; i++) wide[i] = s.Sums16[i];
                 else for (int i = 0; i < length; i++) wide[i] = (short)s.Sums16[i];
                 k.Conversion.Convert(wide, outRow);
             }
             else
             {
-                SeparablePasses.ColumnWide(s.Ring, s.Sums32, length, s.ColumnTaps, k.UnsignedRows);
-                k.Conversion.Convert(s.Sums32.AsSpan(0, length), outRow);
+                SeparablePasses.ColumnWide(s.Ring, s.Sums32, length, columnTaps, k.UnsignedRows);
+                k.Conversion.Convert(s.Sums32[..length], outRow);
             }
         }
     }
 
     /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into ring slot <paramref name="slot"/>.</summary>
-    private void FilterRow<V>(Frame src, int v, int height, BandScratch s, int slot) where V : struct, ILanes16<V>
+    private void FilterRow<V>(Frame src, int v, int height, scoped BandScratch s, int slot) where V : struct, ILanes16<V>
     {
         var k = _kernel;
         int length = src.RowLength;
         int m = BorderModes.Map(v, height, _border);
         if (m < 0)
         {
-            for (int t = 0; t < k.TermCount; t++) s.Ring.AsSpan(s.RingOffset(t, slot), length).Clear();
+            for (int t = 0; t < k.TermCount; t++) s.Ring.Slice(s.RingOffset(t, slot), length).Clear();
             return;
         }
         var row = src.RowSpan(m);
         int c = src.Channels, left = k.AnchorX * c;
         var padded = s.Padded;
-        row.CopyTo(padded.AsSpan(left));
+        row.CopyTo(padded[left..]);
         // Only the border columns need the map; the interior was one copy.
         foreach (var (at, x) in s.BorderColumns)
         {
-            if (x < 0) padded.AsSpan(at, c).Clear();
-            else row.Slice(x * c, c).CopyTo(padded.AsSpan(at, c));
+            if (x < 0) padded.Slice(at, c).Clear();
+            else row.Slice(x * c, c).CopyTo(padded.Slice(at, c));
         }
-        ref byte p = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref byte p = ref MemoryMarshal.GetReference(padded);
         for (int t = 0; t < k.TermCount; t++)
             SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, slot)], length, s.RowTaps[t]);
     }
 
-    /// <summary>One band's buffers, sized for one frame format.</summary>
-    private sealed unsafe class BandScratch
+    /// <summary>
+    /// What every band of one frame format shares, made once per format: the border columns, the
+    /// taps, the path flags, and the column taps of every ring phase (the ring row a tap reads
+    /// depends on the output row only through its slot, top mod KH).
+    /// </summary>
+    private sealed class BandLayout
     {
-        private readonly int _width, _channels, _rowStride, _kh;
+        private readonly int _width, _channels, _kh;
+        private readonly Tap[][] _columnTaps;
 
-        public BandScratch(SeparableKernel k, BorderMode borderMode, int width, int channels)
+        public BandLayout(SeparableKernel k, BorderMode borderMode, int width, int channels)
         {
             _width = width;
             _channels = channels;
             _kh = k.Height;
             int length = width * channels;
-            _rowStride = (length + 31) & ~31;
-            Padded = new byte[(width + k.Width - 1) * channels];
+            RowStride = (length + 31) & ~31;
+            PaddedLength = (width + k.Width - 1) * channels;
             var border = new List<(int, int)>();
             for (int j = 0; j < width + k.Width - 1; j++)
             {
@@ -197,13 +165,26 @@ internal sealed class SeparableEngine
                 if ((uint)x >= (uint)width) border.Add((j * channels, BorderModes.Map(x, width, borderMode)));
             }
             BorderColumns = border.ToArray();
-            Ring = new ushort[k.TermCount * _kh * _rowStride];
-            _tags = GC.AllocateArray<int>(_kh, pinned: true);
+            RingLength = k.TermCount * _kh * RowStride;
+            SumsLength = Math.Max(length, 1);
             RowTaps = k.Rows.Select(r => Tap.Fold(r, channels)).ToArray();
-            ColumnTemplates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
-            ColumnTaps = new Tap[ColumnTemplates.Sum(a => a.Length)];
-            Sums16 = new ushort[Math.Max(length, 1)];
-            Sums32 = new int[Math.Max(length, 1)];
+            var templates = k.Columns.Select(col => Tap.Fold(col, 1)).ToArray();
+            _columnTaps = new Tap[_kh][];
+            for (int top = 0; top < _kh; top++)
+            {
+                var live = new List<Tap>();
+                for (int t = 0; t < k.TermCount; t++)
+                    foreach (var tap in templates[t])
+                    {
+                        var at = tap;
+                        at.A = RingOffset(t, (top + tap.A) % _kh);
+                        at.B = RingOffset(t, (top + tap.B) % _kh);
+                        live.Add(at);
+                    }
+                _columnTaps[top] = live.ToArray();
+            }
+            ScratchFloats = ScratchArena.FloatsFor<byte>(PaddedLength) + ScratchArena.FloatsFor<ushort>(RingLength)
+                + ScratchArena.FloatsFor<int>(_kh) + ScratchArena.FloatsFor<ushort>(SumsLength) + ScratchArena.FloatsFor<int>(SumsLength);
 
             var conversion = k.Conversion as ScaledConversion;
             long limit = k.UnsignedRows ? 65535 : 32767;
@@ -215,20 +196,16 @@ internal sealed class SeparableEngine
             Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 ? d : null;
         }
 
-        public byte[] Padded { get; }
+        public int RowStride { get; }
+        public int PaddedLength { get; }
+        public int RingLength { get; }
+        public int SumsLength { get; }
+        public int RingSlots => _kh;
+        /// <summary>Floats of one band's lease (every buffer of <see cref="BandScratch"/>).</summary>
+        public long ScratchFloats { get; }
         /// <summary>Each padded column outside the row: its offset in the padded buffer and the source column it copies (−1 for zero).</summary>
         public (int At, int Source)[] BorderColumns { get; }
-        public ushort[] Ring { get; }
-        private readonly int[] _tags;
-        /// <summary>The <see cref="RowRing"/>'s tags: which source row each ring slot holds (pinned, so a pointer may be kept).</summary>
-        public int* Tags => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_tags));
         public Tap[][] RowTaps { get; }
-        /// <summary>Column taps with A/B as kernel row indices; made absolute per output row into <see cref="ColumnTaps"/>.</summary>
-        public Tap[][] ColumnTemplates { get; }
-        /// <summary>The live column taps of the current output row (every row has the same count).</summary>
-        public Tap[] ColumnTaps { get; }
-        public ushort[] Sums16 { get; }
-        public int[] Sums32 { get; }
         /// <summary>Every sum fits 16 bits, so the column pass may wrap.</summary>
         public bool Narrow { get; }
         /// <summary>s16 output of <c>sum + delta</c> that cannot saturate: the column pass writes the frame directly.</summary>
@@ -239,8 +216,43 @@ internal sealed class SeparableEngine
 
         public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
 
+        /// <summary>The column taps of every term for an output row whose window starts in ring slot <paramref name="topSlot"/>.</summary>
+        public Tap[] ColumnTaps(int topSlot) => _columnTaps[topSlot];
+
         /// <summary>Where ring slot <paramref name="slot"/> of term <paramref name="term"/> starts.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int RingOffset(int term, int slot) => (term * _kh + slot) * _rowStride;
+        public int RingOffset(int term, int slot) => (term * _kh + slot) * RowStride;
+    }
+
+    /// <summary>One band's buffers, carved from its lease, with its format's <see cref="BandLayout"/>.</summary>
+    private readonly unsafe ref struct BandScratch
+    {
+        private readonly BandLayout _layout;
+
+        public BandScratch(BandLayout layout, in ScratchLease lease)
+        {
+            _layout = layout;
+            var carve = lease.Carve();
+            Padded = carve.Take<byte>(layout.PaddedLength);
+            Ring = carve.Take<ushort>(layout.RingLength);
+            Tags = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(carve.Take<int>(layout.RingSlots)));
+            Sums16 = carve.Take<ushort>(layout.SumsLength);
+            Sums32 = carve.Take<int>(layout.SumsLength);
+        }
+
+        public Span<byte> Padded { get; }
+        public Span<ushort> Ring { get; }
+        /// <summary>The <see cref="RowRing"/>'s tags: which source row each ring slot holds.</summary>
+        public int* Tags { get; }
+        public Span<ushort> Sums16 { get; }
+        public Span<int> Sums32 { get; }
+        public (int At, int Source)[] BorderColumns => _layout.BorderColumns;
+        public Tap[][] RowTaps => _layout.RowTaps;
+        public bool Narrow => _layout.Narrow;
+        public bool DirectShort => _layout.DirectShort;
+        public ushort Bias => _layout.Bias;
+        public BoxDivision? Division => _layout.Division;
+        public Tap[] ColumnTaps(int topSlot) => _layout.ColumnTaps(topSlot);
+        public int RingOffset(int term, int slot) => _layout.RingOffset(term, slot);
     }
 }

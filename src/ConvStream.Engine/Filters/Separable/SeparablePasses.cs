@@ -139,12 +139,12 @@ internal static class SeparablePasses
     }
 
     /// <summary>acc[i] += Σ taps over ring rows in 32 bits, reading the rows as signed or unsigned 16-bit.</summary>
-    public static void ColumnWide(ushort[] ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
+    public static void ColumnWide(ReadOnlySpan<ushort> ring, Span<int> acc, int length, Tap[] taps, bool unsignedRows)
     {
         acc[..length].Clear();
         foreach (var t in taps)
         {
-            var a = ring.AsSpan(t.A, length);
+            var a = ring.Slice(t.A, length);
             int c = t.Coefficient;
             if (t.Kind == TapKind.Single)
             {
@@ -153,7 +153,7 @@ internal static class SeparablePasses
             }
             else
             {
-                var b = ring.AsSpan(t.B, length);
+                var b = ring.Slice(t.B, length);
                 int sign = t.Kind == TapKind.Sum ? 1 : -1;
                 if (unsignedRows) for (int i = 0; i < length; i++) acc[i] += c * (a[i] + sign * b[i]);
                 else for (int i = 0; i < length; i++) acc[i] += c * ((short)a[i] + sign * (short)b[i]);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using ConvStream.Engine.Memory;
 using ConvStream.Engine.Simd;
 using ConvStream.Engine.Tensors;
 
@@ -14,9 +14,11 @@ namespace ConvStream.Engine.Ops.Conv;
 /// </summary>
 public sealed class Conv2dPlan
 {
-    private readonly float[] _packed;     // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable; WinogradWeights when Winograd
+    // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable; WinogradWeights when Winograd.
+    // A plan of its own holds them in _packed; a one-shot call's plan in its thread's scratch (_rented).
+    private readonly float[]? _packed;
+    private ScratchLease _rented;
     private readonly float[]? _bias;
-    private readonly bool _rented;
     private bool _released;
 
     /// <param name="settings">How every call runs; <see cref="ExecutionSettings.Default"/> when null.</param>
@@ -40,18 +42,34 @@ public sealed class Conv2dPlan
         if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != Cout))
             throw new ConvStreamException($"bias must have {Cout} values (one per output channel) but has shape {bias.ShapeText}");
         _bias = bias?.Span.ToArray();
-        _rented = rented;
 
         Path = Choose(weight, options, tapOrder, out float[]? factors);
         int size = factors?.Length ?? (Path == Conv2dPath.Winograd ? WinogradWeights.Length(weight) : weight.Length);
-        _packed = rented ? ArrayPool<float>.Shared.Rent(size) : new float[size];
-        if (factors is not null) factors.CopyTo(_packed, 0);
-        else if (Path == Conv2dPath.Winograd) WinogradWeights.Transform(weight, options.Flip, _packed);
-        else if (Path == Conv2dPath.Depthwise) PackedWeights.PackPlain(weight, options.Flip, _packed);
-        else PackedWeights.Pack(weight, options.Groups, options.Flip, _packed);
+        Span<float> packed;
+        if (rented)
+        {
+            _rented = ScratchArena.Rent(size, settings.ScratchFloats);
+            packed = _rented.Floats(size);
+        }
+        else packed = _packed = new float[size];
+        try
+        {
+            if (factors is not null) factors.CopyTo(packed);
+            else if (Path == Conv2dPath.Winograd) WinogradWeights.Transform(weight, options.Flip, packed);
+            else if (Path == Conv2dPath.Depthwise) PackedWeights.PackPlain(weight, options.Flip, packed);
+            else PackedWeights.Pack(weight, options.Groups, options.Flip, packed);
+        }
+        catch
+        {
+            _rented.Dispose(); // the caller never sees this plan, so it cannot release it
+            throw;
+        }
     }
 
-    /// <summary>For one call: packed weights come from the shared pool and go back in <see cref="Release"/>.</summary>
+    /// <summary>
+    /// For one call on this thread: the packed weights are a lease on its scratch arena, given back
+    /// by <see cref="Release"/> (on the same thread, after the call).
+    /// </summary>
     internal static Conv2dPlan Rent(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings)
         => new(weight, bias, options, settings ?? ExecutionSettings.Default, rented: true);
 
@@ -66,7 +84,7 @@ public sealed class Conv2dPlan
 
     internal void Release()
     {
-        if (_rented && !_released) ArrayPool<float>.Shared.Return(_packed);
+        _rented.Dispose();
         _released = true;
     }
 
@@ -120,10 +138,11 @@ public sealed class Conv2dPlan
         var settings = Settings;
         bool relu = Options.Relu;
         fixed (float* x = input.Data)
-        fixed (float* w = _packed)
+        fixed (float* owned = _packed)
         fixed (float* b = _bias)
         fixed (float* y = output.Data)
         {
+            float* w = _packed is null ? _rented.Pointer : owned;
             switch (Path)
             {
                 case Conv2dPath.Pointwise when PointwiseConv.Applies(s):

@@ -50,8 +50,8 @@ internal readonly unsafe struct DepthwiseConv
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.KH + RowsPerItem - 1;
         long floats = 2L * slots + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
-        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
-        nint* rows = (nint*)PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _scratchFloats);
+        nint* rows = (nint*)ScratchArena.Align64(lease.Pointer);
         nint* column = rows + slots;
         var ring = new PaddedRowRing(layout, s.Cin, s.H, s.PadTop, _border, slots, (float*)(column + s.KW));
         for (int kx = 0; kx < s.KW; kx++) column[kx] = layout.TapOffset(kx * s.DilationW);

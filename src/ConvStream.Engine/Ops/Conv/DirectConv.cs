@@ -44,8 +44,8 @@ internal readonly unsafe struct DirectConv
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
-        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
-        nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _scratchFloats);
+        nint* tap = (nint*)ScratchArena.Align64(lease.Pointer);
         nint* column = tap + taps;
         var ring = new PaddedRowRing(layout, s.Cin, s.H, s.PadTop, _border, slots, (float*)(column + s.KW));
         for (int kx = 0; kx < s.KW; kx++) column[kx] = layout.TapOffset(kx * s.DilationW) * sizeof(float);

@@ -33,7 +33,7 @@ internal unsafe struct PaddedRowRing
         _rows = (nint*)(((nint)scratch + 7) & ~(nint)7);
         int* tags = (int*)(_rows + channels * slots);
         _ring = new RowRing(slots, tags);
-        _storage = PinnedScratch.Align64((float*)(tags + slots));
+        _storage = ScratchArena.Align64((float*)(tags + slots));
         _image = null;
         _planes = null;
     }

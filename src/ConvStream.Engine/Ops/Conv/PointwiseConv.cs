@@ -46,8 +46,8 @@ internal readonly unsafe struct PointwiseConv
         var s = _s;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         int pixels = s.H * s.W;
-        using var lease = PinnedScratch.Rent(2L * cinG + 16, _scratchFloats);
-        nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(2L * cinG + 16, _scratchFloats);
+        nint* tap = (nint*)ScratchArena.Align64(lease.Pointer);
         for (int item = start; item < end; item++)
         {
             int n = item / _chunks, chunk = item % _chunks;

@@ -48,13 +48,13 @@ internal readonly unsafe struct SeparableConv
         int slots = s.DilationH * (s.KH - 1) + 1;
         int rowFloats = (s.OutW + 15) & ~15;
         long floats = 2L * (s.KW + s.KH) + slots + layout.Length + (long)s.Cout * slots * rowFloats + 64;
-        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
-        nint* rowTap = (nint*)PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _scratchFloats);
+        nint* rowTap = (nint*)ScratchArena.Align64(lease.Pointer);
         nint* columnTap = rowTap + s.KW;
         int* tags = (int*)(columnTap + s.KH);
         var ring = new RowRing(slots, tags);    // row-filtered rows of every output channel, by padded row
-        float* padded = PinnedScratch.Align64((float*)(tags + slots));
-        float* filtered = PinnedScratch.Align64(padded + layout.Length); // Cout × slots × rowFloats
+        float* padded = ScratchArena.Align64((float*)(tags + slots));
+        float* filtered = ScratchArena.Align64(padded + layout.Length); // Cout × slots × rowFloats
 
         nint plane = (nint)s.OutH * s.OutW;
         int image = -1;

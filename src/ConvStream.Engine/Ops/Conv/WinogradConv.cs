@@ -58,8 +58,8 @@ internal readonly unsafe struct WinogradConv
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, 2, _border);
         long vFloats = 16L * ((long)s.Cin * chunk + WinogradRowJob.Skew), mFloats = 16L * ((long)s.Cout * chunk + WinogradRowJob.Skew);
         long floats = 8L * s.Cin + vFloats + mFloats + 32 + PaddedRowRing.ScratchFloats(layout, s.Cin, 4);
-        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
-        float* v = PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _scratchFloats);
+        float* v = ScratchArena.Align64(lease.Pointer);
         float* m = v + vFloats;
         nint* rows = (nint*)(m + mFloats);
         var ring = new PaddedRowRing(layout, s.Cin, s.H, s.PadTop, _border, 4, (float*)(rows + 4 * s.Cin));

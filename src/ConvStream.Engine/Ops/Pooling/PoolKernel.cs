@@ -38,7 +38,7 @@ internal static class PoolKernel
     {
         bool pair = s is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 };
         int paddedLength = Math.Max(s.PW + s.W, (s.OutW - 1) * s.SW + (s.KW - 1) * s.DW + 1) + RowSlack;
-        using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(paddedLength) + PinnedScratch.FloatsFor<float>(s.OutW), keepScratch);
+        using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<float>(paddedLength) + ScratchArena.FloatsFor<float>(s.OutW), keepScratch);
         var carve = lease.Carve();
         Span<float> t = carve.Take<float>(paddedLength);
         Span<float> columns = average ? carve.Take<float>(s.OutW) : default;

@@ -10,7 +10,7 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// changes to the weight or bias tensors do not affect the plan. It runs with the
 /// <see cref="ExecutionSettings"/> it was built with. Thread-safe: several threads may run it at once.
 /// </summary>
-public sealed class ConvTranspose2dPlan
+public sealed unsafe class ConvTranspose2dPlan
 {
     private readonly float[] _packed;
     private readonly float[]? _bias;
@@ -55,6 +55,6 @@ public sealed class ConvTranspose2dPlan
     {
         var s = Shape(input);
         ConvTranspose2d.CheckOutput(s, input, output);
-        TransposedKernel.Run(input.Data, _packed, _bias, output.Data, s, Settings);
+        fixed (float* packed = _packed) TransposedKernel.Run(input.Data, packed, _bias, output.Data, s, Settings);
     }
 }

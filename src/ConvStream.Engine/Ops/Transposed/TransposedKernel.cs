@@ -14,7 +14,7 @@ namespace ConvStream.Engine.Ops.Transposed;
 /// interleaved into the output at the end (with shuffles at stride 2). When stride equals the
 /// kernel (the upsampling layer) every tap has its own phase: no overlap, one add per sample.
 /// </summary>
-internal static class TransposedKernel
+internal static unsafe class TransposedKernel
 {
     /// <summary>Floats of the packed weights for a weight of (Cin, Cout/groups, KH, KW) in <paramref name="groups"/> groups.</summary>
     public static int PackedLength(int cin, int coutPerGroup, int kh, int kw, int groups)
@@ -27,10 +27,10 @@ internal static class TransposedKernel
     /// floats): per group and kernel row, blocks of <see cref="TransposedTaps.Width"/> (co, kx) taps, each
     /// with its Cin/groups weights. Depends on the weights and groups only, so a plan does it once.
     /// </summary>
-    public static void Pack(float[] wt, int cin, int coutG, int kh, int kw, int groups, float[] packed)
+    public static void Pack(float[] wt, int cin, int coutG, int kh, int kw, int groups, Span<float> packed)
     {
         int cinG = cin / groups, taps = coutG * kw, blocks = Blocks(coutG, kw);
-        Array.Clear(packed, 0, PackedLength(cin, coutG, kh, kw, groups));
+        packed[..PackedLength(cin, coutG, kh, kw, groups)].Clear();
         for (int g = 0; g < groups; g++)
             for (int ky = 0; ky < kh; ky++)
                 for (int tap = 0; tap < taps; tap++)
@@ -43,7 +43,7 @@ internal static class TransposedKernel
     }
 
     /// <summary>Runs the call of shape <paramref name="s"/> with weights packed by <see cref="Pack"/>.</summary>
-    public static void Run(float[] x, float[] packed, float[]? bias, float[] y, ConvTranspose2dShape s, ExecutionSettings settings)
+    public static void Run(float[] x, float* packed, float[]? bias, float[] y, ConvTranspose2dShape s, ExecutionSettings settings)
     {
         var level = settings.Level;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
@@ -67,14 +67,14 @@ internal static class TransposedKernel
         else settings.For(rows, workPerRow, job, static (j, start, end) => j.Band(start, end));
     }
 
-    private readonly struct Job(float[] x, float[] y, float[]? bias, float[] packed, ConvTranspose2dShape s,
+    private readonly struct Job(float[] x, float[] y, float[]? bias, float* packed, ConvTranspose2dShape s,
         int rowLength, int margin, int blocks, int taps, SimdLevel level, long keepScratch)
     {
         public readonly void Band(int start, int end)
         {
             int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, phaseRows = coutG * s.SW;
-            using var lease = PinnedScratch.Rent(PinnedScratch.FloatsFor<float>(phaseRows * rowLength)
-                + PinnedScratch.FloatsFor<int>(blocks * TransposedTaps.Width), keepScratch);
+            using var lease = ScratchArena.Rent(ScratchArena.FloatsFor<float>(phaseRows * rowLength)
+                + ScratchArena.FloatsFor<int>(blocks * TransposedTaps.Width), keepScratch);
             var carve = lease.Carve();
             Span<float> rows = carve.Take<float>(phaseRows * rowLength);
             // Where each (co, kx) tap adds into the phase rows: they depend on the row length, so on the input's width.
@@ -105,7 +105,7 @@ internal static class TransposedKernel
                         {
                             int w0 = ((g * s.KH + ky) * blocks + b) * cinG * TransposedTaps.Width;
                             TransposedTaps.Run(x, xRow, s.H * s.W, cinG, s.W,
-                                packed.AsSpan(w0, cinG * TransposedTaps.Width), rows,
+                                new ReadOnlySpan<float>(packed + w0, cinG * TransposedTaps.Width), rows,
                                 offsets.Slice(b * TransposedTaps.Width, TransposedTaps.Width),
                                 Math.Min(TransposedTaps.Width, taps - b * TransposedTaps.Width), level);
                         }

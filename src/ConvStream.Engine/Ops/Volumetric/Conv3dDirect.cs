@@ -49,8 +49,8 @@ internal readonly unsafe struct Conv3dDirect
         var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 2L * planes + 16 + PaddedRowRing.ScratchFloats(layout, planes, slots);
-        using var lease = PinnedScratch.Rent(floats, _scratchFloats);
-        nint* tap = (nint*)PinnedScratch.Align64(lease.Pointer);
+        using var lease = ScratchArena.Rent(floats, _scratchFloats);
+        nint* tap = (nint*)ScratchArena.Align64(lease.Pointer);
         nint* column = tap + taps;
         nint* plane = column + s.KW;
         var ring = new PaddedRowRing(layout, planes, s.H, s.PadTop, _border, slots, (float*)(plane + planes));
