@@ -13,17 +13,26 @@ public static class Conv2dAssert
 {
     public const double RelativeTolerance = 1e-5;
 
-    public static void Close(Conv2dCase c, Tensor expected, Tensor actual, string context)
+    public static void Close(Conv2dCase c, Tensor expected, Tensor actual, string context) => Close(c, expected, actual, context, RelativeTolerance);
+
+    /// <summary>
+    /// Every element within <paramref name="tolerance"/> times the convolution of the absolute
+    /// values (the sum the rounding errors scale with); returns the largest error in those units.
+    /// </summary>
+    public static double Close(Conv2dCase c, Tensor expected, Tensor actual, string context, double tolerance)
     {
         Assert.Equal(expected.ShapeText, actual.ShapeText);
         var scale = Conv2dReference.Forward(Abs(c.Input), Abs(c.Weight), c.Bias is null ? null : Abs(c.Bias), c.Options with { Relu = false });
+        double worst = 0;
         for (int i = 0; i < expected.Length; i++)
         {
             double err = Math.Abs((double)expected[i] - actual[i]);
-            double allowed = RelativeTolerance * scale[i] + 1e-30;
+            double allowed = tolerance * scale[i] + 1e-30;
             if (!(err <= allowed))
                 Assert.Fail($"{context}: element {i} is {actual[i]} but the reference says {expected[i]} (|err| {err:g3} > {allowed:g3}); {c}");
+            if (scale[i] > 0) worst = Math.Max(worst, err / scale[i]);
         }
+        return worst;
     }
 
     public static Tensor Abs(Tensor t)

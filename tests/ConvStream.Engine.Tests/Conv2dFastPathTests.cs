@@ -132,7 +132,7 @@ public class Conv2dFastPathTests
         for (int i = 0; i < cases.Length; i++)
         {
             var s = Conv2dShape.Resolve(cases[i].Input, cases[i].Weight, cases[i].Bias, cases[i].Options);
-            Assert.True(s.MultiplyAdds >= 2 * Threads.MinWorkPerTask, $"case {i} is too small to be split");
+            Assert.True(s.MultiplyAdds >= 2 * Conv2dSettings.SmallSplits, $"case {i} is too small to be split");
             CheckEverywhere(cases[i], $"large case {i}");
         }
     }

@@ -12,5 +12,11 @@ public static class Conv2dSettings
                 yield return (level, threads);
     }
 
-    public static ExecutionSettings Of(SimdLevel level, int threads) => new() { Level = level, Threads = threads };
+    public static ExecutionSettings Of(SimdLevel level, int threads) => new() { Level = level, Threads = threads, MinWorkPerTask = threads > 1 ? SmallSplits : null };
+
+    /// <summary>
+    /// The minimum work per task tests split with: the engine's own minimums (Threads) keep calls
+    /// under ~50 µs whole, so the small inputs of tests would never reach a band edge on two threads.
+    /// </summary>
+    public const long SmallSplits = 1L << 12;
 }

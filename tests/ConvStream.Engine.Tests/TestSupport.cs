@@ -16,7 +16,7 @@ public static class EngineConfigurations
     /// <summary>Runs <paramref name="body"/> with the settings of each configuration (nothing process-wide changes).</summary>
     public static void ForEach(Action<SimdLevel, int, ExecutionSettings> body)
     {
-        foreach (var (l, t) in All()) body(l, t, new ExecutionSettings { Level = l, Threads = t });
+        foreach (var (l, t) in All()) body(l, t, new ExecutionSettings { Level = l, Threads = t, MinWorkPerTask = t > 1 ? Conv2dSettings.SmallSplits : null });
     }
 }
 

@@ -5,7 +5,40 @@ namespace ConvStream.Engine.Tests;
 /// <summary>Threads.For: every item once, errors rethrown, and no allocation when the band workers are busy.</summary>
 public sealed class ThreadsTests
 {
-    private const long Heavy = 1L << 20; // multiply-adds per item: every item is worth a range of its own
+    private const long Heavy = 1L << 24; // multiply-adds per item: every item is worth a range of its own
+
+    [Fact]
+    public void EachKindOfWork_IsSplitOnlyPastItsOwnMinimum()
+    {
+        // BGR→gray (bytes read and written per row): a 64×64 frame stays on one thread, 1080p splits.
+        Assert.Equal((1, 1), Threads.Split(2, 64, SplitWork.Bytes(64 * 3 + 64)));
+        Assert.Equal(2, Threads.Split(2, 1080, SplitWork.Bytes(1920 * 3 + 1920)).Takers);
+        // A 3→16 3×3 conv2d (multiply-adds per row): 32×32 stays whole, 1080p splits.
+        Assert.Equal((1, 1), Threads.Split(2, 32, SplitWork.MultiplyAdds(16L * 27 * 32)));
+        Assert.Equal(2, Threads.Split(2, 1080, SplitWork.MultiplyAdds(16L * 27 * 1920)).Takers);
+        // The same count is enough to split as bytes but not as multiply-adds: the kinds differ.
+        long work = 5L << 20;
+        Assert.True(2 * Threads.MinBytesPerTask <= work && work < 2 * Threads.MinMultiplyAddsPerTask);
+        Assert.Equal(2, Threads.Split(2, 100, SplitWork.Bytes(work / 100)).Takers);
+        Assert.Equal(1, Threads.Split(2, 100, SplitWork.MultiplyAdds(work / 100)).Takers);
+        // A plain number is multiply-adds; one thread never splits.
+        Assert.Equal(SplitWork.MultiplyAdds(5), (SplitWork)5L);
+        Assert.Equal((1, 1), Threads.Split(1, 1080, SplitWork.Bytes(1L << 30)));
+    }
+
+    [Fact]
+    public void TheSettingsMinimum_ReplacesEveryKindsOwn()
+    {
+        // The split-cpu benchmark (and tests on small inputs) split calls far below the minimums.
+        static int Ranges(ExecutionSettings settings)
+        {
+            int ranges = 0;
+            settings.For(8, SplitWork.Bytes(100), 0, (_, _, _) => Interlocked.Increment(ref ranges));
+            return ranges;
+        }
+        Assert.Equal(1, Ranges(new ExecutionSettings { Threads = 2 }));
+        Assert.True(Ranges(new ExecutionSettings { Threads = 2, MinWorkPerTask = 1 }) > 1);
+    }
 
     [Fact]
     public void EveryItemRunsOnceAndTheFirstErrorIsRethrown()

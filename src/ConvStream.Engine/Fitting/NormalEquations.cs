@@ -56,7 +56,7 @@ public sealed class NormalEquations
         var job = new BandSums(design, bands.ToArray(), m, level, progress, cancel);
         // Every band is worth a range of its own; the sums are added in band order below, so the
         // result does not depend on the thread count.
-        Threads.For(Math.Max(1, threads), bands.Count, Threads.MinWorkPerTask, job, static (j, start, end) => j.Run(start, end));
+        Threads.For(Math.Max(1, threads), bands.Count, Threads.MinMultiplyAddsPerTask, job, static (j, start, end) => j.Run(start, end));
         var partial = job.Partial;
         var total = new double[m * m];
         foreach (var p in partial)

@@ -42,7 +42,7 @@ public static class FrameConvert
         if (src.Depth == dst.Depth) { src.CopyTo(dst); return; }
         int n = src.RowLength;
         var run = settings ?? ExecutionSettings.Default;
-        run.For(src.Height, n, (src, dst, n, run.Level, run.ScratchFloats), static (c, y0, y1) =>
+        run.For(src.Height, SplitWork.Bytes(src.RowBytes + dst.RowBytes), (src, dst, n, run.Level, run.ScratchFloats), static (c, y0, y1) =>
         {
             using var lease = ScratchArena.Rent(c.n, c.ScratchFloats);
             var tmp = lease.Carve().Take<float>(c.n);
@@ -63,7 +63,7 @@ public static class FrameConvert
         int w = src.Width, h = src.Height, c = src.Channels, n = src.RowLength;
         float[] data = dst.Data;
         var run = settings ?? ExecutionSettings.Default;
-        run.For(h, n, (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
+        run.For(h, SplitWork.Bytes(src.RowBytes + 4L * n), (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (src, data, w, h, c, n, level, keep) = k;
             using var lease = ScratchArena.Rent(n, keep);
@@ -90,7 +90,7 @@ public static class FrameConvert
         int w = dst.Width, h = dst.Height, c = dst.Channels, n = dst.RowLength;
         float[] data = src.Data;
         var run = settings ?? ExecutionSettings.Default;
-        run.For(h, n, (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
+        run.For(h, SplitWork.Bytes(dst.RowBytes + 4L * n), (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (dst, data, w, h, c, n, level, keep) = k;
             using var lease = ScratchArena.Rent(n, keep);

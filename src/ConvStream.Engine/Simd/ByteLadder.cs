@@ -32,10 +32,28 @@ internal interface IByteRowSum
 }
 
 /// <summary>
+/// An 8-bit row kernel that writes its own loop over whole steps (<see cref="Steps{TVec, TOps}"/>,
+/// compiled as its own method with the step's body in it), for steps too large to be inlined
+/// into the ladder's loop: the JIT's inlining budget grows with the size of the method it compiles,
+/// and the few bytes of <see cref="ByteLadder"/>'s loop around a step of five taps (the separable
+/// passes) ran out of it, leaving the vector operations as calls (1.2–2.4× slower). The ladder still
+/// chooses the widths and runs the scalar specification on the tail.
+/// </summary>
+internal interface IByteRowLoop
+{
+    /// <summary>Outputs one step computes at this width (its reach too): the loop runs while x + advance ≤ n.</summary>
+    int Advance<TVec, TOps>() where TVec : unmanaged where TOps : IByteOps<TVec>;
+    /// <summary>Whole steps from x while one fits before n; returns where it stopped.</summary>
+    int Steps<TVec, TOps>(int x, int n) where TVec : unmanaged where TOps : IByteOps<TVec>;
+    /// <summary>The specification, over outputs [x, n): the scalar level and every tail.</summary>
+    void Scalar(int x, int n);
+}
+
+/// <summary>
 /// Width choice and tails of the 8-bit kernels, written once (as <see cref="RowLadder"/> for the
 /// float ones): steps at the widest width the level allows, then at each narrower one on what is
-/// left, then the kernel's scalar specification. Kernels are readonly structs passed by value, for
-/// the reason <see cref="RowLadder"/> gives.
+/// left, then the kernel's scalar specification. Kernels are readonly structs, copied into each
+/// width's loop (see Steps) so that their fields stay in registers, for the reason <see cref="RowLadder"/> gives.
 /// </summary>
 internal static class ByteLadder
 {
@@ -61,6 +79,17 @@ internal static class ByteLadder
         if (level >= SimdLevel.V128 && n - x >= Bytes128.Count) (x, sum) = SumSteps<TKernel, Vector128<byte>, Bytes128>(in kernel, x, n, sum);
         if (x < n) sum += SumTail(kernel, x, n);
         return sum;
+    }
+
+    /// <summary>The same ladder for a kernel that writes its own loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunLoop<TLoop>(TLoop loop, int n, SimdLevel level) where TLoop : struct, IByteRowLoop
+    {
+        int x = 0;
+        if (level >= SimdLevel.V512 && n - x >= loop.Advance<Vector512<byte>, Bytes512>()) x = loop.Steps<Vector512<byte>, Bytes512>(x, n);
+        if (level >= SimdLevel.V256 && n - x >= loop.Advance<Vector256<byte>, Bytes256>()) x = loop.Steps<Vector256<byte>, Bytes256>(x, n);
+        if (level >= SimdLevel.V128 && n - x >= loop.Advance<Vector128<byte>, Bytes128>()) x = loop.Steps<Vector128<byte>, Bytes128>(x, n);
+        if (x < n) loop.Scalar(x, n);
     }
 
     // The scalar specification compiled fully optimized at once, as the vector steps are (see

@@ -65,6 +65,15 @@ internal unsafe interface IByteOps<TVec> where TVec : unmanaged
     /// <summary>The sum of the unsigned words.</summary>
     static abstract long SumWords(TVec v);
 
+    // Words for the separable filters' exact sums (wrapping mod 2^16, so signed and unsigned alike).
+
+    /// <summary><see cref="Count"/>/2 bytes from <paramref name="p"/>, zero-extended to words.</summary>
+    static abstract TVec LoadBytesAsWords(byte* p);
+    /// <summary>The low 16 bits of each word product.</summary>
+    static abstract TVec MultiplyWords(TVec a, TVec b);
+    /// <summary>The high 16 bits of each unsigned word product (<c>pmulhuw</c>).</summary>
+    static abstract TVec MultiplyHighWords(TVec a, TVec b);
+
     // x86 shuffles and multiply-adds.
 
     /// <summary>Whether <see cref="ShuffleInLanes"/>, <see cref="LoadPixelQuads"/>, <see cref="MultiplyAddAdjacentWords"/>, <see cref="AddPairsInLanes"/> and <see cref="StoreNarrowedInt32"/> run at this width (SSSE3, AVX2, AVX-512BW).</summary>
@@ -129,6 +138,17 @@ internal unsafe struct Bytes128 : IByteOps<Vector128<byte>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<byte> ShiftRightWords(Vector128<byte> v, byte count) => Vector128.ShiftRightLogical(v.AsUInt16(), count).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long SumWords(Vector128<byte> v) { var (lo, hi) = Vector128.Widen(v.AsUInt16()); return Vector128.Sum(lo + hi); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> LoadBytesAsWords(byte* p) => Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsByte()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<byte> MultiplyWords(Vector128<byte> a, Vector128<byte> b) => (a.AsUInt16() * b.AsUInt16()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> MultiplyHighWords(Vector128<byte> a, Vector128<byte> b)
+    {
+        if (Sse2.IsSupported) return Sse2.MultiplyHigh(a.AsUInt16(), b.AsUInt16()).AsByte();
+        var (al, ah) = Vector128.Widen(a.AsUInt16());
+        var (bl, bh) = Vector128.Widen(b.AsUInt16());
+        return Vector128.Narrow(Vector128.ShiftRightLogical(al * bl, 16), Vector128.ShiftRightLogical(ah * bh, 16)).AsByte();
+    }
     public static bool HasInLaneShuffle => Ssse3.IsSupported;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<byte> ShuffleInLanes(Vector128<byte> v, Vector128<byte> table) => Ssse3.Shuffle(v, table);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<byte> BroadcastLanes(ulong low, ulong high) => Vector128.Create(low, high).AsByte();
@@ -183,6 +203,13 @@ internal unsafe struct Bytes256 : IByteOps<Vector256<byte>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<byte> ShiftRightWords(Vector256<byte> v, byte count) => Vector256.ShiftRightLogical(v.AsUInt16(), count).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long SumWords(Vector256<byte> v) { var (lo, hi) = Vector256.Widen(v.AsUInt16()); return Vector256.Sum(lo + hi); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> LoadBytesAsWords(byte* p) => Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<byte> MultiplyWords(Vector256<byte> a, Vector256<byte> b) => (a.AsUInt16() * b.AsUInt16()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> MultiplyHighWords(Vector256<byte> a, Vector256<byte> b)
+        => Avx2.IsSupported ? Avx2.MultiplyHigh(a.AsUInt16(), b.AsUInt16()).AsByte()
+         : Vector256.Create(Bytes128.MultiplyHighWords(a.GetLower(), b.GetLower()), Bytes128.MultiplyHighWords(a.GetUpper(), b.GetUpper()));
     public static bool HasInLaneShuffle => Avx2.IsSupported;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<byte> ShuffleInLanes(Vector256<byte> v, Vector256<byte> table) => Avx2.Shuffle(v, table);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<byte> BroadcastLanes(ulong low, ulong high) => Vector256.Create(low, high, low, high).AsByte();
@@ -239,6 +266,13 @@ internal unsafe struct Bytes512 : IByteOps<Vector512<byte>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<byte> ShiftRightWords(Vector512<byte> v, byte count) => Vector512.ShiftRightLogical(v.AsUInt16(), count).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long SumWords(Vector512<byte> v) { var (lo, hi) = Vector512.Widen(v.AsUInt16()); return Vector512.Sum(lo + hi); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> LoadBytesAsWords(byte* p) => Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<byte> MultiplyWords(Vector512<byte> a, Vector512<byte> b) => (a.AsUInt16() * b.AsUInt16()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> MultiplyHighWords(Vector512<byte> a, Vector512<byte> b)
+        => Avx512BW.IsSupported ? Avx512BW.MultiplyHigh(a.AsUInt16(), b.AsUInt16()).AsByte()
+         : Vector512.Create(Bytes256.MultiplyHighWords(a.GetLower(), b.GetLower()), Bytes256.MultiplyHighWords(a.GetUpper(), b.GetUpper()));
     public static bool HasInLaneShuffle => Avx512BW.IsSupported;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<byte> ShuffleInLanes(Vector512<byte> v, Vector512<byte> table) => Avx512BW.Shuffle(v, table);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<byte> BroadcastLanes(ulong low, ulong high) => Vector512.Create(low, high, low, high, low, high, low, high).AsByte();

@@ -56,27 +56,38 @@ public sealed record ExecutionSettings
     /// <summary>Convolution outputs from this many bytes up are written with streaming stores (tests lower it to cover them).</summary>
     internal long StreamingMinBytes { get; init; } = Ops.Conv.StreamingOutput.DefaultMinBytes;
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) on up to <see cref="Threads"/> cores (see <see cref="ConvStream.Engine.Simd.Threads.For"/>).</summary>
-    public void For(int count, long workPerItem, Action<int, int> body) => ConvStream.Engine.Simd.Threads.For(_threads, count, workPerItem, body);
+    /// <summary>
+    /// When set, every split call of these settings uses this minimum work per task instead of its
+    /// kind's (<see cref="SplitWork"/>): the split-cpu benchmark times splitting at every size this way.
+    /// </summary>
+    internal long? MinWorkPerTask { get; init; }
 
-    /// <summary>As <see cref="For(int, long, Action{int, int})"/> with the call's values in <paramref name="state"/>: allocation-free with a static lambda.</summary>
-    public void For<TState>(int count, long workPerItem, TState state, Action<TState, int, int> body)
-        => ConvStream.Engine.Simd.Threads.For(_threads, count, workPerItem, state, body);
+    private SplitWork Work(SplitWork work) => MinWorkPerTask is long min ? work with { MinPerTask = min } : work;
+
+    /// <summary>The least multiply-adds a task of these settings gets (for kernels that decide before calling <see cref="For"/>).</summary>
+    internal long MinMultiplyAddsPerTask => Work(SplitWork.MultiplyAdds(1)).MinPerTask;
+
+    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) on up to <see cref="Threads"/> cores (see <see cref="ConvStream.Engine.Simd.Threads.For"/>).</summary>
+    public void For(int count, SplitWork workPerItem, Action<int, int> body) => ConvStream.Engine.Simd.Threads.For(_threads, count, Work(workPerItem), body);
+
+    /// <summary>As <see cref="For(int, SplitWork, Action{int, int})"/> with the call's values in <paramref name="state"/>: allocation-free with a static lambda.</summary>
+    public void For<TState>(int count, SplitWork workPerItem, TState state, Action<TState, int, int> body)
+        => ConvStream.Engine.Simd.Threads.For(_threads, count, Work(workPerItem), state, body);
 
     /// <summary>As <see cref="ForRows{TState}"/> with a delegate made once (a stage's own row function).</summary>
-    public void ForRows(int height, long workPerRow, Action<int, int> rows) => ForRows(height, workPerRow, rows, static (r, start, end) => r(start, end));
+    public void ForRows(int height, SplitWork workPerRow, Action<int, int> rows) => ForRows(height, workPerRow, rows, static (r, start, end) => r(start, end));
 
     /// <summary>
     /// Runs <paramref name="rows"/>(state, start, end) over the rows of a frame of <paramref name="height"/>
     /// rows in bands of <see cref="BandHeight"/> rows (by work when 0), grouped into at most
     /// <see cref="Threads"/> contiguous runs.
     /// </summary>
-    public void ForRows<TState>(int height, long workPerRow, TState state, Action<TState, int, int> rows)
+    public void ForRows<TState>(int height, SplitWork workPerRow, TState state, Action<TState, int, int> rows)
     {
         int bh = _bandHeight;
         if (bh <= 0 || bh >= height) { For(height, workPerRow, state, rows); return; }
         int bands = (height + bh - 1) / bh;
-        For(bands, workPerRow * bh, (state, rows, bh, height),
+        For(bands, workPerRow with { PerItem = workPerRow.PerItem * bh }, (state, rows, bh, height),
             static (c, b0, b1) => c.rows(c.state, b0 * c.bh, Math.Min(c.height, b1 * c.bh)));
     }
 

@@ -13,7 +13,7 @@ namespace ConvStream.Engine.Simd;
 /// kernel one lane wide; it also computes the tails narrower than one vector. <see cref="RowLadder"/>
 /// runs such a kernel along a row at the widest allowed width, then each narrower one on what is left.
 /// </summary>
-internal unsafe interface ISimdOps<TVec> where TVec : unmanaged
+internal unsafe partial interface ISimdOps<TVec> where TVec : unmanaged
 {
     /// <summary>Lanes per vector.</summary>
     static abstract int Count { get; }
@@ -86,7 +86,7 @@ internal static class FusedMultiplyAddHardware
     public static bool IsHardware => Fma.IsSupported || AdvSimd.IsSupported;
 }
 
-internal unsafe struct ScalarOps : ISimdOps<float>
+internal unsafe partial struct ScalarOps : ISimdOps<float>
 {
     public static int Count => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(float* p) => *p;
@@ -118,7 +118,7 @@ internal unsafe struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (float Low, float High) Zip(float even, float odd) => (even, odd);
 }
 
-internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
+internal unsafe partial struct V128Ops : ISimdOps<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(float* p) => Vector128.Load(p);
@@ -161,7 +161,7 @@ internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
     public static (Vector128<float> Low, Vector128<float> High) Zip(Vector128<float> even, Vector128<float> odd) => (Sse.UnpackLow(even, odd), Sse.UnpackHigh(even, odd));
 }
 
-internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
+internal unsafe partial struct V256Ops : ISimdOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
@@ -220,7 +220,7 @@ internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
     }
 }
 
-internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
+internal unsafe partial struct V512Ops : ISimdOps<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* p) => Vector512.Load(p);

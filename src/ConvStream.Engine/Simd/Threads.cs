@@ -5,16 +5,36 @@ namespace ConvStream.Engine.Simd;
 /// <summary>
 /// Splitting one call's rows across cores. <c>CONVSTREAM_THREADS</c> sets <see cref="Default"/>
 /// (the default of <see cref="ExecutionSettings.Threads"/>); each plan says how many it uses.
-/// Row bands smaller than <see cref="MinWorkPerTask"/> multiply-adds are not split, because a task
-/// costs a few microseconds to schedule.
+/// A call is split only when each task gets at least its kind of op's minimum work
+/// (<see cref="SplitWork"/>: <see cref="MinMultiplyAddsPerTask"/>, <see cref="MinBytesPerTask"/>),
+/// because waking a worker and sharing the frame's cache lines costs microseconds.
 /// </summary>
 public static class Threads
 {
     /// <summary><c>CONVSTREAM_THREADS</c> when it is a positive integer, else every core.</summary>
     public static int Default { get; } = FromEnvironment();
 
-    /// <summary>Below this much work (multiply-adds) a band is not worth a task of its own.</summary>
-    public const long MinWorkPerTask = 1L << 16;
+    // Both minimums come from `ConvStream.Benchmarks split-cpu 41` (BGR→gray and 2×2 max pool on
+    // u8 frames, a 3→8 3×3 conv2d, 1920 wide, 2 to 540 rows, unsplit against split in two, shared
+    // 2-core machine). A split that a worker joins costs 20–50 µs of CPU time whatever the size
+    // (waking the worker, waiting for its range). At a load of 15–20 no split was faster in wall
+    // time (the second core was rarely free); at a load of ~10, split ÷ unsplit wall time was for
+    // gray 1.04 at 2.07 MB a call and 0.81 at 4.1 MB, for the conv 1.31 at 3.3 M multiply-adds,
+    // 0.78 at 6.6 M, 0.69 at 13.3 M and 0.59 at 26.5 M. So a call splits in two from about 4 MB or
+    // 6 M multiply-adds: half of that per task. The single threshold of the previous stops, 65 536
+    // multiply-adds (about 1 µs of work), split almost everything.
+
+    /// <summary>
+    /// Below this many multiply-adds (float convolutions, pools, fits) a band is not worth a task of
+    /// its own: 3 Mi, about 40 µs of a 3×3 conv2d on one core (see the comment above).
+    /// </summary>
+    public const long MinMultiplyAddsPerTask = 3L << 20;
+
+    /// <summary>
+    /// Below this many bytes read and written (memory-bound 8-bit filters, conversions) a band is
+    /// not worth a task of its own: 2 MiB, about 45 µs of BGR→gray on one core (see the comment above).
+    /// </summary>
+    public const long MinBytesPerTask = 1L << 21;
 
     private static int FromEnvironment()
     {
@@ -24,27 +44,38 @@ public static class Threads
 
     /// <summary>
     /// Runs <paramref name="body"/>(start, end) over [0, count) split into at most
-    /// <paramref name="threads"/> contiguous ranges, each worth at least <see cref="MinWorkPerTask"/>.
+    /// <paramref name="threads"/> contiguous ranges, each worth at least the work's minimum per task.
     /// </summary>
-    public static void For(int threads, int count, long workPerItem, Action<int, int> body)
-        => For(threads, count, workPerItem, body, static (b, start, end) => b(start, end));
+    public static void For(int threads, int count, SplitWork work, Action<int, int> body)
+        => For(threads, count, work, body, static (b, start, end) => b(start, end));
+
+    /// <summary>
+    /// How <see cref="For{TState}"/> splits <paramref name="count"/> items of <paramref name="work"/>:
+    /// the threads that take part (1: not split) and the ranges they share.
+    /// </summary>
+    public static (int Takers, int Parts) Split(int threads, int count, SplitWork work)
+    {
+        if (count <= 0) return (0, 0);
+        long total = Math.Max(1, work.PerItem) * count, tasks = total / Math.Max(1, work.MinPerTask);
+        int takers = (int)Math.Clamp(tasks, 1, Math.Min(threads, count));
+        if (takers <= 1) return (1, 1);
+        return (takers, (int)Math.Clamp(tasks, takers, Math.Min(takers * RangesPerThread, count)));
+    }
 
     /// <summary>
     /// Runs <paramref name="body"/>(state, start, end) over [0, count) on at most
     /// <paramref name="threads"/> threads, split into up to <see cref="RangesPerThread"/> contiguous
-    /// ranges per thread (range p is [count·p/parts, count·(p+1)/parts)), each worth at least
-    /// <see cref="MinWorkPerTask"/>. The caller runs ranges too, and any range no band worker has
+    /// ranges per thread (range p is [count·p/parts, count·(p+1)/parts)), each worth at least the
+    /// work's minimum per task (<see cref="Split"/>). The caller runs ranges too, and any range no band worker has
     /// taken yet, so a call never waits for a worker to wake. Allocates nothing in steady state: pass a static lambda
     /// and the call's values as <paramref name="state"/> (a struct or a tuple), not a closure.
     /// The first exception of any range is rethrown as it was, after every range has finished.
     /// </summary>
-    public static void For<TState>(int threads, int count, long workPerItem, TState state, Action<TState, int, int> body)
+    public static void For<TState>(int threads, int count, SplitWork work, TState state, Action<TState, int, int> body)
     {
         if (count <= 0) return;
-        long total = Math.Max(1, workPerItem) * count;
-        int takers = (int)Math.Clamp(total / MinWorkPerTask, 1, Math.Min(threads, count));
+        var (takers, parts) = Split(threads, count, work);
         if (takers <= 1) { body(state, 0, count); return; }
-        int parts = (int)Math.Clamp(total / MinWorkPerTask, takers, Math.Min(takers * RangesPerThread, count));
         BandJob<TState>.Run(count, parts, takers - 1, state, body);
     }
 

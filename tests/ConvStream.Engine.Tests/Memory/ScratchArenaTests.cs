@@ -157,7 +157,7 @@ public sealed unsafe class ScratchArenaTests
         using var outer = ScratchArena.Rent(Floats);
         Fill(outer, Floats, 0.5f);
         var state = (Bad: new int[1], Outer: (nint)outer.Pointer);
-        Threads.For(2, Ranges, Threads.MinWorkPerTask, state, static (s, start, end) =>
+        Threads.For(2, Ranges, Threads.MinMultiplyAddsPerTask, state, static (s, start, end) =>
         {
             for (int r = start; r < end; r++)
             {

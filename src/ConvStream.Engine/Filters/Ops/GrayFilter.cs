@@ -40,7 +40,7 @@ public sealed class GrayFilter : IFrameFilter
             || gray.Width != bgr.Width || gray.Height != bgr.Height)
             throw new ConvStreamException($"gray: cannot convert {bgr.ShapeText} into {gray.ShapeText}");
         var run = settings ?? ExecutionSettings.Default;
-        run.For(bgr.Height, bgr.Width * 8L, (bgr, gray, run.Level), static (c, y0, y1) =>
+        run.For(bgr.Height, SplitWork.Bytes(bgr.RowBytes + gray.RowBytes), (bgr, gray, run.Level), static (c, y0, y1) =>
         {
             for (int y = y0; y < y1; y++) GrayRow.BgrToGray(c.bgr.RowSpan(y), c.gray.RowSpan(y), c.Level);
         });

@@ -38,7 +38,7 @@ public sealed class MagnitudeFilter : IFrameFilter
     }
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-        => _settings.For(inputs[0].Height, inputs[0].RowLength * 4L, (this, inputs[0], inputs[1], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, c.Item4, y0, y1));
+        => _settings.For(inputs[0].Height, SplitWork.Bytes(2L * inputs[0].RowBytes + output.RowBytes), (this, inputs[0], inputs[1], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, c.Item4, y0, y1));
 
     /// <summary>Output rows [y0, y1) of one call (a band of <see cref="Apply"/>).</summary>
     private void Rows(Frame dx, Frame dy, Frame output, int y0, int y1)

@@ -26,7 +26,7 @@ public sealed class MaxPoolFilter : IFrameFilter
     public FrameFormat OutputFormat(ReadOnlySpan<FrameFormat> inputs) => PoolRows.OutputFormat(inputs[0], Size, Stride);
 
     public void Apply(ReadOnlySpan<Frame> inputs, Frame output)
-        => _settings.For(output.Height, (long)output.RowLength * Size * Size, (this, inputs[0], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, y0, y1));
+        => _settings.For(output.Height, SplitWork.Bytes((long)inputs[0].RowBytes * Size + output.RowBytes), (this, inputs[0], output), static (c, y0, y1) => c.Item1.Rows(c.Item2, c.Item3, y0, y1));
 
     /// <summary>Output rows [y0, y1) of one call (a band of <see cref="Apply"/>).</summary>
     private void Rows(Frame src, Frame output, int y0, int y1)

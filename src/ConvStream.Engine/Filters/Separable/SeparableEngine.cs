@@ -61,19 +61,13 @@ internal sealed class SeparableEngine
     private void RunBand(Frame src, Frame dst, BandLayout layout, int y0, int y1)
     {
         using var lease = ScratchArena.Rent(layout.ScratchFloats, _settings.ScratchFloats);
-        var s = new BandScratch(layout, lease);
-        switch (_settings.Level)
-        {
-            case SimdLevel.V512: RunBand<Lanes512>(src, dst, y0, y1, s); break;
-            case SimdLevel.V256: RunBand<Lanes256>(src, dst, y0, y1, s); break;
-            case SimdLevel.V128: RunBand<Lanes128>(src, dst, y0, y1, s); break;
-            default: RunBand<Lanes1>(src, dst, y0, y1, s); break;
-        }
+        RunBand(src, dst, y0, y1, new BandScratch(layout, lease));
     }
 
-    private unsafe void RunBand<V>(Frame src, Frame dst, int y0, int y1, scoped BandScratch s) where V : struct, ILanes16<V>
+    private unsafe void RunBand(Frame src, Frame dst, int y0, int y1, scoped BandScratch s)
     {
         var k = _kernel;
+        var level = _settings.Level;
         int kh = k.Height, length = src.RowLength, height = src.Height;
         // The band fills its own ring (its first KH−1 rows are its neighbour's last, computed again).
         var rows = new RowRing(kh, s.Tags);
@@ -81,30 +75,50 @@ internal sealed class SeparableEngine
         {
             int top = y - k.AnchorY;
             for (int v = top; v < top + kh; v++)
-                if (rows.Claim(v, out int slot)) FilterRow<V>(src, v, height, s, slot);
+                if (rows.Claim(v, out int slot)) FilterRow(src, v, height, s, slot);
 
             // The column taps pointing at the ring rows holding top .. top+kh−1 of every term.
             var columnTaps = s.ColumnTaps(rows.SlotOf(top));
-            ref ushort ring = ref MemoryMarshal.GetReference(s.Ring);
+            // The band's buffers are a lease on the thread's pinned arena, and frames never move.
+            ushort* ring = Pointer(s.Ring);
             var outRow = dst.RowSpan(y);
+            byte* outBytes = Pointer(outRow);
 
             if (_gaussian)
-                SeparablePasses.GaussianColumn<V>(ref ring, ref MemoryMarshal.GetReference(outRow), length, columnTaps);
+                SeparablePasses.GaussianColumn(ring, outBytes, length, columnTaps, level);
             else if (s.DirectShort)
-                SeparablePasses.Column<V>(ref ring, ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(outRow)), length, columnTaps, s.Bias);
+                SeparablePasses.Column(ring, (ushort*)outBytes, length, columnTaps, s.Bias, level);
             else if (s.Division is { } division)
             {
-                // Box average: column sums + δ in 16 bits, then the vector reciprocal division.
-                SeparablePasses.Column<V>(ref ring, ref MemoryMarshal.GetReference(s.Sums16), length, columnTaps, division.Bias);
-                SeparablePasses.DivideToBytes<V>(ref MemoryMarshal.GetReference(s.Sums16), ref MemoryMarshal.GetReference(outRow), length, division.Multiplier, BoxDivision.Shift);
+                // Box average as OpenCV's ColumnSum: a running sum of KH−1 rows (made once per band),
+                // plus the newest row, divided, less the oldest: O(1) per pixel whatever the size.
+                ushort* newest = ring + s.RingOffset(0, rows.SlotOf(top + kh - 1)), oldest = ring + s.RingOffset(0, rows.SlotOf(top));
+                if (y == y0) SeparablePasses.Column(ring, Pointer(s.Sums16), length, s.RunningStart(rows.SlotOf(top)), 0, level);
+                SeparablePasses.BoxColumn(newest, oldest, Pointer(s.Sums16), outBytes, length, division, level);
             }
             else if (s.Narrow)
             {
-                SeparablePasses.Column<V>(ref ring, ref MemoryMarshal.GetReference(s.Sums16), length, columnTaps, 0);
+                SeparablePasses.Column(ring, Pointer(s.Sums16), length, columnTaps, 0, level);
                 var wide = s.Sums32[..length];
                 if (k.UnsignedRows) for (int i = 0; i < length; i++) wide[i] = s.Sums16[i];
                 else for (int i = 0; i < length; i++) wide[i] = (short)s.Sums16[i];
                 k.Conversion.Convert(wide, outRow);
+            }
+            else if (s.RunningWide)
+            {
+                // A box whose sums need 32 bits: the same running sum, in ints.
+                var newest = s.Ring.Slice(s.RingOffset(0, rows.SlotOf(top + kh - 1)), length);
+                var oldest = s.Ring.Slice(s.RingOffset(0, rows.SlotOf(top)), length);
+                var sums = s.Sums32[..length];
+                var running = s.Running32[..length];
+                if (y == y0) SeparablePasses.ColumnWide(s.Ring, running, length, s.RunningStart(rows.SlotOf(top)), unsignedRows: true);
+                for (int i = 0; i < sums.Length; i++)
+                {
+                    int sum = running[i] + newest[i];
+                    sums[i] = sum;
+                    running[i] = sum - oldest[i];
+                }
+                k.Conversion.Convert(sums, outRow);
             }
             else
             {
@@ -114,8 +128,10 @@ internal sealed class SeparableEngine
         }
     }
 
+    private static unsafe T* Pointer<T>(Span<T> pinned) where T : unmanaged => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(pinned));
+
     /// <summary>Pads source row <paramref name="v"/> (a virtual index, mapped through the border) and runs every term's row pass into ring slot <paramref name="slot"/>.</summary>
-    private void FilterRow<V>(Frame src, int v, int height, scoped BandScratch s, int slot) where V : struct, ILanes16<V>
+    private unsafe void FilterRow(Frame src, int v, int height, scoped BandScratch s, int slot)
     {
         var k = _kernel;
         int length = src.RowLength;
@@ -135,9 +151,8 @@ internal sealed class SeparableEngine
             if (x < 0) padded.Slice(at, c).Clear();
             else row.Slice(x * c, c).CopyTo(padded.Slice(at, c));
         }
-        ref byte p = ref MemoryMarshal.GetReference(padded);
         for (int t = 0; t < k.TermCount; t++)
-            SeparablePasses.Row<V>(ref p, ref s.Ring[s.RingOffset(t, slot)], length, s.RowTaps[t]);
+            SeparablePasses.Row(Pointer(padded), Pointer(s.Ring) + s.RingOffset(t, slot), length, s.RowTaps[t], _settings.Level);
     }
 
     /// <summary>
@@ -183,8 +198,6 @@ internal sealed class SeparableEngine
                     }
                 _columnTaps[top] = live.ToArray();
             }
-            ScratchFloats = ScratchArena.FloatsFor<byte>(PaddedLength) + ScratchArena.FloatsFor<ushort>(RingLength)
-                + ScratchArena.FloatsFor<int>(_kh) + ScratchArena.FloatsFor<ushort>(SumsLength) + ScratchArena.FloatsFor<int>(SumsLength);
 
             var conversion = k.Conversion as ScaledConversion;
             long limit = k.UnsignedRows ? 65535 : 32767;
@@ -193,8 +206,30 @@ internal sealed class SeparableEngine
                           && k.SumBound + Math.Abs((long)conversion.Delta) <= 32767;
             Bias = DirectShort ? (ushort)(short)conversion!.Delta : (ushort)0;
             // Sums ≤ 65280 plus δ ≤ 129 still fit 16 bits.
-            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 ? d : null;
+            Division = k.Conversion is BoxDivision d && k.UnsignedRows && k.SumBound <= 65280 && IsBox(k) ? d : null;
+            // A box that is neither the 16-bit division nor a narrow sum keeps a 32-bit running sum.
+            RunningWide = Division is null && !Narrow && IsBox(k);
+            // The running sum's start at a band's first row: the ring rows top .. top+KH−2.
+            _runningStart = new Tap[_kh][];
+            for (int top = 0; top < _kh; top++)
+                _runningStart[top] = Enumerable.Range(0, _kh - 1)
+                    .Select(i => new Tap { A = RingOffset(0, (top + i) % _kh), Coefficient = 1, Kind = TapKind.Single }).ToArray();
+            ScratchFloats = ScratchArena.FloatsFor<byte>(PaddedLength) + ScratchArena.FloatsFor<ushort>(RingLength)
+                + ScratchArena.FloatsFor<int>(_kh) + ScratchArena.FloatsFor<ushort>(SumsLength) + ScratchArena.FloatsFor<int>(SumsLength)
+                + (RunningWide ? ScratchArena.FloatsFor<int>(SumsLength) : 0);
         }
+
+        private readonly Tap[][] _runningStart;
+
+        /// <summary>One term of all-ones unsigned taps, at least two rows tall: the box filter, whose column sums can run.</summary>
+        private static bool IsBox(SeparableKernel k)
+            => k.TermCount == 1 && k.UnsignedRows && k.Height >= 2 && k.Columns[0].All(c => c == 1) && k.Rows[0].All(c => c == 1);
+
+        /// <summary>A box whose sums need 32 bits: its running column sums are ints (<see cref="BandScratch.Running32"/>).</summary>
+        public bool RunningWide { get; }
+
+        /// <summary>Taps summing the KH−1 ring rows from slot <paramref name="topSlot"/>: a band's first running box sum.</summary>
+        public Tap[] RunningStart(int topSlot) => _runningStart[topSlot];
 
         public int RowStride { get; }
         public int PaddedLength { get; }
@@ -211,7 +246,7 @@ internal sealed class SeparableEngine
         /// <summary>s16 output of <c>sum + delta</c> that cannot saturate: the column pass writes the frame directly.</summary>
         public bool DirectShort { get; }
         public ushort Bias { get; }
-        /// <summary>A normalised 8-bit box: its division runs vectorised after the column pass.</summary>
+        /// <summary>A normalised 8-bit box of at most 256 pixels: a 16-bit running column sum with the division fused in.</summary>
         public BoxDivision? Division { get; }
 
         public bool Fits(Frame f) => f.Width == _width && f.Channels == _channels;
@@ -238,6 +273,7 @@ internal sealed class SeparableEngine
             Tags = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(carve.Take<int>(layout.RingSlots)));
             Sums16 = carve.Take<ushort>(layout.SumsLength);
             Sums32 = carve.Take<int>(layout.SumsLength);
+            Running32 = layout.RunningWide ? carve.Take<int>(layout.SumsLength) : default;
         }
 
         public Span<byte> Padded { get; }
@@ -246,6 +282,10 @@ internal sealed class SeparableEngine
         public int* Tags { get; }
         public Span<ushort> Sums16 { get; }
         public Span<int> Sums32 { get; }
+        /// <summary>A wide box's running column sums (empty otherwise).</summary>
+        public Span<int> Running32 { get; }
+        public bool RunningWide => _layout.RunningWide;
+        public Tap[] RunningStart(int topSlot) => _layout.RunningStart(topSlot);
         public (int At, int Source)[] BorderColumns => _layout.BorderColumns;
         public Tap[][] RowTaps => _layout.RowTaps;
         public bool Narrow => _layout.Narrow;

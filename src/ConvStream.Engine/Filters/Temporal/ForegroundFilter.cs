@@ -43,7 +43,7 @@ public sealed class ForegroundFilter : IFrameFilter
     {
         Frame frame = inputs[0], bg = inputs[1];
         float t = _threshold;
-        _settings.For(frame.Height, frame.RowLength, (frame, bg, output, t), static (c, y0, y1) => Rows(c.frame, c.bg, c.output, c.t, y0, y1));
+        _settings.For(frame.Height, SplitWork.Bytes(frame.RowBytes + bg.RowBytes + output.RowBytes), (frame, bg, output, t), static (c, y0, y1) => Rows(c.frame, c.bg, c.output, c.t, y0, y1));
     }
 
     private static unsafe void Rows(Frame frame, Frame bg, Frame output, float threshold, int y0, int y1)

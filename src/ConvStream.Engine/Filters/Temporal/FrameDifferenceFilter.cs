@@ -50,7 +50,7 @@ public sealed class FrameDifferenceFilter : ITemporalFilter
         var level = _settings.Level;
         bool abs = _abs;
         int threshold = _threshold, length = output.RowLength;
-        _settings.For(output.Height, length, (previous, current, output, abs, threshold, length, level),
+        _settings.For(output.Height, SplitWork.Bytes(previous.RowBytes + current.RowBytes + output.RowBytes), (previous, current, output, abs, threshold, length, level),
             static (c, y0, y1) => Rows(c.previous, c.current, c.output, c.abs, c.threshold, c.length, c.level, y0, y1));
     }
 

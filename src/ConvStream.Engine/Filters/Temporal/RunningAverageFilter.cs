@@ -55,7 +55,7 @@ public sealed class RunningAverageFilter : ITemporalFilter
         _started = true;
         float alpha = _alpha;
         var level = _settings.Level;
-        _settings.For(height, length, (frame, bg, output, first, alpha, length, level),
+        _settings.For(height, SplitWork.Bytes(frame.RowBytes + 8L * length + output.RowBytes), (frame, bg, output, first, alpha, length, level),
             static (c, y0, y1) => Rows(c.frame, c.bg, c.output, c.first, c.alpha, c.length, c.level, y0, y1));
     }
 

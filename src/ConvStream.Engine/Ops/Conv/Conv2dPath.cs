@@ -13,4 +13,6 @@ public enum Conv2dPath
     Separable,
     /// <summary>Dense stride-1 3×3 with enough channels: Winograd F(2×2, 3×3), 2.25× fewer multiply-adds (<see cref="WinogradConv"/>).</summary>
     Winograd,
+    /// <summary>Dense stride-1 3×3 with enough channels: Winograd F(4×4, 3×3), 4× fewer multiply-adds (<see cref="WinogradConv"/>).</summary>
+    Winograd4x4,
 }

@@ -14,18 +14,20 @@ namespace ConvStream.Engine.Ops.Conv;
 /// </summary>
 public sealed class Conv2dPlan
 {
-    // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable; WinogradWeights when Winograd.
+    // PackedWeights layout; plain when depthwise; [Cout][KH] u then [Cout][KW] v when separable;
+    // WinogradWeights then PackedWeights when Winograd (tile rows whose inputs are not all finite run direct).
     // A plan of its own holds them in _packed; a one-shot call's plan in its thread's scratch (_rented).
     private readonly float[]? _packed;
     private ScratchLease _rented;
     private readonly float[]? _bias;
+    private readonly int _winogradLength;   // floats of WinogradWeights before the direct weights
     private bool _released;
 
     /// <param name="settings">How every call runs; <see cref="ExecutionSettings.Default"/> when null.</param>
     public Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings? settings = null)
         : this(weight, bias, options, settings ?? ExecutionSettings.Default, rented: false) { }
 
-    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, bool rented, bool tapOrder = false)
+    private Conv2dPlan(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, bool rented, bool tapOrder = false, Conv2dPath? path = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,8 +45,10 @@ public sealed class Conv2dPlan
             throw new ConvStreamException($"bias must have {Cout} values (one per output channel) but has shape {bias.ShapeText}");
         _bias = bias?.Span.ToArray();
 
-        Path = Choose(weight, options, tapOrder, out float[]? factors);
-        int size = factors?.Length ?? (Path == Conv2dPath.Winograd ? WinogradWeights.Length(weight) : weight.Length);
+        float[]? factors = null;
+        Path = path ?? Choose(weight, options, tapOrder, out factors);
+        _winogradLength = WinogradTile == 0 ? 0 : WinogradWeights.Length(weight, WinogradTile);
+        int size = factors?.Length ?? _winogradLength + weight.Length;
         Span<float> packed;
         if (rented)
         {
@@ -55,7 +59,11 @@ public sealed class Conv2dPlan
         try
         {
             if (factors is not null) factors.CopyTo(packed);
-            else if (Path == Conv2dPath.Winograd) WinogradWeights.Transform(weight, options.Flip, packed);
+            else if (WinogradTile != 0)
+            {
+                WinogradWeights.Transform(weight, options.Flip, WinogradTile, packed);
+                PackedWeights.Pack(weight, options.Groups, options.Flip, packed[_winogradLength..]);
+            }
             else if (Path == Conv2dPath.Depthwise) PackedWeights.PackPlain(weight, options.Flip, packed);
             else PackedWeights.Pack(weight, options.Groups, options.Flip, packed);
         }
@@ -81,6 +89,27 @@ public sealed class Conv2dPlan
     /// </summary>
     public static Conv2dPlan InTapOrder(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings)
         => new(weight, bias, options, settings, rented: false, tapOrder: true);
+
+    /// <summary>
+    /// A plan on <paramref name="path"/> whatever <see cref="Choose"/> would say (tests and the
+    /// benchmark that chose between the paths): the path must be able to compute the geometry
+    /// (Winograd: any channel counts, including those the plan would not choose it for).
+    /// </summary>
+    internal static Conv2dPlan OnPath(Tensor weight, Tensor? bias, Conv2dOptions options, ExecutionSettings settings, Conv2dPath path)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        bool accepted = path switch
+        {
+            Conv2dPath.Direct => true,
+            Conv2dPath.Winograd or Conv2dPath.Winograd4x4 => weight.Rank == 4 && WinogradConv.Fits(weight.Dim(2), weight.Dim(3), options),
+            _ => false,
+        };
+        if (!accepted) throw new ArgumentException($"conv2d path {path} is not offered for weight {weight.ShapeText} with these options", nameof(path));
+        return new(weight, bias, options, settings, rented: false, path: path);
+    }
+
+    /// <summary>m of Winograd F(m×m, 3×3) on a Winograd path, else 0.</summary>
+    private int WinogradTile => Path switch { Conv2dPath.Winograd => 2, Conv2dPath.Winograd4x4 => 4, _ => 0 };
 
     internal void Release()
     {
@@ -151,8 +180,8 @@ public sealed class Conv2dPlan
                 case Conv2dPath.Depthwise:
                     DepthwiseConv.Run(s, Options.Border, relu, settings, x, w, b, y);
                     break;
-                case Conv2dPath.Winograd:
-                    WinogradConv.Run(s, Options.Border, relu, settings, x, w, b, y);
+                case Conv2dPath.Winograd or Conv2dPath.Winograd4x4:
+                    WinogradConv.Run(s, WinogradTile, Options.Border, relu, settings, x, w, w + _winogradLength, b, y);
                     break;
                 case Conv2dPath.Separable:
                     SeparableConv.Run(s, Options.Border, relu, settings, x, w, w + Cout * KH, b, y);
@@ -194,7 +223,7 @@ public sealed class Conv2dPlan
             return Conv2dPath.Separable;
         }
         if (depthwise) return Conv2dPath.Depthwise;
-        if (!tapOrder && WinogradConv.Accepts(Cout, CinPerGroup, KH, KW, o)) return Conv2dPath.Winograd;
+        if (!tapOrder && WinogradConv.Accepts(Cout, CinPerGroup, KH, KW, o)) return Conv2dPath.Winograd4x4;
         return Conv2dPath.Direct;
     }
 }

@@ -37,6 +37,13 @@ internal readonly unsafe struct DirectConv
         settings.For(s.N * s.OutH, workPerRow, call, static (c, start, end) => c.Band(start, end));
     }
 
+    /// <summary>
+    /// Output rows [start, end) of the batch (item n·OutH + oy) on the calling thread: the rows
+    /// another path hands back (Winograd's rows whose inputs are not all finite).
+    /// </summary>
+    internal static void Rows(in Conv2dShape s, BorderMode border, bool relu, ExecutionSettings settings, float* input, float* weights, float* bias, float* output, int start, int end)
+        => new DirectConv(s, border, relu, settings, input, weights, bias, output).Band(start, end);
+
     private void Band(int start, int end)
     {
         var s = _s;

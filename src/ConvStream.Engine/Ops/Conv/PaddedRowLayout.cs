@@ -19,11 +19,15 @@ internal readonly unsafe struct PaddedRowLayout
     public readonly int Width, PadLeft, PaddedWidth, StrideW, PhaseLength;
     public readonly BorderMode Border;
 
-    public PaddedRowLayout(int width, int padLeft, int padRight, int strideW, BorderMode border)
+    /// <param name="minPhaseLength">
+    /// At least this many samples per phase, the ones past the padded row zero: Winograd's last tile
+    /// reads up to two columns past it, and those columns must be finite (they round into the tile).
+    /// </param>
+    public PaddedRowLayout(int width, int padLeft, int padRight, int strideW, BorderMode border, int minPhaseLength = 0)
     {
         Width = width; PadLeft = padLeft; StrideW = strideW; Border = border;
         PaddedWidth = padLeft + width + padRight;
-        PhaseLength = (PaddedWidth + strideW - 1) / strideW;
+        PhaseLength = Math.Max((PaddedWidth + strideW - 1) / strideW, minPhaseLength);
     }
 
     /// <summary>The input row is read where it lies: no copy.</summary>
@@ -60,6 +64,11 @@ internal readonly unsafe struct PaddedRowLayout
             FillTwoPhases(src, dst);
             return;
         }
+        if (StrideW == 4)
+        {
+            FillFourPhases(src, dst);
+            return;
+        }
         for (int phase = 0; phase < StrideW; phase++)
         {
             float* d = dst + (nint)phase * PhaseLength;
@@ -90,12 +99,45 @@ internal readonly unsafe struct PaddedRowLayout
                 V512Ops.EvensPermuted(a, b).Store(dst + px / 2);
                 V512Ops.OddsPermuted(a, b).Store(odd + px / 2);
             }
-        for (; px < end; px++) Put(dst, px, src[px - PadLeft]);
-        for (; px < PaddedWidth; px++) Put(dst, px, Sample(src, px));
-        for (; px < 2 * PhaseLength; px++) Put(dst, px, 0); // the slack past the row is never read
+        FillRest(src, dst, px, end);
     }
 
-    private void Put(float* dst, int px, float v) => dst[(px & 1) * PhaseLength + (px >> 1)] = v;
+    /// <summary>
+    /// Stride 4 (Winograd F(4×4, 3×3)'s tiles of four columns): the interior split into four phases
+    /// by splitting the even and the odd samples again, as <see cref="FillTwoPhases"/>.
+    /// </summary>
+    private void FillFourPhases(float* src, float* dst)
+    {
+        int end = PadLeft + Width, px = 0;
+        for (; px < PadLeft; px++) Put(dst, px, Sample(src, px));
+        for (; (px & 3) != 0 && px < end; px++) Put(dst, px, src[px - PadLeft]);
+        if (Avx512F.IsSupported)
+            for (; px + 64 <= end; px += 64)
+            {
+                float* s = src + (px - PadLeft);
+                var even1 = V512Ops.EvensPermuted(Vector512.Load(s), Vector512.Load(s + 16));
+                var odd1 = V512Ops.OddsPermuted(Vector512.Load(s), Vector512.Load(s + 16));
+                var even2 = V512Ops.EvensPermuted(Vector512.Load(s + 32), Vector512.Load(s + 48));
+                var odd2 = V512Ops.OddsPermuted(Vector512.Load(s + 32), Vector512.Load(s + 48));
+                float* d = dst + px / 4;
+                V512Ops.EvensPermuted(even1, even2).Store(d);
+                V512Ops.EvensPermuted(odd1, odd2).Store(d + PhaseLength);
+                V512Ops.OddsPermuted(even1, even2).Store(d + 2 * PhaseLength);
+                V512Ops.OddsPermuted(odd1, odd2).Store(d + 3 * PhaseLength);
+            }
+        FillRest(src, dst, px, end);
+    }
+
+    /// <summary>The samples from <paramref name="px"/> on, one by one: the rest of the interior, the right border, zeros to the end of every phase.</summary>
+    private void FillRest(float* src, float* dst, int px, int end)
+    {
+        for (; px < end; px++) Put(dst, px, src[px - PadLeft]);
+        for (; px < PaddedWidth; px++) Put(dst, px, Sample(src, px));
+        for (; px < StrideW * PhaseLength; px++) Put(dst, px, 0); // past the row: read by no stored output, but rounded into Winograd's last tile
+    }
+
+    private void Put(float* dst, int px, float v)
+        => dst[StrideW == 2 ? (px & 1) * PhaseLength + (px >> 1) : (px & 3) * PhaseLength + (px >> 2)] = v; // strides 2 and 4 only
 
     private float Sample(float* src, int px)
     {

@@ -19,21 +19,26 @@ internal unsafe struct PaddedRowRing
     private readonly float* _storage;   // channels × slots × layout.Length
     private readonly nint* _rows;       // channels × slots: where each slot's row is read from
     private readonly RowRing _ring;     // which padded row each slot holds
+    private readonly int* _finite;      // slots: 1 when every channel's row in the slot is finite (tracked only when asked)
+    private readonly bool _trackFinite;
     private float* _image;              // the current image's channel 0 plane
     private nint* _planes;              // or, when not null, one plane per channel (0: a plane of zeros)
 
     /// <summary>Floats of scratch <see cref="PaddedRowRing"/> needs (pointer and tag tables included).</summary>
     public static long ScratchFloats(PaddedRowLayout layout, int channels, int slots)
-        => (layout.InPlace ? layout.Length : (long)channels * slots * layout.Length) + channels * slots * 2L + slots + 48;
+        => (layout.InPlace ? layout.Length : (long)channels * slots * layout.Length) + channels * slots * 2L + 2L * slots + 48;
 
-    public PaddedRowRing(PaddedRowLayout layout, int channels, int height, int padTop, BorderMode border, int slots, float* scratch)
+    /// <param name="trackFinite">Record for each row whether every channel's samples are finite (<see cref="Finite"/>).</param>
+    public PaddedRowRing(PaddedRowLayout layout, int channels, int height, int padTop, BorderMode border, int slots, float* scratch, bool trackFinite = false)
     {
         _layout = layout; _channels = channels; _height = height; _padTop = padTop; _border = border; _slots = slots;
         _planeStride = (nint)height * layout.Width;
         _rows = (nint*)(((nint)scratch + 7) & ~(nint)7);
         int* tags = (int*)(_rows + channels * slots);
         _ring = new RowRing(slots, tags);
-        _storage = ScratchArena.Align64((float*)(tags + slots));
+        _finite = tags + slots;
+        _trackFinite = trackFinite;
+        _storage = ScratchArena.Align64((float*)(_finite + slots));
         _image = null;
         _planes = null;
     }
@@ -70,6 +75,7 @@ internal unsafe struct PaddedRowRing
         if (!_ring.Claim(paddedRow, out int slot)) return;
         int iy = BorderModes.Map(paddedRow - _padTop, _height, _border);
         int length = _layout.Length;
+        bool finite = true;
         for (int c = 0; c < _channels; c++)
         {
             float* plane = Plane(c);
@@ -84,8 +90,16 @@ internal unsafe struct PaddedRowRing
                 _layout.Fill(src, dst);
                 _rows[c * _slots + slot] = (nint)dst;
             }
+            if (_trackFinite && finite) finite = FiniteRow.All((float*)_rows[c * _slots + slot], _layout.InPlace ? _layout.Width : length);
         }
+        _finite[slot] = finite ? 1 : 0;
     }
+
+    /// <summary>
+    /// Whether every channel's samples of padded row <paramref name="paddedRow"/> are finite (no
+    /// ±Inf, no NaN); call <see cref="Ensure"/> first, on a ring made with trackFinite.
+    /// </summary>
+    public bool Finite(int paddedRow) => _finite[_ring.SlotOf(paddedRow)] != 0;
 
     /// <summary>
     /// Starts loading the input row behind padded row <paramref name="paddedRow"/> of every channel

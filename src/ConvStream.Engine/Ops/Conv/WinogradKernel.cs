@@ -6,39 +6,47 @@ using ConvStream.Engine.Simd;
 
 namespace ConvStream.Engine.Ops.Conv;
 
-/// <summary>One tile row of a Winograd F(2×2, 3×3) convolution: two output rows of every output channel.</summary>
+/// <summary>One tile row of a Winograd F(m×m, 3×3) convolution: m output rows of every output channel.</summary>
 internal readonly unsafe struct WinogradRowJob(
-    nint* rows, int phase, int cin, int cout, float* u, float* bias, bool relu,
-    float* v, float* m, int chunk, float* out0, float* out1, nint plane, int outW, bool streaming)
+    int tile, nint* rows, int phase, int cin, int cout, float* u, float* bias, bool relu,
+    float* v, float* m, int chunk, float* output, int outRows, nint plane, int outW, bool streaming, StreamedRows streamed)
 {
-    /// <summary>[ci·4 + r]: padded input row r of the tile row for channel ci, split into its even then odd samples.</summary>
+    /// <summary>m: output rows and columns per tile, 2 or 4.</summary>
+    public readonly int Tile = tile;
+    /// <summary>[ci·(m + 2) + r]: padded input row r of the tile row for channel ci, split into m phases (<see cref="PaddedRowLayout"/> at stride m).</summary>
     public readonly nint* Rows = rows;
-    /// <summary>Where a row's odd samples start (<see cref="PaddedRowLayout.PhaseLength"/>).</summary>
+    /// <summary>Floats from one phase of a row to the next (<see cref="PaddedRowLayout.PhaseLength"/>).</summary>
     public readonly int Phase = phase;
     public readonly int Cin = cin, Cout = cout;
     /// <summary>Transformed weights, <see cref="WinogradWeights"/> layout.</summary>
     public readonly float* U = u;
     public readonly float* Bias = bias;
     public readonly bool Relu = relu;
-    /// <summary>Scratch for the transformed inputs (16 · Cin rows) and products (16 · Cout rows) of one chunk of tiles, each row <see cref="Chunk"/> floats.</summary>
+    /// <summary>Scratch for the transformed inputs ((m + 2)² · Cin rows) and products ((m + 2)² · Cout rows) of one chunk of tiles, each row <see cref="Chunk"/> floats.</summary>
     public readonly float* V = v, M = m;
     public readonly int Chunk = chunk;
-    /// <summary>Output channel 0's rows 2·ty and 2·ty + 1 (null past the last output row).</summary>
-    public readonly float* Out0 = out0, Out1 = out1;
+    /// <summary>Output channel 0's first row of the tile row; <see cref="OutRows"/> (1..m) rows of it lie in the image.</summary>
+    public readonly float* Output = output;
+    public readonly int OutRows = outRows;
     public readonly nint Plane = plane;
     public readonly int OutW = outW;
     /// <summary>Vector-aligned output stores are non-temporal (<see cref="StreamingOutput"/>).</summary>
     public readonly bool Streaming = streaming;
+    /// <summary>F(4×4)'s streamed output rows, whose lines straddle chunks (<see cref="StreamedRows"/>).</summary>
+    public readonly StreamedRows Streamed = streamed;
 
     /// <summary>
     /// Floats between the V (and M) blocks of consecutive transform positions: one cache line more
-    /// than the block, so that the 16 positions a transform writes or reads at once fall into
+    /// than the block, so that the positions a transform writes or reads at once fall into
     /// different L1 sets (at 16 channels × 48 tiles the unskewed stride is 3 KB, which put all 16
-    /// into 4 sets; 16→16 1080p, thread CPU time 51 → 47 ms).
+    /// of F(2×2, 3×3) into 4 sets; 16→16 1080p, thread CPU time 51 → 47 ms).
     /// </summary>
     public const int Skew = 16;
+    public int Positions => (Tile + 2) * (Tile + 2);
     public nint VStride => (nint)Cin * Chunk + Skew;
     public nint MStride => (nint)Cout * Chunk + Skew;
+    /// <summary>Output row r (&lt; <see cref="OutRows"/>) of output channel co.</summary>
+    public float* OutputRow(int co, int r) => Output + co * Plane + (nint)r * OutW;
 }
 
 /// <summary>Runs a <see cref="WinogradRowJob"/> at the SIMD level in force.</summary>
@@ -60,20 +68,16 @@ internal static unsafe class WinogradKernel
 }
 
 /// <summary>
-/// Winograd F(2×2, 3×3) over one tile row, vectorized across tiles (tile t covers output columns
-/// 2t, 2t + 1). Per chunk of tiles: the input transform <c>V = Bᵀ·d·B</c> of every input channel's
-/// 4×4 patches, then for each of the 16 transform positions a product of the transformed weights
-/// (Cout × Cin) with the transformed inputs (Cin × tiles), register-blocked as
-/// <see cref="ConvRowKernel{TVec, TOps}"/> (8 output channels × 3 vectors), then the output
-/// transform <c>Y = Aᵀ·M·A</c> with bias and ReLU. 16 multiplications per input channel give 4
-/// outputs instead of 36: 2.25× fewer multiply-adds than direct. Every tile is computed by the
-/// same operations whatever the chunking, width tail or band split.
+/// Winograd F(m×m, 3×3) over one tile row, vectorized across tiles (tile t covers output columns
+/// m·t … m·t + m − 1). Per chunk of tiles: the input transform <c>V = Bᵀ·d·B</c> of every input
+/// channel's (m + 2)² patches (<see cref="WinogradF2{TVec, TOps}"/>, <see cref="WinogradF4{TVec, TOps}"/>),
+/// then for each transform position a product of the transformed weights (Cout × Cin) with the
+/// transformed inputs (Cin × tiles), register-blocked as <see cref="ConvRowKernel{TVec, TOps}"/>
+/// (8 output channels × 3 vectors), then the output transform <c>Y = Aᵀ·M·A</c> with bias and
+/// ReLU. F(2×2) does 16 multiplications per input channel for 4 outputs instead of 36 (2.25× fewer
+/// multiply-adds than direct), F(4×4) 36 for 16 instead of 144 (4×). Every tile is computed by
+/// the same operations whatever the chunking, width tail or band split.
 /// </summary>
-/// <remarks>
-/// With <c>Bᵀ = [[1,0,−1,0], [0,1,1,0], [0,−1,1,0], [0,1,0,−1]]</c> and <c>Aᵀ = [[1,1,1,0], [0,1,−1,−1]]</c>.
-/// Output row 0 and column 0 never read transform position 3, so the padded row or column past
-/// the image that an odd output height or width makes the last tile read cannot reach a stored value.
-/// </remarks>
 internal static unsafe class WinogradKernel<TVec, TOps>
     where TVec : unmanaged
     where TOps : ISimdOps<TVec>
@@ -86,13 +90,14 @@ internal static unsafe class WinogradKernel<TVec, TOps>
         int vw = TOps.Count;
         if (tiles < vw) { WinogradKernel<float, ScalarOps>.Row(job, tiles); return; }
         int t = 0;
-        if (job.Streaming && vw > 1)
+        if (job.Streaming && vw > 1 && job.Tile == 2)
         {
             // Streaming stores need vector-aligned addresses: one vector of tiles first, then the
             // chunks from the first tile whose output column is aligned (an array's data usually
-            // starts 16 bytes past a line). Overlapped tiles are recomputed identically.
-            int misaligned = (int)((nint)job.Out0 / sizeof(float) % vw);
-            int lead = misaligned % 2 == 0 ? (vw - misaligned) % vw / 2 : 0;
+            // starts 16 bytes past a line). Overlapped tiles are recomputed identically. F(4×4)
+            // streams through StreamedRows instead: its tiles' columns cannot reach every alignment.
+            int misaligned = (int)((nint)job.Output / sizeof(float) % vw);
+            int lead = misaligned % job.Tile == 0 ? (vw - misaligned) % vw / job.Tile : 0;
             if (lead > 0 && tiles >= lead + Wide * vw)
             {
                 Chunk(job, 0, 1);
@@ -107,48 +112,11 @@ internal static unsafe class WinogradKernel<TVec, TOps>
 
     private static void Chunk(in WinogradRowJob job, int t0, int vectors)
     {
-        InputTransform(job, t0, vectors);
-        for (int ij = 0; ij < 16; ij++) Product(job, ij, vectors);
-        OutputTransform(job, t0, vectors);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Columns(float* row, nint phase, int x, out TVec c0, out TVec c1, out TVec c2, out TVec c3)
-    {
-        TVec d0 = TOps.Load(row + x), d1 = TOps.Load(row + phase + x), d2 = TOps.Load(row + x + 1), d3 = TOps.Load(row + phase + x + 1);
-        c0 = TOps.Subtract(d0, d2); c1 = TOps.Add(d1, d2); c2 = TOps.Subtract(d2, d1); c3 = TOps.Subtract(d1, d3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4(float* p, nint stride, TVec x0, TVec x1, TVec x2, TVec x3)
-    {
-        TOps.Store(p, x0); TOps.Store(p + stride, x1); TOps.Store(p + 2 * stride, x2); TOps.Store(p + 3 * stride, x3);
-    }
-
-    private static void InputTransform(in WinogradRowJob job, int t0, int vectors)
-    {
-        int vw = TOps.Count;
-        nint phase = job.Phase, chunk = job.Chunk, ij = job.VStride;
-        for (int ci = 0; ci < job.Cin; ci++)
-        {
-            float* r0 = (float*)job.Rows[4 * ci], r1 = (float*)job.Rows[4 * ci + 1], r2 = (float*)job.Rows[4 * ci + 2], r3 = (float*)job.Rows[4 * ci + 3];
-            for (int k = 0; k < vectors; k++)
-            {
-                int x = t0 + k * vw;
-                Columns(r0, phase, x, out var a0, out var a1, out var a2, out var a3);
-                Columns(r1, phase, x, out var b0, out var b1, out var b2, out var b3);
-                Columns(r2, phase, x, out var c0, out var c1, out var c2, out var c3);
-                Columns(r3, phase, x, out var d0, out var d1, out var d2, out var d3);
-                float* v = job.V + ci * chunk + k * vw;
-                Store4(v, ij, TOps.Subtract(a0, c0), TOps.Subtract(a1, c1), TOps.Subtract(a2, c2), TOps.Subtract(a3, c3));
-                v += 4 * ij;
-                Store4(v, ij, TOps.Add(b0, c0), TOps.Add(b1, c1), TOps.Add(b2, c2), TOps.Add(b3, c3));
-                v += 4 * ij;
-                Store4(v, ij, TOps.Subtract(c0, b0), TOps.Subtract(c1, b1), TOps.Subtract(c2, b2), TOps.Subtract(c3, b3));
-                v += 4 * ij;
-                Store4(v, ij, TOps.Subtract(b0, d0), TOps.Subtract(b1, d1), TOps.Subtract(b2, d2), TOps.Subtract(b3, d3));
-            }
-        }
+        if (job.Tile == 4) WinogradF4<TVec, TOps>.InputTransform(job, t0, vectors);
+        else WinogradF2<TVec, TOps>.InputTransform(job, t0, vectors);
+        for (int ij = 0; ij < job.Positions; ij++) Product(job, ij, vectors);
+        if (job.Tile == 4) WinogradF4<TVec, TOps>.OutputTransform(job, t0, vectors);
+        else WinogradF2<TVec, TOps>.OutputTransform(job, t0, vectors);
     }
 
     /// <summary>M[ij] = U[ij] (Cout × Cin) · V[ij] (Cin × tiles), each sum over ci in order.</summary>
@@ -236,69 +204,19 @@ internal static unsafe class WinogradKernel<TVec, TOps>
         TOps.Store(m + 4 * chunk, a4); TOps.Store(m + 5 * chunk, a5); TOps.Store(m + 6 * chunk, a6); TOps.Store(m + 7 * chunk, a7);
     }
 
-    private static void OutputTransform(in WinogradRowJob job, int t0, int vectors)
-    {
-        int vw = TOps.Count;
-        nint chunk = job.Chunk, ij = job.MStride;
-        float* lanes = stackalloc float[2 * 16];
-        for (int co = 0; co < job.Cout; co++)
-        {
-            TVec bias = job.Bias == null ? default : TOps.Broadcast(job.Bias[co]);
-            float* o0 = job.Out0 + co * job.Plane;
-            float* o1 = job.Out1 == null ? null : job.Out1 + co * job.Plane;
-            for (int k = 0; k < vectors; k++)
-            {
-                float* m = job.M + co * chunk + k * vw;
-                // Rows: r0 = m0 + m1 + m2, r1 = m1 − m2 − m3 (per column j).
-                TVec m10 = TOps.Load(m + 4 * ij), m11 = TOps.Load(m + 5 * ij), m12 = TOps.Load(m + 6 * ij), m13 = TOps.Load(m + 7 * ij);
-                TVec m20 = TOps.Load(m + 8 * ij), m21 = TOps.Load(m + 9 * ij), m22 = TOps.Load(m + 10 * ij), m23 = TOps.Load(m + 11 * ij);
-                TVec r00 = TOps.Add(TOps.Add(TOps.Load(m), m10), m20);
-                TVec r01 = TOps.Add(TOps.Add(TOps.Load(m + ij), m11), m21);
-                TVec r02 = TOps.Add(TOps.Add(TOps.Load(m + 2 * ij), m12), m22);
-                TVec r03 = TOps.Add(TOps.Add(TOps.Load(m + 3 * ij), m13), m23);
-                int x = 2 * (t0 + k * vw);
-                Put(o0, x, job.OutW, Finish(r00, r01, r02, bias, job.Relu, even: true), Finish(r01, r02, r03, bias, job.Relu, even: false), lanes, job.Streaming);
-                if (o1 == null) continue;
-                TVec r10 = TOps.Subtract(TOps.Subtract(m10, m20), TOps.Load(m + 12 * ij));
-                TVec r11 = TOps.Subtract(TOps.Subtract(m11, m21), TOps.Load(m + 13 * ij));
-                TVec r12 = TOps.Subtract(TOps.Subtract(m12, m22), TOps.Load(m + 14 * ij));
-                TVec r13 = TOps.Subtract(TOps.Subtract(m13, m23), TOps.Load(m + 15 * ij));
-                Put(o1, x, job.OutW, Finish(r10, r11, r12, bias, job.Relu, even: true), Finish(r11, r12, r13, bias, job.Relu, even: false), lanes, job.Streaming);
-            }
-        }
-    }
-
-    /// <summary>Column 0 (even) is <c>c0 + c1 + c2</c>, column 1 (odd) <c>c0 − c1 − c2</c> of (r1, r2, r3); then bias and ReLU.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Finish(TVec a, TVec b, TVec c, TVec bias, bool relu, bool even)
-    {
-        TVec y = even ? TOps.Add(TOps.Add(a, b), c) : TOps.Subtract(TOps.Subtract(a, b), c);
-        y = TOps.Add(y, bias);
-        return relu ? TOps.Relu(y) : y;
-    }
-
     /// <summary>
     /// Writes output columns x, x+1, … x + 2·lanes − 1 (even and odd interleaved), none at or past
-    /// <paramref name="outW"/>. Streaming, where the address allows it: a 16-channel 1080p output
-    /// is 133 MB, and ordinary stores read every line first.
+    /// <paramref name="outW"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(float* row, int x, int outW, TVec even, TVec odd, float* lanes, bool stream)
+    internal static void Put(float* row, int x, int outW, TVec even, TVec odd, float* lanes, bool stream)
     {
         int vw = TOps.Count;
         if (x + 2 * vw <= outW && Zip(even, odd, out TVec low, out TVec high))
         {
             float* p = row + x;
-            if (stream && (nint)p % (vw * sizeof(float)) == 0)
-            {
-                TOps.StoreStreaming(p, low);
-                TOps.StoreStreaming(p + vw, high);
-            }
-            else
-            {
-                TOps.Store(p, low);
-                TOps.Store(p + vw, high);
-            }
+            Store(p, low, stream);
+            Store(p + vw, high, stream);
             return;
         }
         TOps.Store(lanes, even);
@@ -308,6 +226,46 @@ internal static unsafe class WinogradKernel<TVec, TOps>
             row[x + 2 * l] = lanes[l];
             if (x + 2 * l + 1 < outW) row[x + 2 * l + 1] = lanes[16 + l];
         }
+    }
+
+    /// <summary>
+    /// Writes output columns x … x + 4·lanes − 1 (column j of each tile from <paramref name="y0"/>
+    /// … <paramref name="y3"/>, interleaved), none at or past <paramref name="outW"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Put4(float* row, int x, int outW, TVec y0, TVec y1, TVec y2, TVec y3, float* lanes, bool stream)
+    {
+        int vw = TOps.Count;
+        if (x + 4 * vw <= outW && Zip(y0, y2, out TVec p0, out TVec p1))
+        {
+            // [y0 y2] and [y1 y3] interleaved, then those two: y0 y1 y2 y3 of tile 0, of tile 1, …
+            Zip(y1, y3, out TVec q0, out TVec q1);
+            Zip(p0, q0, out TVec r0, out TVec r1);
+            Zip(p1, q1, out TVec r2, out TVec r3);
+            float* p = row + x;
+            Store(p, r0, stream);
+            Store(p + vw, r1, stream);
+            Store(p + 2 * vw, r2, stream);
+            Store(p + 3 * vw, r3, stream);
+            return;
+        }
+        TOps.Store(lanes, y0);
+        TOps.Store(lanes + 16, y1);
+        TOps.Store(lanes + 32, y2);
+        TOps.Store(lanes + 48, y3);
+        for (int l = 0; l < vw; l++)
+            for (int j = 0; j < 4 && x + 4 * l + j < outW; j++) row[x + 4 * l + j] = lanes[16 * j + l];
+    }
+
+    /// <summary>
+    /// Streaming where asked and the address allows it: a 16-channel 1080p output is 133 MB, and
+    /// ordinary stores read every line first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* p, TVec v, bool stream)
+    {
+        if (stream && (nint)p % (TOps.Count * sizeof(float)) == 0) TOps.StoreStreaming(p, v);
+        else TOps.Store(p, v);
     }
 
     /// <summary>Interleaves even and odd lanes (<see cref="ISimdOps{TVec}.Zip"/>); false where this CPU has no such shuffle.</summary>

@@ -18,7 +18,7 @@ internal static class PoolKernel
         var level = settings.Level;
         int rows = s.N * s.C * s.OutH;
         long workPerRow = (long)s.OutW * s.KH * s.KW;
-        if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask)
+        if (settings.Threads <= 1 || rows * workPerRow < settings.MinMultiplyAddsPerTask)
             Band<T>(x, y, s, average, countIncludePad, level, settings.ScratchFloats, 0, rows);
         else
             RunBands<T>(x, y, s, average, countIncludePad, settings, rows, workPerRow);

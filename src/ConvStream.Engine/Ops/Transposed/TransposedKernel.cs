@@ -63,7 +63,7 @@ internal static unsafe class TransposedKernel
         int rows = s.N * s.OutH;
         long workPerRow = (long)s.Cout * s.W * cinG * s.KW;
         var job = new Job(x, y, bias, packed, s, rowLength, margin, blocks, taps, level, settings.ScratchFloats);
-        if (settings.Threads <= 1 || rows * workPerRow < Threads.MinWorkPerTask) job.Band(0, rows);
+        if (settings.Threads <= 1 || rows * workPerRow < settings.MinMultiplyAddsPerTask) job.Band(0, rows);
         else settings.For(rows, workPerRow, job, static (j, start, end) => j.Band(start, end));
     }
 

@@ -53,7 +53,7 @@ internal static class MiscTestSupport
                 body(l, t, Settings(l, t));
     }
 
-    public static ExecutionSettings Settings(SimdLevel level, int threads) => new() { Level = level, Threads = threads };
+    public static ExecutionSettings Settings(SimdLevel level, int threads) => new() { Level = level, Threads = threads, MinWorkPerTask = threads > 1 ? Conv2dSettings.SmallSplits : null };
 
     public static Frame RandomFrame(Random rng, int w, int h, int c, PixelDepth depth)
     {

@@ -56,7 +56,7 @@ public sealed class SeparableEngineTests
         foreach (var level in SimdLevels.Supported)
             foreach (int threads in new[] { 1, 2 })
             {
-                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads });
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Level = level, Threads = threads, MinWorkPerTask = threads > 1 ? Conv2dSettings.SmallSplits : null });
                 var actual = format.Allocate();
                 at.Apply(new[] { input }, actual);
                 SeparableFixtures.AssertSame(expected, actual, $"{stage} on {w}x{h}x{c} at {level}, {threads} thread(s)", 1e-6);
@@ -76,7 +76,7 @@ public sealed class SeparableEngineTests
             filter.ApplyReference(input, expected);
             foreach (int threads in new[] { 1, 2, 3, 7 })
             {
-                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads });
+                var at = StageRegistry.Create(stage, settings: new ExecutionSettings { Threads = threads, MinWorkPerTask = threads > 1 ? Conv2dSettings.SmallSplits : null });
                 var actual = format.Allocate();
                 at.Apply(new[] { input }, actual);
                 SeparableFixtures.AssertSame(expected, actual, $"{stage} at {threads} threads");
