@@ -13,7 +13,7 @@ namespace ConvStream.Engine.Simd;
 /// kernel one lane wide; it also computes the tails narrower than one vector. <see cref="RowLadder"/>
 /// runs such a kernel along a row at the widest allowed width, then each narrower one on what is left.
 /// </summary>
-internal unsafe partial interface ISimdOps<TVec> where TVec : unmanaged
+internal unsafe interface ISimdOps<TVec> where TVec : unmanaged
 {
     /// <summary>Lanes per vector.</summary>
     static abstract int Count { get; }
@@ -66,6 +66,17 @@ internal unsafe partial interface ISimdOps<TVec> where TVec : unmanaged
     static abstract TVec Unpermute(TVec v);
     /// <summary>Interleaves: Low = [e0 o0 e1 o1 …] of the first half of the lanes, High = of the second half.</summary>
     static abstract (TVec Low, TVec High) Zip(TVec even, TVec odd);
+
+    // A row's last, partial vector as one masked vector (AVX's vmaskmovps, AVX-512's masked moves),
+    // and horizontal sums: for loops over short rows, where a ladder of narrower widths and single
+    // lanes costs more than the row (the backward pass's 67-float rows). Masked-off lanes read as 0
+    // and are never written; the memory past the row is not touched (the masked moves suppress faults).
+    /// <summary>The first <paramref name="count"/> (0 &lt; count &lt; <see cref="Count"/>) floats at p; the other lanes 0.</summary>
+    static abstract TVec LoadFirst(float* p, int count);
+    /// <summary>Stores the first <paramref name="count"/> (0 &lt; count &lt; <see cref="Count"/>) lanes of v at p.</summary>
+    static abstract void StoreFirst(float* p, TVec v, int count);
+    /// <summary>The sum of the lanes (in the order <c>Vector*.Sum</c> takes).</summary>
+    static abstract float Sum(TVec v);
 }
 
 /// <summary>Where the stride-2 shuffles of <see cref="ISimdOps{TVec}"/> run: x86; elsewhere kernels using them run one lane wide.</summary>
@@ -86,7 +97,7 @@ internal static class FusedMultiplyAddHardware
     public static bool IsHardware => Fma.IsSupported || AdvSimd.IsSupported;
 }
 
-internal unsafe partial struct ScalarOps : ISimdOps<float>
+internal unsafe struct ScalarOps : ISimdOps<float>
 {
     public static int Count => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(float* p) => *p;
@@ -116,9 +127,14 @@ internal unsafe partial struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float OddsPermuted(float a, float b) => b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Unpermute(float v) => v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (float Low, float High) Zip(float even, float odd) => (even, odd);
+
+    // One lane: a partial vector is empty, so these run only for count 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LoadFirst(float* p, int count) => 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreFirst(float* p, float v, int count) { }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(float v) => v;
 }
 
-internal unsafe partial struct V128Ops : ISimdOps<Vector128<float>>
+internal unsafe struct V128Ops : ISimdOps<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(float* p) => Vector128.Load(p);
@@ -159,9 +175,30 @@ internal unsafe partial struct V128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Unpermute(Vector128<float> v) => v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector128<float> Low, Vector128<float> High) Zip(Vector128<float> even, Vector128<float> odd) => (Sse.UnpackLow(even, odd), Sse.UnpackHigh(even, odd));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Mask(int count) => Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadFirst(float* p, int count)
+    {
+        if (Avx.IsSupported) return Avx.MaskLoad(p, Mask(count));
+        var v = Vector128<float>.Zero;
+        for (int i = 0; i < count; i++) v = v.WithElement(i, p[i]);
+        return v;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(float* p, Vector128<float> v, int count)
+    {
+        if (Avx.IsSupported) { Avx.MaskStore(p, Mask(count), v); return; }
+        for (int i = 0; i < count; i++) p[i] = v.GetElement(i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> v) => Vector128.Sum(v);
 }
 
-internal unsafe partial struct V256Ops : ISimdOps<Vector256<float>>
+internal unsafe struct V256Ops : ISimdOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
@@ -218,9 +255,31 @@ internal unsafe partial struct V256Ops : ISimdOps<Vector256<float>>
         var hi = Avx.UnpackHigh(even, odd);  // e2 o2 e3 o3 | e6 o6 e7 o7
         return (Avx.Permute2x128(lo, hi, 0x20), Avx.Permute2x128(lo, hi, 0x31));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Mask(int count) => Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadFirst(float* p, int count)
+    {
+        if (Avx.IsSupported) return Avx.MaskLoad(p, Mask(count));
+        return count < 4 ? Vector256.Create(V128Ops.LoadFirst(p, count), Vector128<float>.Zero)
+             : Vector256.Create(Vector128.Load(p), count == 4 ? Vector128<float>.Zero : V128Ops.LoadFirst(p + 4, count - 4));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(float* p, Vector256<float> v, int count)
+    {
+        if (Avx.IsSupported) { Avx.MaskStore(p, Mask(count), v); return; }
+        if (count < 4) { V128Ops.StoreFirst(p, v.GetLower(), count); return; }
+        v.GetLower().Store(p);
+        if (count > 4) V128Ops.StoreFirst(p + 4, v.GetUpper(), count - 4);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> v) => Vector256.Sum(v);
 }
 
-internal unsafe partial struct V512Ops : ISimdOps<Vector512<float>>
+internal unsafe struct V512Ops : ISimdOps<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* p) => Vector512.Load(p);
@@ -272,4 +331,27 @@ internal unsafe partial struct V512Ops : ISimdOps<Vector512<float>>
     public static (Vector512<float> Low, Vector512<float> High) Zip(Vector512<float> even, Vector512<float> odd)
         => (Avx512F.PermuteVar16x32x2(even, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd),
             Avx512F.PermuteVar16x32x2(even, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Mask(int count)
+        => Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadFirst(float* p, int count)
+    {
+        if (Avx512F.IsSupported) return Avx512F.MaskLoad(p, Mask(count), Vector512<float>.Zero);
+        return count < 8 ? Vector512.Create(V256Ops.LoadFirst(p, count), Vector256<float>.Zero)
+             : Vector512.Create(Vector256.Load(p), count == 8 ? Vector256<float>.Zero : V256Ops.LoadFirst(p + 8, count - 8));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(float* p, Vector512<float> v, int count)
+    {
+        if (Avx512F.IsSupported) { Avx512F.MaskStore(p, Mask(count), v); return; }
+        if (count < 8) { V256Ops.StoreFirst(p, v.GetLower(), count); return; }
+        v.GetLower().Store(p);
+        if (count > 8) V256Ops.StoreFirst(p + 8, v.GetUpper(), count - 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
 }

@@ -35,14 +35,9 @@ public class PngRowFilterTests
         }
     }
 
-    /// <summary>The encoder's filter at one width (the process default level is fixed, so each width is called directly).</summary>
-    private static long FilterAt(SimdLevel level, int type, byte[] raw, byte[] prior, int bpp, byte[] filtered) => level switch
-    {
-        SimdLevel.V512 => PngFilterV512.Filter(type, raw, prior, bpp, filtered),
-        SimdLevel.V256 => PngFilterV256.Filter(type, raw, prior, bpp, filtered),
-        SimdLevel.V128 => PngFilterV128.Filter(type, raw, prior, bpp, filtered),
-        _ => PngRowFilter.FilterScalar(type, raw, prior, bpp, filtered),
-    };
+    /// <summary>The encoder's filter at one level (the process default level is fixed, so the level is passed).</summary>
+    private static long FilterAt(SimdLevel level, int type, byte[] raw, byte[] prior, int bpp, byte[] filtered)
+        => PngRowFilter.Filter(type, raw, prior, bpp, filtered, level);
 
     [Fact]
     public void ScoreIsTheSumOfSignedMagnitudes()

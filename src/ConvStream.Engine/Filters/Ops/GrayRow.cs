@@ -60,6 +60,7 @@ internal static class GrayRow
             return TOps.ShiftRightInt32(TOps.AddInt32(sums, TOps.BroadcastInt32(1 << (Shift - 1))), Shift);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int x, int n)
         {
             for (; x < n; x++) gray[x] = Pixel(bgr[3 * x], bgr[3 * x + 1], bgr[3 * x + 2]);

@@ -38,6 +38,7 @@ internal static class PoolRows
         public void Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : IByteOps<TVec>
             => TOps.Store(dst + x, TOps.Max(TOps.Load(a + x), TOps.Load(b + x)));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int x, int n)
         {
             for (; x < n; x++) dst[x] = Math.Max(a[x], b[x]);
@@ -94,6 +95,7 @@ internal static class PoolRows
             TOps.StoreLower(dst + x, TOps.Max(TOps.Permute(v, TOps.Load(t + PairTables.First * TOps.Count)), TOps.Permute(v, TOps.Load(t + PairTables.Second * TOps.Count))));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int o, int n)
         {
             for (int xo = o / channels, ch = o % channels; o < n; o++)
@@ -119,6 +121,7 @@ internal static class PoolRows
             TOps.StoreNarrowedWords(dst + x, TOps.ShiftRightWords(TOps.AddWords(TOps.AddWords(sa, sb), TOps.BroadcastWord(2)), 2));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int o, int n)
         {
             for (int xo = o / channels, ch = o % channels; o < n; o++)

@@ -76,6 +76,7 @@ public static unsafe class TemporalRows
             TOps.Store(dst + x, _mask ? TOps.GreaterThan(d, limit) : d);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int x, int n)
         {
             for (; x < n; x++)
@@ -106,6 +107,7 @@ public static unsafe class TemporalRows
             TOps.Store((byte*)(dst + x + TOps.Count / 2), TOps.SubtractWords(ah, bh));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Scalar(int x, int n)
         {
             for (; x < n; x++) dst[x] = (short)(a[x] - b[x]);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using ConvStream.Engine.Simd;
 using SimdConfig = ConvStream.Engine.Simd.Simd;
@@ -23,16 +22,77 @@ internal static class PngRowFilter
     /// <see cref="SimdConfig.Level"/>; the encoder tries all five filters on every row, so this is its hot loop.
     /// </summary>
     public static long Filter(int type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, int bpp, Span<byte> filtered)
+        => Filter(type, raw, prior, bpp, filtered, SimdConfig.Level);
+
+    /// <summary>
+    /// <see cref="Filter(int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, Span{byte})"/> at
+    /// <paramref name="level"/>: one kernel body for every width (<see cref="ByteLadder"/>), the
+    /// first pixel (no left neighbour) and the tail by the specification.
+    /// </summary>
+    public static unsafe long Filter(int type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, int bpp, Span<byte> filtered, SimdLevel level)
     {
         if (prior.Length < raw.Length || filtered.Length < raw.Length)
             throw new ArgumentException("prior and filtered rows must be as long as the raw row");
-        return SimdConfig.Level switch
+        int n = raw.Length, head = Math.Min(bpp, n);
+        long score = FilterScalarFrom(type, raw[..head], prior[..head], bpp, filtered[..head], 0);
+        fixed (byte* r = raw, p = prior, f = filtered)
+            return score + ByteLadder.Sum(new VectorFilter(type, r, p, f, bpp, n, head), n - head, level);
+    }
+
+    /// <summary>
+    /// The filters from byte <c>head</c> on (x counts from there). Encoding reads only raw bytes, so
+    /// every byte is independent: a = raw[i−bpp], b = prior[i], c = prior[i−bpp] are plain shifted
+    /// loads. Paeth's distances need 9 bits and are computed in 16-bit lanes; the score is |filtered|
+    /// read as signed, widened to words for the ladder's accumulator.
+    /// </summary>
+    private readonly unsafe struct VectorFilter(int type, byte* raw, byte* prior, byte* filtered, int bpp, int length, int head) : IByteRowSum
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Step<TVec, TOps>(int x) where TVec : unmanaged where TOps : IByteOps<TVec>
         {
-            SimdLevel.V512 => PngFilterV512.Filter(type, raw, prior, bpp, filtered),
-            SimdLevel.V256 => PngFilterV256.Filter(type, raw, prior, bpp, filtered),
-            SimdLevel.V128 => PngFilterV128.Filter(type, raw, prior, bpp, filtered),
-            _ => FilterScalar(type, raw, prior, bpp, filtered),
-        };
+            int i = head + x;
+            TVec v = TOps.Load(raw + i), b = TOps.Load(prior + i);
+            TVec predicted = type switch
+            {
+                Sub => TOps.Load(raw + i - bpp),
+                Up => b,
+                Average => AverageFloor<TVec, TOps>(TOps.Load(raw + i - bpp), b),
+                Paeth => PredictPaeth<TVec, TOps>(TOps.Load(raw + i - bpp), b, TOps.Load(prior + i - bpp)),
+                _ => TOps.Broadcast(0),
+            };
+            TVec d = TOps.Subtract(v, predicted);
+            TOps.Store(filtered + i, d);
+            var (lo, hi) = TOps.Widen(TOps.AbsSigned(d));   // |−128| stays 0x80 = 128 as a byte
+            return TOps.AddWords(lo, hi);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public long Scalar(int x, int n)
+            => FilterScalarFrom(type, new ReadOnlySpan<byte>(raw, length), new ReadOnlySpan<byte>(prior, length), bpp, new Span<byte>(filtered, length), head + x);
+
+        /// <summary>floor((a + b) / 2) without overflow: the common bits plus half the differing ones.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec AverageFloor<TVec, TOps>(TVec a, TVec b) where TVec : unmanaged where TOps : IByteOps<TVec>
+            => TOps.Add(TOps.And(a, b), TOps.Halve(TOps.Xor(a, b)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec PredictPaeth<TVec, TOps>(TVec a, TVec b, TVec c) where TVec : unmanaged where TOps : IByteOps<TVec>
+        {
+            var (aLo, aHi) = TOps.Widen(a);
+            var (bLo, bHi) = TOps.Widen(b);
+            var (cLo, cHi) = TOps.Widen(c);
+            return TOps.NarrowWords(PaethWords<TVec, TOps>(aLo, bLo, cLo), PaethWords<TVec, TOps>(aHi, bHi, cHi));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec PaethWords<TVec, TOps>(TVec a, TVec b, TVec c) where TVec : unmanaged where TOps : IByteOps<TVec>
+        {
+            // p = a + b − c, so |p − a| = |b − c|, |p − b| = |a − c|, |p − c| = |(a − c) + (b − c)|.
+            TVec ac = TOps.SubtractWords(a, c), bc = TOps.SubtractWords(b, c);
+            TVec pa = TOps.AbsWords(bc), pb = TOps.AbsWords(ac), pc = TOps.AbsWords(TOps.AddWords(ac, bc));
+            TVec pickA = TOps.And(TOps.LessThanOrEqualWords(pa, pb), TOps.LessThanOrEqualWords(pa, pc));
+            return TOps.Select(pickA, a, TOps.Select(TOps.LessThanOrEqualWords(pb, pc), b, c));
+        }
     }
 
     /// <summary>The specification of <see cref="Filter"/>: one byte at a time.</summary>
