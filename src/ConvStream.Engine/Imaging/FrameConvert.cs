@@ -71,6 +71,8 @@ public static class FrameConvert
             for (int y = y0; y < y1; y++)
             {
                 if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w), level); continue; }
+                if (c == 3) { SplitBgr(src, y, data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), level); continue; }
+                // Other channel counts: widen, then a strided copy (the specification of SplitBgr too).
                 RowToFloat(src, y, tmp, level);
                 for (int ch = 0; ch < c; ch++)
                 {
@@ -98,6 +100,7 @@ public static class FrameConvert
             for (int y = y0; y < y1; y++)
             {
                 if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y, level); continue; }
+                if (c == 3) { MergeBgr(data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), dst, y, level); continue; }
                 for (int ch = 0; ch < c; ch++)
                 {
                     var plane = data.AsSpan((ch * h + y) * w, w);
@@ -106,6 +109,29 @@ public static class FrameConvert
                 FloatToRow(tmp, dst, y, level);
             }
         });
+    }
+
+    // BGR rows convert and (de)interleave in one vectorised pass (BgrPlaneRows), without the staging row.
+    private static void SplitBgr(Frame src, int y, Span<float> p0, Span<float> p1, Span<float> p2, SimdLevel level)
+    {
+        int w = src.Width;
+        switch (src.Depth)
+        {
+            case PixelDepth.U8: BgrPlaneRows.Split(src.Row<byte>(y), p0, p1, p2, w, level); break;
+            case PixelDepth.S16: BgrPlaneRows.Split(src.Row<short>(y), p0, p1, p2, w, level); break;
+            default: BgrPlaneRows.Split(src.Row<float>(y), p0, p1, p2, w, level); break;
+        }
+    }
+
+    private static void MergeBgr(ReadOnlySpan<float> p0, ReadOnlySpan<float> p1, ReadOnlySpan<float> p2, Frame dst, int y, SimdLevel level)
+    {
+        int w = dst.Width;
+        switch (dst.Depth)
+        {
+            case PixelDepth.U8: BgrPlaneRows.Merge(p0, p1, p2, dst.Row<byte>(y), w, level); break;
+            case PixelDepth.S16: BgrPlaneRows.Merge(p0, p1, p2, dst.Row<short>(y), w, level); break;
+            default: BgrPlaneRows.Merge(p0, p1, p2, dst.Row<float>(y), w, level); break;
+        }
     }
 
     /// <summary>A new (C,H,W) tensor of the frame (allocates; for tools and tests, not per frame).</summary>
