@@ -43,57 +43,31 @@ internal static class GramRows
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    /// <summary>The width the level allows (every width runs whole vectors: length is a multiple of 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (double S0, double S1, double S2, double S3) Dot4(ref double a, ref double b0, ref double b1, ref double b2, ref double b3, int n, SimdLevel level)
+        => level switch
+        {
+            >= SimdLevel.V512 => Dot4<Vector512<double>, V512Doubles>(ref a, ref b0, ref b1, ref b2, ref b3, n),
+            SimdLevel.V256 => Dot4<Vector256<double>, V256Doubles>(ref a, ref b0, ref b1, ref b2, ref b3, n),
+            SimdLevel.V128 => Dot4<Vector128<double>, V128Doubles>(ref a, ref b0, ref b1, ref b2, ref b3, n),
+            _ => Dot4<double, ScalarDoubles>(ref a, ref b0, ref b1, ref b2, ref b3, n),
+        };
+
+    /// <summary>Four dot products of a with b0..b3, one vector of partial sums each, summed at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    private static (double S0, double S1, double S2, double S3) Dot4<TVec, TOps>(ref double a, ref double b0, ref double b1, ref double b2, ref double b3, int n)
+        where TVec : unmanaged where TOps : IDoubleOps<TVec>
     {
-        if (level >= SimdLevel.V512)
+        TVec c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
+        for (nuint k = 0; k < (nuint)n; k += (nuint)TOps.Count)
         {
-            Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default;
-            for (nuint k = 0; k < (nuint)n; k += 8)
-            {
-                var va = Vector512.LoadUnsafe(ref a, k);
-                c0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b0, k), c0);
-                c1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b1, k), c1);
-                c2 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b2, k), c2);
-                c3 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b3, k), c3);
-            }
-            return (Vector512.Sum(c0), Vector512.Sum(c1), Vector512.Sum(c2), Vector512.Sum(c3));
+            var va = TOps.Load(ref a, k);
+            c0 = TOps.MultiplyAdd(va, TOps.Load(ref b0, k), c0);
+            c1 = TOps.MultiplyAdd(va, TOps.Load(ref b1, k), c1);
+            c2 = TOps.MultiplyAdd(va, TOps.Load(ref b2, k), c2);
+            c3 = TOps.MultiplyAdd(va, TOps.Load(ref b3, k), c3);
         }
-        if (level >= SimdLevel.V256)
-        {
-            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
-            for (nuint k = 0; k < (nuint)n; k += 4)
-            {
-                var va = Vector256.LoadUnsafe(ref a, k);
-                c0 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b0, k), c0);
-                c1 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b1, k), c1);
-                c2 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b2, k), c2);
-                c3 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b3, k), c3);
-            }
-            return (Vector256.Sum(c0), Vector256.Sum(c1), Vector256.Sum(c2), Vector256.Sum(c3));
-        }
-        if (level >= SimdLevel.V128)
-        {
-            Vector128<double> c0 = default, c1 = default, c2 = default, c3 = default;
-            for (nuint k = 0; k < (nuint)n; k += 2)
-            {
-                var va = Vector128.LoadUnsafe(ref a, k);
-                c0 = Vector128.FusedMultiplyAdd(va, Vector128.LoadUnsafe(ref b0, k), c0);
-                c1 = Vector128.FusedMultiplyAdd(va, Vector128.LoadUnsafe(ref b1, k), c1);
-                c2 = Vector128.FusedMultiplyAdd(va, Vector128.LoadUnsafe(ref b2, k), c2);
-                c3 = Vector128.FusedMultiplyAdd(va, Vector128.LoadUnsafe(ref b3, k), c3);
-            }
-            return (Vector128.Sum(c0), Vector128.Sum(c1), Vector128.Sum(c2), Vector128.Sum(c3));
-        }
-        double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (nuint k = 0; k < (nuint)n; k++)
-        {
-            double va = Unsafe.Add(ref a, k);
-            t0 += va * Unsafe.Add(ref b0, k);
-            t1 += va * Unsafe.Add(ref b1, k);
-            t2 += va * Unsafe.Add(ref b2, k);
-            t3 += va * Unsafe.Add(ref b3, k);
-        }
-        return (t0, t1, t2, t3);
+        return (TOps.Sum(c0), TOps.Sum(c1), TOps.Sum(c2), TOps.Sum(c3));
     }
 }
