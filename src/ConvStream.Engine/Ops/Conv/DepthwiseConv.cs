@@ -47,7 +47,7 @@ internal readonly unsafe struct DepthwiseConv
     {
         var s = _s;
         int coutG = s.CoutPerGroup;
-        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
+        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border, _level);
         int slots = s.KH + RowsPerItem - 1;
         long floats = 2L * slots + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
         using var lease = ScratchArena.Rent(floats, _scratchFloats);

@@ -48,7 +48,7 @@ internal readonly unsafe struct DirectConv
     {
         var s = _s;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, taps = cinG * s.KH * s.KW;
-        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
+        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border, _level);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 16 + PaddedRowRing.ScratchFloats(layout, s.Cin, slots);
         using var lease = ScratchArena.Rent(floats, _scratchFloats);

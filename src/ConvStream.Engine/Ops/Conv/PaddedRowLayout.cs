@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using ConvStream.Engine.Geometry;
 using ConvStream.Engine.Simd;
 
@@ -18,14 +18,16 @@ internal readonly unsafe struct PaddedRowLayout
 {
     public readonly int Width, PadLeft, PaddedWidth, StrideW, PhaseLength;
     public readonly BorderMode Border;
+    /// <summary>The width the stride-2 and stride-4 splits run at (the call's <see cref="ExecutionSettings.Level"/>).</summary>
+    public readonly SimdLevel Level;
 
     /// <param name="minPhaseLength">
     /// At least this many samples per phase, the ones past the padded row zero: Winograd's last tile
     /// reads up to two columns past it, and those columns must be finite (they round into the tile).
     /// </param>
-    public PaddedRowLayout(int width, int padLeft, int padRight, int strideW, BorderMode border, int minPhaseLength = 0)
+    public PaddedRowLayout(int width, int padLeft, int padRight, int strideW, BorderMode border, SimdLevel level, int minPhaseLength = 0)
     {
-        Width = width; PadLeft = padLeft; StrideW = strideW; Border = border;
+        Width = width; PadLeft = padLeft; StrideW = strideW; Border = border; Level = level;
         PaddedWidth = padLeft + width + padRight;
         PhaseLength = Math.Max((PaddedWidth + strideW - 1) / strideW, minPhaseLength);
     }
@@ -89,16 +91,13 @@ internal readonly unsafe struct PaddedRowLayout
         int end = PadLeft + Width, px = 0;
         for (; px < PadLeft; px++) Put(dst, px, Sample(src, px));
         if ((px & 1) != 0 && px < end) { Put(dst, px, src[px - PadLeft]); px++; }
-        float* odd = dst + PhaseLength;
-        if (Avx512F.IsSupported)
-            for (; px + 32 <= end; px += 32)
-            {
-                float* s = src + (px - PadLeft);
-                var a = Vector512.Load(s);
-                var b = Vector512.Load(s + 16);
-                V512Ops.EvensPermuted(a, b).Store(dst + px / 2);
-                V512Ops.OddsPermuted(a, b).Store(odd + px / 2);
-            }
+        px = Level switch
+        {
+            >= SimdLevel.V512 => SplitTwo<Vector512<float>, V512Ops>(src, dst, px, end),
+            SimdLevel.V256 => SplitTwo<Vector256<float>, V256Ops>(src, dst, px, end),
+            SimdLevel.V128 => SplitTwo<Vector128<float>, V128Ops>(src, dst, px, end),
+            _ => px,
+        };
         FillRest(src, dst, px, end);
     }
 
@@ -111,22 +110,58 @@ internal readonly unsafe struct PaddedRowLayout
         int end = PadLeft + Width, px = 0;
         for (; px < PadLeft; px++) Put(dst, px, Sample(src, px));
         for (; (px & 3) != 0 && px < end; px++) Put(dst, px, src[px - PadLeft]);
-        if (Avx512F.IsSupported)
-            for (; px + 64 <= end; px += 64)
-            {
-                float* s = src + (px - PadLeft);
-                var even1 = V512Ops.EvensPermuted(Vector512.Load(s), Vector512.Load(s + 16));
-                var odd1 = V512Ops.OddsPermuted(Vector512.Load(s), Vector512.Load(s + 16));
-                var even2 = V512Ops.EvensPermuted(Vector512.Load(s + 32), Vector512.Load(s + 48));
-                var odd2 = V512Ops.OddsPermuted(Vector512.Load(s + 32), Vector512.Load(s + 48));
-                float* d = dst + px / 4;
-                V512Ops.EvensPermuted(even1, even2).Store(d);
-                V512Ops.EvensPermuted(odd1, odd2).Store(d + PhaseLength);
-                V512Ops.OddsPermuted(even1, even2).Store(d + 2 * PhaseLength);
-                V512Ops.OddsPermuted(odd1, odd2).Store(d + 3 * PhaseLength);
-            }
+        px = Level switch
+        {
+            >= SimdLevel.V512 => SplitFour<Vector512<float>, V512Ops>(src, dst, px, end),
+            SimdLevel.V256 => SplitFour<Vector256<float>, V256Ops>(src, dst, px, end),
+            SimdLevel.V128 => SplitFour<Vector128<float>, V128Ops>(src, dst, px, end),
+            _ => px,
+        };
         FillRest(src, dst, px, end);
     }
+
+    /// <summary>The interior from an even <paramref name="px"/>, whole vectors pairs at a time: evens into phase 0, odds into phase 1. Returns where it stopped.</summary>
+    [MethodImpl(Inlining.Hot)]
+    private int SplitTwo<TVec, TOps>(float* src, float* dst, int px, int end) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    {
+        int n = TOps.Count;
+        float* odd = dst + PhaseLength;
+        for (; px + 2 * n <= end; px += 2 * n)
+        {
+            float* s = src + (px - PadLeft);
+            TVec a = TOps.Load(s), b = TOps.Load(s + n);
+            TOps.Store(dst + px / 2, Evens<TVec, TOps>(a, b));
+            TOps.Store(odd + px / 2, Odds<TVec, TOps>(a, b));
+        }
+        return px;
+    }
+
+    /// <summary>The interior from a <paramref name="px"/> that is a multiple of 4, four vectors at a time into the four phases. Returns where it stopped.</summary>
+    [MethodImpl(Inlining.Hot)]
+    private int SplitFour<TVec, TOps>(float* src, float* dst, int px, int end) where TVec : unmanaged where TOps : ISimdOps<TVec>
+    {
+        int n = TOps.Count;
+        for (; px + 4 * n <= end; px += 4 * n)
+        {
+            float* s = src + (px - PadLeft);
+            TVec l0 = TOps.Load(s), l1 = TOps.Load(s + n), l2 = TOps.Load(s + 2 * n), l3 = TOps.Load(s + 3 * n);
+            TVec even1 = Evens<TVec, TOps>(l0, l1), odd1 = Odds<TVec, TOps>(l0, l1);
+            TVec even2 = Evens<TVec, TOps>(l2, l3), odd2 = Odds<TVec, TOps>(l2, l3);
+            float* d = dst + px / 4;
+            TOps.Store(d, Evens<TVec, TOps>(even1, even2));
+            TOps.Store(d + PhaseLength, Evens<TVec, TOps>(odd1, odd2));
+            TOps.Store(d + 2 * PhaseLength, Odds<TVec, TOps>(even1, even2));
+            TOps.Store(d + 3 * PhaseLength, Odds<TVec, TOps>(odd1, odd2));
+        }
+        return px;
+    }
+
+    /// <summary>The even samples of a‖b in order (the abstraction's permuted evens, unpermuted: a no-op except at 256 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Evens<TVec, TOps>(TVec a, TVec b) where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.Unpermute(TOps.EvensPermuted(a, b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Odds<TVec, TOps>(TVec a, TVec b) where TVec : unmanaged where TOps : ISimdOps<TVec> => TOps.Unpermute(TOps.OddsPermuted(a, b));
 
     /// <summary>The samples from <paramref name="px"/> on, one by one: the rest of the interior, the right border, zeros to the end of every phase.</summary>
     private void FillRest(float* src, float* dst, int px, int end)

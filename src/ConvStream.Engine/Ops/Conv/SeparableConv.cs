@@ -44,7 +44,7 @@ internal readonly unsafe struct SeparableConv
     {
         var s = _s;
         int coutG = s.CoutPerGroup;
-        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
+        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border, _level);
         int slots = s.DilationH * (s.KH - 1) + 1;
         int rowFloats = (s.OutW + 15) & ~15;
         long floats = 2L * (s.KW + s.KH) + slots + layout.Length + (long)s.Cout * slots * rowFloats + 64;

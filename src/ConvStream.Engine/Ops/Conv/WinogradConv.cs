@@ -67,7 +67,7 @@ internal readonly unsafe struct WinogradConv
         int m = _tile, span = m + 2;
         int tileRows = (s.OutH + m - 1) / m, tiles = (s.OutW + m - 1) / m, chunk = WinogradKernel.ChunkFloats;
         // The last tile reads columns m·tiles … m·tiles + 1 (phases 0 and 1 at element tiles).
-        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, m, _border, minPhaseLength: tiles + 1);
+        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, m, _border, _settings.Level, minPhaseLength: tiles + 1);
         long positions = span * span;
         long vFloats = positions * ((long)s.Cin * chunk + WinogradRowJob.Skew), mFloats = positions * ((long)s.Cout * chunk + WinogradRowJob.Skew);
         int streamedRows = _streaming && m == 4 ? m * s.Cout : 0;

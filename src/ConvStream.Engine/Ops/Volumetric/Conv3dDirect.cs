@@ -46,7 +46,7 @@ internal readonly unsafe struct Conv3dDirect
         var s = _s;
         int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, planes = s.Cin * s.KT;
         int taps = cinG * s.KT * s.KH * s.KW;
-        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border);
+        var layout = new PaddedRowLayout(s.W, s.PadLeft, s.PadRight, s.StrideW, _border, _level);
         int slots = s.DilationH * (s.KH - 1) + 1;
         long floats = 2L * taps + 2L * s.KW + 2L * planes + 16 + PaddedRowRing.ScratchFloats(layout, planes, slots);
         using var lease = ScratchArena.Rent(floats, _scratchFloats);
