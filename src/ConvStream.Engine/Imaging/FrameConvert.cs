@@ -66,12 +66,18 @@ public static class FrameConvert
         run.For(h, SplitWork.Bytes(src.RowBytes + 4L * n), (src, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (src, data, w, h, c, n, level, keep) = k;
+            if (c is 1 or 3)
+            {
+                // Straight into the planes: no staging row.
+                for (int y = y0; y < y1; y++)
+                    if (c == 1) RowToFloat(src, y, data.AsSpan(y * w, w), level);
+                    else SplitBgr(src, y, data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), level);
+                return;
+            }
             using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
-                if (c == 1) { RowToFloat(src, y, data.AsSpan(y * w, w), level); continue; }
-                if (c == 3) { SplitBgr(src, y, data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), level); continue; }
                 // Other channel counts: widen, then a strided copy (the specification of SplitBgr too).
                 RowToFloat(src, y, tmp, level);
                 for (int ch = 0; ch < c; ch++)
@@ -95,12 +101,18 @@ public static class FrameConvert
         run.For(h, SplitWork.Bytes(dst.RowBytes + 4L * n), (dst, data, w, h, c, n, run.Level, run.ScratchFloats), static (k, y0, y1) =>
         {
             var (dst, data, w, h, c, n, level, keep) = k;
+            if (c is 1 or 3)
+            {
+                // Straight from the planes: no staging row.
+                for (int y = y0; y < y1; y++)
+                    if (c == 1) FloatToRow(data.AsSpan(y * w, w), dst, y, level);
+                    else MergeBgr(data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), dst, y, level);
+                return;
+            }
             using var lease = ScratchArena.Rent(n, keep);
             var tmp = lease.Carve().Take<float>(n);
             for (int y = y0; y < y1; y++)
             {
-                if (c == 1) { FloatToRow(data.AsSpan(y * w, w), dst, y, level); continue; }
-                if (c == 3) { MergeBgr(data.AsSpan(y * w, w), data.AsSpan((h + y) * w, w), data.AsSpan((2 * h + y) * w, w), dst, y, level); continue; }
                 for (int ch = 0; ch < c; ch++)
                 {
                     var plane = data.AsSpan((ch * h + y) * w, w);
